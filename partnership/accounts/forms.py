@@ -1,0 +1,95 @@
+from allauth.account.forms import LoginForm
+from django import forms
+
+from partnership.tenancy.roles import Role, StaffRole
+from schools.models import Area, Cluster, School
+
+
+class AcceptInvitationForm(forms.Form):
+    first_name = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Enter your first name."},
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": "Enter your last name."},
+    )
+    password = forms.CharField(
+        label="Create a password",
+        error_messages={"required": "Create a password."},
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common password and not all numbers.",
+    )
+    password_again = forms.CharField(
+        label="Type the password again",
+        error_messages={"required": "Type the password again."},
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("password")
+            and cleaned.get("password_again")
+            and cleaned["password"] != cleaned["password_again"]
+        ):
+            self.add_error("password_again", "The two passwords are different.")
+        return cleaned
+
+
+class InvitationForm(forms.Form):
+    """Invite a person into a role. Which roles and schools are offered depends on who is inviting."""
+
+    email = forms.EmailField(
+        label="Email address",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={"required": "Enter the email address of the person you are inviting."},
+    )
+    first_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100, required=False)
+    role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Choose the role to invite them into."})
+    school = forms.ModelChoiceField(
+        queryset=School.objects.none(),
+        required=False,
+        help_text="For headteachers, senior leaders, governors and staff.",
+    )
+    area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, help_text="For area chairs.")
+    cluster = forms.ModelChoiceField(queryset=Cluster.objects.none(), required=False, help_text="For cluster leads.")
+    staff_role = forms.ChoiceField(choices=[("", "Not applicable"), *StaffRole.choices], required=False)
+    is_chair_of_governors = forms.BooleanField(label="Chair of governors", required=False)
+    represents = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Body represented",
+        help_text="For board members, e.g. Primary Heads' Association.",
+    )
+
+    def __init__(self, *args, roles: list[tuple[str, str]], schools, areas, clusters, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("school", "area", "cluster"):
+            self.fields[name].required_for_some_roles = True
+        self.fields["role"].choices = roles
+        self.fields["school"].queryset = schools
+        self.fields["area"].queryset = areas
+        self.fields["cluster"].queryset = clusters
+        if not areas.exists():
+            del self.fields["area"]
+        if not clusters.exists():
+            del self.fields["cluster"]
+
+
+class PortalLoginForm(LoginForm):
+    """allauth's sign-in form with GOV.UK wording: labels, no placeholders, 'Forgotten your password?' below."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Email address"
+        self.fields["password"].help_text = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)

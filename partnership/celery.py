@@ -1,0 +1,18 @@
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
+
+app = Celery("partnership")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.task_queues = (Queue("default"), Queue("pdf"))
+app.conf.task_routes = {"reviews.tasks.render_*": {"queue": "pdf"}}
+app.conf.beat_schedule = {
+    "send-unsent-invitations": {
+        "task": "partnership.accounts.tasks.send_unsent_invitations",
+        "schedule": 300.0,
+    },
+}
+app.autodiscover_tasks()

@@ -1,0 +1,41 @@
+"""The service navigation: one list, filtered by what the signed-in person may use."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from partnership.accounts.models import User
+
+from .models import Partnership
+from .permissions import can_view_people, is_member
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable[[User, Partnership], bool]
+
+
+def _always(user, partnership) -> bool:
+    return True
+
+
+ITEMS: list[NavItem] = [
+    NavItem("Home", "home", _always),
+    NavItem("People", "people", can_view_people),
+]
+
+
+def navigation_for(request) -> list[dict]:
+    user, partnership = request.user, request.partnership
+    if partnership is None or not user.is_authenticated or not is_member(user, partnership):
+        return []
+    items = []
+    for item in ITEMS:
+        if item.visible(user, partnership):
+            url = reverse(item.url_name)
+            current = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"label": item.label, "url": url, "current": current})
+    return items

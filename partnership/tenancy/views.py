@@ -1,0 +1,130 @@
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from partnership.accounts.selectors import pending_invitations
+from schools.models import School
+
+from .handoff import handoff_token, user_id_from_handoff
+from .home import home_sections
+from .hosts import partnership_url
+from .models import Membership, Partnership
+from .permissions import (
+    can_end_membership,
+    can_invite,
+    can_revoke_invitation,
+    can_view_people,
+    is_coordinator,
+    is_member,
+    schools_led_by,
+)
+from .roles import Role
+from .selectors import memberships_list, partnerships_of
+from .services import membership_end
+
+PEOPLE_PER_PAGE = 50
+
+
+def root(request):
+    """The portal address lists a person's partnerships; a partnership's address shows their home page."""
+    if not request.user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    if request.partnership is None:
+        return render(request, "tenancy/portal_home.html", {"partnerships": partnerships_of(request.user)})
+    return render(request, "tenancy/home.html", {"sections": home_sections(request.user, request.partnership)})
+
+
+@login_required
+def tenant_enter(request, slug: str):
+    """From the portal address into one partnership, signed in."""
+    if request.partnership is not None:
+        raise Http404
+    partnership = get_object_or_404(Partnership, slug=slug)
+    if not is_member(request.user, partnership):
+        raise Http404
+    token = handoff_token(user_id=request.user.pk, partnership_id=partnership.pk)
+    return redirect(partnership_url(partnership, f"/accounts/handoff/?token={token}"))
+
+
+def tenant_handoff(request):
+    partnership = request.partnership
+    if partnership is None:
+        raise Http404
+    user_id = user_id_from_handoff(request.GET.get("token", ""), partnership_id=partnership.pk)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None or not is_member(user, partnership):
+        messages.info(request, "Please sign in to continue.")
+        return redirect("account_login")
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect("home")
+
+
+def partnership_logo(request):
+    partnership = request.partnership
+    if partnership is None or not partnership.logo:
+        raise Http404
+    content_type = mimetypes.guess_type(partnership.logo.name)[0] or "application/octet-stream"
+    response = FileResponse(partnership.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@login_required
+def people(request):
+    partnership = request.partnership
+    if not can_view_people(request.user, partnership):
+        raise Http404
+    role = request.GET.get("role", "")
+    role = role if role in Role.values else ""
+    coordinator = is_coordinator(request.user, partnership)
+    school_scope = None if coordinator else schools_led_by(request.user, partnership) or None
+    school_id = request.GET.get("school", "")
+    school_id = int(school_id) if school_id.isdigit() else None
+    page = Paginator(memberships_list(role=role or None, school_id=school_id), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    invitations = []
+    if can_invite(request.user, partnership):
+        invitations = pending_invitations(school_ids=school_scope)
+        if role:
+            invitations = invitations.filter(role=role)
+    return render(
+        request,
+        "tenancy/people.html",
+        {
+            "page": page,
+            "memberships": [(m, can_end_membership(request.user, m)) for m in page],
+            "invitations": [(i, can_revoke_invitation(request.user, i)) for i in invitations],
+            "roles": Role.choices,
+            "selected_role": role,
+            "schools": School.objects.order_by("name").only("pk", "name"),
+            "selected_school": school_id,
+            "may_invite": can_invite(request.user, partnership),
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_end_view(request, pk: int):
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, ended_on__isnull=True)
+    if not can_end_membership(request.user, membership):
+        raise Http404
+    try:
+        membership_end(membership=membership)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            f"{membership.user} no longer holds the role of "
+            f"{membership.get_role_display().lower()}. The record is kept in the history.",
+        )
+    return redirect("people")

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from partnership.tenancy import errors
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("partnership.accounts.urls")),
+    path("", include("partnership.tenancy.urls")),
+]
+
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

@@ -1,0 +1,69 @@
+"""Check that PostgreSQL and Redis answer, and create the portal's database if it is missing.
+
+Run before migrating (`make run` and `make test` do). Exits 1 with a message saying what to do.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
+
+import django
+
+django.setup()
+
+import psycopg
+import redis
+from django.conf import settings
+from psycopg import sql
+
+POSTGRES_HELP = (
+    "Start PostgreSQL (on this kind of machine: "
+    "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), "
+    "or set DATABASE_URL in .env to a server that is running."
+)
+REDIS_HELP = (
+    "Start Redis (on this kind of machine: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save ''), "
+    "or set REDIS_URL in .env to a server that is running. Celery needs it for emails, reminders and reports."
+)
+
+
+def database_url_for_display(db: dict) -> str:
+    return f"postgres://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def ensure_database() -> None:
+    db = settings.DATABASES["default"]
+    params = {
+        "host": db["HOST"] or None,
+        "port": db["PORT"] or None,
+        "user": db["USER"] or None,
+        "password": db["PASSWORD"] or None,
+        "connect_timeout": 5,
+    }
+    try:
+        with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
+            if not exists:
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+                print(f"Created database {db['NAME']}.")
+    except psycopg.OperationalError as error:
+        sys.exit(
+            f"PostgreSQL is not reachable at DATABASE_URL={database_url_for_display(db)}\n"
+            f"  ({str(error).strip().splitlines()[0]})\n{POSTGRES_HELP}"
+        )
+
+
+def ensure_redis() -> None:
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        sys.exit(f"Redis is not reachable at REDIS_URL={settings.REDIS_URL} ({error}).\n{REDIS_HELP}")
+
+
+if __name__ == "__main__":
+    ensure_database()
+    ensure_redis()
+    print("PostgreSQL and Redis are reachable.")

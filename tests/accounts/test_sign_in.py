@@ -1,0 +1,126 @@
+"""Signing in with email, rate limiting, password reset and change, two-factor authentication, hand-off."""
+
+import re
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core import mail
+
+from partnership.tenancy.roles import Role
+from tests.factories import PASSWORD, member
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, email, password=PASSWORD, address="127.0.0.1"):
+    return client.post("/accounts/login/", {"login": email, "password": password}, REMOTE_ADDR=address)
+
+
+def test_email_is_the_login_and_sign_out_ends_the_session(partnership_a, client_at):
+    person = member(partnership_a, Role.HEADTEACHER)
+    client = client_at(partnership_a)
+    response = sign_in(client, person.email.upper())
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_gets_a_message_and_no_session(partnership_a, client_at):
+    person = member(partnership_a, Role.HEADTEACHER)
+    client = client_at(partnership_a)
+    response = sign_in(client, person.email, "wrong-password")
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b"not correct" in response.content
+    assert client.get("/").status_code == 302
+
+
+def test_failed_sign_ins_are_rate_limited(partnership_a, client_at):
+    person = member(partnership_a, Role.HEADTEACHER)
+    client = client_at(partnership_a)
+    for _ in range(5):
+        assert sign_in(client, person.email, "wrong-password").status_code == 200
+    blocked = sign_in(client, person.email, PASSWORD)
+    assert blocked.status_code == 200
+    assert b"Too many failed login attempts" in blocked.content
+    assert client.get("/").status_code == 302
+    # Another person's sign-in from elsewhere is not blocked by this one's failures.
+    other = member(partnership_a, Role.GOVERNOR)
+    assert sign_in(client_at(partnership_a), other.email, PASSWORD, address="10.0.0.9").status_code == 302
+
+
+def test_password_reset_by_email(partnership_a, client_at):
+    person = member(partnership_a, Role.GOVERNOR)
+    client = client_at(partnership_a)
+    client.post("/accounts/password/reset/", {"email": person.email})
+    assert len(mail.outbox) == 1
+    link = re.search(r"http://alpha\.localhost(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": "brand-new-passphrase", "password2": "brand-new-passphrase"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("brand-new-passphrase")
+
+
+def test_change_password(partnership_a, client_at):
+    person = member(partnership_a, Role.GOVERNOR)
+    client = client_at(partnership_a)
+    sign_in(client, person.email)
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "brand-new-passphrase", "password2": "brand-new-passphrase"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password("brand-new-passphrase")
+
+
+def test_a_person_turns_on_totp_and_is_then_asked_for_a_code(partnership_a, client_at):
+    person = member(partnership_a, Role.HEADTEACHER)
+    client = client_at(partnership_a)
+    sign_in(client, person.email)
+    # Turning on two-factor asks for the password again first.
+    assert client.get("/accounts/2fa/totp/activate/")["Location"].startswith("/accounts/reauthenticate/")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    secret = re.search(rb'id="authenticator_secret" value="([A-Z2-7]+)"', page.content).group(1).decode()
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert client.post("/accounts/2fa/totp/activate/", {"code": code}).status_code == 302
+    assert Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+    client.post("/accounts/logout/")
+    after_password = sign_in(client, person.email)
+    assert after_password["Location"].startswith("/accounts/2fa/authenticate/")
+    assert client.get("/").status_code == 302  # not signed in until the code is given
+
+
+def test_portal_address_hands_a_member_over_to_their_partnership(partnership_a, client_at, settings):
+    person = member(partnership_a, Role.GOVERNOR)
+    portal = client_at(None, person)
+    response = portal.get(f"/enter/{partnership_a.slug}/")
+    assert response.status_code == 302
+    target = response["Location"]
+    assert target.startswith("http://alpha.localhost/accounts/handoff/?token=")
+    tenant = client_at(partnership_a)
+    path = target.removeprefix("http://alpha.localhost")
+    assert tenant.get(path)["Location"] == "/"
+    assert tenant.get("/").status_code == 200
+    # The token works once.
+    stranger = client_at(partnership_a)
+    assert stranger.get(path)["Location"].startswith("/accounts/login/")
+    assert stranger.get("/").status_code == 302
+
+
+def test_handoff_refuses_non_members_and_forged_tokens(partnership_a, partnership_b, client_at):
+    outsider = member(partnership_b, Role.GOVERNOR)
+    assert client_at(None, outsider).get(f"/enter/{partnership_a.slug}/").status_code == 404
+    forged = client_at(partnership_a).get("/accounts/handoff/?token=abc:def")
+    assert forged["Location"].startswith("/accounts/login/")

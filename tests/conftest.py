@@ -1,0 +1,60 @@
+import pytest
+from django.test import Client
+
+from partnership.celery import app as celery_app
+from partnership.tenancy.scoping import partnership_scope
+
+from .factories import PartnershipFactory
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache_and_eager_tasks(settings):
+    """Each test gets its own in-memory cache (rate limits, hand-off tokens); tasks run inline unless a test
+    starts a real worker."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PORTAL_PORT = ""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def partnership_a(db):
+    return PartnershipFactory(slug="alpha", name="Alpha Partnership")
+
+
+@pytest.fixture
+def partnership_b(db):
+    return PartnershipFactory(slug="beta", name="Beta Partnership")
+
+
+def host_of(partnership) -> str:
+    return f"{partnership.slug}.localhost"
+
+
+@pytest.fixture
+def client_at():
+    """client_at(partnership, user=None): a test client on the partnership's address, signed in as user."""
+
+    def make(partnership, user=None) -> Client:
+        client = Client(HTTP_HOST=host_of(partnership) if partnership else "localhost")
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def scope_of():
+    return partnership_scope

@@ -1,0 +1,126 @@
+"""No row of one partnership may ever reach another."""
+
+import pytest
+from celery import shared_task
+
+from partnership.accounts.models import Invitation
+from partnership.tenancy.models import Membership
+from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import ScopeError, partnership_scope
+from partnership.tenancy.tasks import TenantTask
+from schools.models import School
+from tests.factories import InvitationFactory, SchoolFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+@shared_task(base=TenantTask)
+def visible_school_urns() -> list[int]:
+    return sorted(School.objects.values_list("urn", flat=True))
+
+
+@shared_task(base=TenantTask)
+def fetch_school(*, school_id: int) -> str:
+    return School.objects.get(pk=school_id).name
+
+
+def test_member_of_a_gets_404_on_b_for_every_page(partnership_a, partnership_b, client_at):
+    coordinator_a = member(partnership_a, Role.COORDINATOR)
+    client = client_at(partnership_b, coordinator_a)
+    for path in ["/", "/people/", "/invitations/new/"]:
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert b"Page not found" in response.content
+    assert client_at(partnership_a, coordinator_a).get("/").status_code == 200
+
+
+def test_object_of_a_requested_through_b_is_404(partnership_a, partnership_b, client_at):
+    coordinator_a = member(partnership_a, Role.COORDINATOR)
+    coordinator_b = member(partnership_b, Role.COORDINATOR)
+    head_a = member(partnership_a, Role.HEADTEACHER)
+    membership_a = Membership.objects.with_scope(partnership=partnership_a.pk).get(user=head_a)
+    invitation_a = InvitationFactory(partnership=partnership_a)
+
+    client_b = client_at(partnership_b, coordinator_b)
+    assert client_b.post(f"/people/roles/{membership_a.pk}/end/").status_code == 404
+    assert client_b.post(f"/invitations/{invitation_a.pk}/withdraw/").status_code == 404
+    assert client_b.post(f"/invitations/{invitation_a.pk}/resend/").status_code == 404
+    with partnership_scope(partnership_a):
+        assert Membership.objects.get(pk=membership_a.pk).ended_on is None
+        assert Invitation.objects.get(pk=invitation_a.pk).revoked_at is None
+
+    # The same object through its own partnership's address works, which shows the 404 above is isolation.
+    response = client_at(partnership_a, coordinator_a).post(f"/invitations/{invitation_a.pk}/withdraw/")
+    assert response.status_code == 302
+
+
+def test_invitation_link_of_a_is_not_valid_at_b(partnership_a, partnership_b, client_at):
+    InvitationFactory(partnership=partnership_a, token="alpha-token")
+    assert client_at(partnership_b).get("/join/alpha-token/").status_code == 404
+    assert client_at(partnership_a).get("/join/alpha-token/").status_code == 200
+
+
+def test_query_outside_a_scope_raises(partnership_a):
+    SchoolFactory(partnership=partnership_a)
+    with pytest.raises(ScopeError):
+        list(School.objects.all())
+    with pytest.raises(ScopeError):
+        School.objects.count()
+    with pytest.raises(ScopeError):
+        Membership.objects.filter(role=Role.COORDINATOR).exists()
+
+
+def test_scope_shows_only_its_own_rows(partnership_a, partnership_b):
+    SchoolFactory(partnership=partnership_a, urn=111111)
+    SchoolFactory(partnership=partnership_b, urn=222222)
+    with partnership_scope(partnership_a):
+        assert list(School.objects.values_list("urn", flat=True)) == [111111]
+    with partnership_scope(partnership_b):
+        assert list(School.objects.values_list("urn", flat=True)) == [222222]
+
+
+def test_celery_task_for_a_sees_none_of_bs_rows(partnership_a, partnership_b):
+    SchoolFactory(partnership=partnership_a, urn=111111)
+    school_b = SchoolFactory(partnership=partnership_b, urn=222222)
+    assert visible_school_urns.delay(partnership_id=partnership_a.pk).get() == [111111]
+    with pytest.raises(School.DoesNotExist):
+        fetch_school.delay(partnership_id=partnership_a.pk, school_id=school_b.pk).get()
+
+
+def test_tenant_task_refuses_to_run_without_a_partnership():
+    with pytest.raises(TypeError):
+        visible_school_urns.delay().get()
+
+
+def test_unknown_partnership_address_is_404(db, client_at):
+    from django.test import Client
+
+    assert Client(HTTP_HOST="nowhere.localhost").get("/accounts/login/").status_code == 404
+    assert Client(HTTP_HOST="a.b.localhost").get("/").status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_the_partnerships_own_sign_in(partnership_a, client_at):
+    response = client_at(partnership_a).get("/people/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    page = client_at(partnership_a).get("/accounts/login/")
+    assert b"Sign in to Alpha Partnership" in page.content
+
+
+def test_custom_domain_resolves_to_its_partnership(partnership_a, settings):
+    from django.test import Client
+
+    from partnership.tenancy.models import Domain
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "schools.alpha.example"]
+    Domain.objects.create(partnership=partnership_a, domain="schools.alpha.example")
+    page = Client(HTTP_HOST="schools.alpha.example").get("/accounts/login/")
+    assert b"Sign in to Alpha Partnership" in page.content
+
+
+def test_portal_address_lists_only_the_persons_partnerships(partnership_a, partnership_b, client_at):
+    person = member(partnership_a, Role.GOVERNOR)
+    page = client_at(None, person).get("/")
+    assert page.status_code == 200
+    assert b"Alpha Partnership" in page.content
+    assert b"Beta Partnership" not in page.content

@@ -1,0 +1,80 @@
+"""Production settings and the docker-compose stack (no Docker engine here, so: parse and cross-check)."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_KEY = "k" * 20 + "-a-real-random-production-secret-key-000000000000"
+
+
+def settings_variables() -> set[str]:
+    text = (ROOT / "partnership" / "settings.py").read_text()
+    return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', text))
+
+
+def manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_real_secret_key():
+    missing = manage("check", DEBUG="0")
+    assert missing.returncode != 0
+    assert "SECRET_KEY must be set" in missing.stderr
+    too_short = manage("check", DEBUG="0", SECRET_KEY="short")
+    assert too_short.returncode != 0
+
+
+def test_production_settings_pass_check_deploy():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=REAL_KEY)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_describes_the_whole_stack():
+    services = compose()["services"]
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "mailpit"}
+    assert "gunicorn partnership.wsgi" in services["web"]["command"]
+    assert "celery -A partnership worker" in services["worker"]["command"]
+    assert "-Q default,pdf" in services["worker"]["command"]
+    assert "celery -A partnership beat" in services["beat"]["command"]
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_compose_services_share_settings_the_portal_reads():
+    services = compose()["services"]
+    environments = [services[name]["environment"] for name in ("web", "worker", "beat")]
+    assert environments[0] == environments[1] == environments[2]
+    environment = environments[0]
+    assert set(environment) <= settings_variables(), set(environment) - settings_variables()
+    for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PORTAL_DOMAIN", "EMAIL_HOST", "DEBUG"):
+        assert required in environment
+    assert "@postgres:5432/" in environment["DATABASE_URL"]
+    assert environment["REDIS_URL"].startswith("redis://redis:6379")
+    assert environment["EMAIL_HOST"] == "mailpit"
+    postgres = services["postgres"]["environment"]
+    assert (
+        f"{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@postgres:5432/{postgres['POSTGRES_DB']}"
+        in (environment["DATABASE_URL"])
+    )
+
+
+def test_the_readme_documents_every_setting_compose_uses():
+    readme = (ROOT / "README.md").read_text()
+    for variable in compose()["services"]["web"]["environment"]:
+        assert f"`{variable}`" in readme, variable
