@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.forms",
+    "django.contrib.postgres",
     "django_htmx",
     "allauth",
     "allauth.account",
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "partnership.accounts",
     "partnership.tenancy",
     "schools",
+    "reviews",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 
 from partnership.accounts.models import User
 from partnership.accounts.selectors import pending_invitation_count
+from reviews.home import reviews_home_context
 from schools.models import Area, School
 
 from .models import Membership, Partnership
@@ -80,6 +81,11 @@ SECTIONS: list[HomeSection] = [
     HomeSection("tenancy/home/coordinator.html", frozenset({Role.COORDINATOR}), _coordinator_context),
     HomeSection(
         "tenancy/home/school.html", frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF}), _school_context
+    ),
+    HomeSection(
+        "reviews/home/reviews.html",
+        frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.AREA_CHAIR, Role.CLUSTER_LEAD}),
+        reviews_home_context,
     ),
     HomeSection("tenancy/home/governor.html", frozenset({Role.GOVERNOR}), _governor_context),
     HomeSection("tenancy/home/area_chair.html", frozenset({Role.AREA_CHAIR}), _area_chair_context),

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partnership.accounts.models import User
+from reviews.selectors.reviews import has_any_review
 
 from .models import Partnership
-from .permissions import can_view_people, is_member
+from .permissions import can_view_people, is_coordinator, is_member
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,13 @@ def _always(user, partnership) -> bool:
     return True
 
 
+def _takes_part_in_reviews(user, partnership) -> bool:
+    return is_coordinator(user, partnership) or has_any_review(user, partnership)
+
+
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _always),
+    NavItem("Reviews", "review_list", _takes_part_in_reviews),
     NavItem("People", "people", can_view_people),
 ]
 

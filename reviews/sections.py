@@ -1,0 +1,40 @@
+"""The sections of a review's page, in order. Each part of the review adds its own section here.
+
+A section is shown when `visible(user, review)` says so; its `context(request, review)` adds what its template
+needs. Templates live under templates/reviews/sections/.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from partnership.accounts.models import User
+
+from .models import Review
+from .permissions import can_view_review
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    key: str
+    title: str
+    template: str
+    visible: Callable[[User, Review], bool]
+    context: Callable[[HttpRequest, Review], dict[str, Any]]
+
+
+def _no_context(request, review) -> dict[str, Any]:
+    return {}
+
+
+SECTIONS: list[ReviewSection] = [
+    ReviewSection("timeline", "Progress", "reviews/sections/timeline.html", can_view_review, _no_context),
+]
+
+
+def sections_for(request: HttpRequest, review: Review) -> list[tuple[ReviewSection, dict[str, Any]]]:
+    return [
+        (section, section.context(request, review)) for section in SECTIONS if section.visible(request.user, review)
+    ]
