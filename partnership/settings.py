@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "partnership.tenancy",
     "schools",
     "reviews",
+    "partnership.dashboards.apps.DashboardsConfig",
 ]
 
 MIDDLEWARE = [

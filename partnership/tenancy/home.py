@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 
 from partnership.accounts.models import User
 from partnership.accounts.selectors import pending_invitation_count
+from partnership.dashboards.home import board_home_context
 from reviews.home import reviews_home_context
 from schools.models import Area, School
 
@@ -56,15 +57,6 @@ def _governor_context(user, partnership, memberships):
     return {"governed": [m for m in memberships if m.role == Role.GOVERNOR]}
 
 
-def _board_context(user, partnership, memberships):
-    open_schools = ~Q(schools__status=School.Status.CLOSED)
-    return {
-        "board_roles": [m for m in memberships if m.role == Role.BOARD_MEMBER],
-        "areas": Area.objects.annotate(open_schools=Count("schools", filter=open_schools)).order_by("name"),
-        "schools_without_area": School.objects.filter(area__isnull=True).exclude(status=School.Status.CLOSED).count(),
-    }
-
-
 def _area_chair_context(user, partnership, memberships):
     area_ids = [m.area_id for m in memberships if m.role == Role.AREA_CHAIR]
     return {"chaired_areas": Area.objects.filter(pk__in=area_ids).prefetch_related("schools")}
@@ -90,7 +82,7 @@ SECTIONS: list[HomeSection] = [
     HomeSection("tenancy/home/governor.html", frozenset({Role.GOVERNOR}), _governor_context),
     HomeSection("tenancy/home/area_chair.html", frozenset({Role.AREA_CHAIR}), _area_chair_context),
     HomeSection("tenancy/home/cluster_lead.html", frozenset({Role.CLUSTER_LEAD}), _cluster_lead_context),
-    HomeSection("tenancy/home/board.html", frozenset({Role.BOARD_MEMBER}), _board_context),
+    HomeSection("tenancy/home/board.html", frozenset({Role.BOARD_MEMBER}), board_home_context),
 ]
 
 

@@ -1,0 +1,100 @@
+"""Charts drawn on the server as inline SVG: no script, nothing from a CDN. Each chart sits beside the table it
+is drawn from (the table is the source of truth) and only ever draws what that table shows: a hidden figure
+gets no bar, only the [c] mark."""
+
+from dataclasses import dataclass, field
+
+WIDTH = 640
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 18
+BAR_GAP = 4
+GROUP_GAP = 14
+VALUE_SPACE = 70
+LEGEND_HEIGHT = 28
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    series: int
+    value_text: str
+    text_x: float
+    text_y: float
+
+
+@dataclass(frozen=True)
+class Group:
+    label: str
+    label_y: float
+    bars: list[Bar]
+
+
+@dataclass
+class Chart:
+    id: str
+    title: str
+    description: str
+    groups: list[Group] = field(default_factory=list)
+    legend: list[tuple[str, int, float, float]] = field(default_factory=list)  # (label, series, x, text x)
+    height: float = 0
+    width: int = WIDTH
+
+    @property
+    def title_id(self) -> str:
+        return f"{self.id}-title"
+
+    @property
+    def desc_id(self) -> str:
+        return f"{self.id}-desc"
+
+
+def bar_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    categories: list[str],
+    series: list[tuple[str, list]],
+) -> Chart | None:
+    """Horizontal bars: one group per category, one bar per series. Cells are panels.Cell (value None = hidden).
+
+    Returns None when there is nothing to draw (no category, or every figure hidden or zero)."""
+    shown = [c.value for _, cells in series for c in cells if c.value is not None]
+    if not categories or not shown or max(shown) == 0:
+        return None
+    top = max(shown)
+    chart = Chart(id=chart_id, title=title, description=description)
+    y = 0.0
+    if len(series) > 1:
+        x = 0.0
+        for number, (name, _) in enumerate(series):
+            chart.legend.append((name, number, x, x + 22))
+            x += 24 + 8.5 * len(name) + 24
+        y = LEGEND_HEIGHT
+    scale = (WIDTH - VALUE_SPACE) / top
+    for index, label in enumerate(categories):
+        label_y = y + 15
+        y += LABEL_HEIGHT
+        bars = []
+        for number, (_, cells) in enumerate(series):
+            cell = cells[index]
+            width = 0.0 if cell.value is None else max(cell.value * scale, 1.0 if cell.value else 0.0)
+            bars.append(
+                Bar(
+                    x=0,
+                    y=y,
+                    width=round(width, 1),
+                    height=BAR_HEIGHT,
+                    series=number,
+                    value_text=cell.display,
+                    text_x=round(width + 6, 1),
+                    text_y=y + BAR_HEIGHT - 4,
+                )
+            )
+            y += BAR_HEIGHT + BAR_GAP
+        chart.groups.append(Group(label=label, label_y=label_y, bars=bars))
+        y += GROUP_GAP
+    chart.height = round(y, 1)
+    return chart

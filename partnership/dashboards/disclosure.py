@@ -1,0 +1,262 @@
+"""The small-group rule: a board member never sees a number about fewer than 3 schools.
+
+Every figure on the dashboard counts schools (a school appears at most once in any cell). Each panel's
+figures for a cycle are computed as one *cube*: every combination of the panel's categories (stage, focus
+area, grade...), geography (the whole partnership, each area, each cluster) and phase, totals included,
+whatever filter the reader chose. Filtering only picks which cells of that one cube are displayed. So every
+number a board member can ever see for a panel and a cycle, under any combination of filters, is a cell of
+one cube, and the cube is protected as a whole:
+
+1. **Primary suppression.** A cell counting 1 or 2 schools is hidden. 0 is shown (it singles no school out).
+2. **Complementary suppression.** The cube's cells are tied by sums: a total is the sum of its parts (all
+   stages, all clusters of an area, all phases...). For every such sum, with H the hidden parts and R the
+   number of schools they hold together (what "total minus the shown parts" gives away):
+   - when the total is shown, either nothing is hidden, or at least 2 parts are hidden and R >= len(H) + 1.
+     Hidden cells are never 0, so each holds at least 1 school; with R >= len(H) + 1 no hidden part can be
+     pinned to a value (R == len(H) would prove every hidden part is exactly 1), and R is at least 3;
+   - when the total itself is hidden, at least one part must be hidden too (else the total is their sum).
+   A sum that breaks the rule gets its smallest shown non-zero part hidden as well (the total only when no
+   part is left), and every sum touching a newly hidden cell is checked again until all hold.
+3. Hidden cells read "[c]" (confidential), never "fewer than 3": a complementary cell may hold many schools,
+   and saying which cells are small would tell the reader more than the rule allows.
+
+The procedure is deterministic (the same data always hides the same cells), so requests cannot be compared
+to find a cell hidden in one and shown in another. Coordinators see every figure and the schools behind it.
+Figures from different panels count different things (members, enrolled schools, reports) and are protected
+panel by panel; tests/dashboards/test_small_groups.py checks every filter combination and audits every
+hidden cell with an integer solver.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+
+import numpy as np
+
+THRESHOLD = 3
+HIDDEN_MARK = "[c]"
+ALL = "all"
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dim:
+    """One dimension of a cube: its nodes in display order and the sums that tie them.
+
+    `parent` is the tree used to add counts up (a leaf's count is added to each of its ancestors);
+    `extra_partitions` are further sums the data satisfies (e.g. a report's grades add up to the reports).
+    A dimension without a parent map has no totals: its nodes are separate measures.
+    """
+
+    name: str
+    nodes: tuple[str, ...]
+    labels: dict[str, str]
+    parent: dict[str, str] = field(default_factory=dict)
+    extra_partitions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def children(self, node: str) -> list[str]:
+        return [n for n in self.nodes if self.parent.get(n) == node]
+
+    def label(self, node: str) -> str:
+        return self.labels.get(node, node)
+
+    @property
+    def partitions(self) -> list[tuple[str, tuple[str, ...]]]:
+        tree: dict[str, list[str]] = {}
+        for node in self.nodes:
+            if node in self.parent:
+                tree.setdefault(self.parent[node], []).append(node)
+        return [(parent, tuple(children)) for parent, children in tree.items()] + list(self.extra_partitions)
+
+
+def tree_dim(
+    name: str,
+    items: Sequence[tuple[str, str]],
+    *,
+    total: str | None = "Total",
+    groups: dict[str, Sequence[str]] | None = None,
+    extra_partitions: Sequence[tuple[str, Sequence[str]]] = (),
+) -> Dim:
+    """A dimension whose `items` add up to ALL (when `total` is a label), with optional subtotals:
+    groups maps an item to the items it is the sum of."""
+    labels = dict(items)
+    nodes = [node for node, _ in items]
+    parent: dict[str, str] = {}
+    grouped = {child: group for group, children in (groups or {}).items() for child in children}
+    for node in nodes:
+        if node in grouped:
+            parent[node] = grouped[node]
+        elif total is not None and node not in _standalone(extra_partitions):
+            parent[node] = ALL
+    if total is not None:
+        nodes.append(ALL)
+        labels[ALL] = total
+    return Dim(
+        name=name,
+        nodes=tuple(nodes),
+        labels=labels,
+        parent=parent,
+        extra_partitions=tuple((p, tuple(children)) for p, children in extra_partitions),
+    )
+
+
+def _standalone(extra_partitions: Sequence[tuple[str, Sequence[str]]]) -> set[str]:
+    """Children of an extra partition are not added to the total again."""
+    return {child for _, children in extra_partitions for child in children}
+
+
+class Cube:
+    """Counts of schools for every combination of the dimensions' nodes, totals included.
+
+    Stored densely (numpy for the sums, a flat list for the suppression loop). `unpublished` gives, per
+    dimension, a test of its nodes (or None for any node): the combinations passing every test are never shown
+    (e.g. a cluster split by phase), tie nothing together and count as hidden.
+    """
+
+    def __init__(
+        self,
+        dims: Sequence[Dim],
+        leaf_counts: Iterable[tuple[Key, int]],
+        unpublished: Sequence[Callable[[str], bool] | None] | None = None,
+    ):
+        self.dims = list(dims)
+        self._index = [{node: i for i, node in enumerate(dim.nodes)} for dim in self.dims]
+        shape = tuple(len(dim.nodes) for dim in self.dims)
+        self._strides = [int(np.prod(shape[d + 1 :])) for d in range(len(shape))]
+        cube = np.zeros(shape, dtype=np.int64)
+        for key, count in leaf_counts:
+            position = self._coordinates(key)
+            if position is not None:
+                cube[position] += count
+        for d, dim in enumerate(self.dims):
+            for parent in _bottom_up(dim):
+                children = [self._index[d][c] for c in dim.children(parent)]
+                target = [slice(None)] * len(shape)
+                target[d] = self._index[d][parent]
+                source = [slice(None)] * len(shape)
+                source[d] = children
+                cube[tuple(target)] = cube[tuple(source)].sum(axis=d)
+        mask = np.zeros(shape, dtype=bool)
+        if unpublished is not None:
+            mask = np.ones(shape, dtype=bool)
+            for d, test in enumerate(unpublished):
+                if test is not None:
+                    along = np.array([bool(test(node)) for node in self.dims[d].nodes])
+                    mask &= along.reshape([-1 if e == d else 1 for e in range(len(shape))])
+        flat, flat_mask = cube.ravel(), mask.ravel()
+        self.values: list[int] = flat.tolist()
+        self._unpublished = bytearray(flat_mask.astype(np.uint8).tobytes())
+        self._hidden = bytearray(len(self.values))
+        self.relations: list[tuple[int, list[int]]] = []
+        positions = np.arange(flat.size).reshape(shape) if flat.size else np.zeros(shape, dtype=np.int64)
+        for d, dim in enumerate(self.dims):
+            for parent, children in dim.partitions:
+                along = np.moveaxis(positions, d, -1).reshape(-1, shape[d])
+                totals = along[:, self._index[d][parent]]
+                members = along[:, [self._index[d][c] for c in children]]
+                # A zero total has only zero parts (nothing hidden); an unpublished cell ties nothing.
+                keep = (flat[totals] > 0) & ~flat_mask[totals] & ~flat_mask[members].any(axis=1)
+                self.relations.extend(zip(totals[keep].tolist(), members[keep].tolist(), strict=True))
+
+    def _coordinates(self, key: Key) -> tuple[int, ...] | None:
+        coordinates = []
+        for d, node in enumerate(key):
+            i = self._index[d].get(node)
+            if i is None:
+                return None
+            coordinates.append(i)
+        return tuple(coordinates)
+
+    def _position(self, key: Key) -> int | None:
+        position = 0
+        for d, node in enumerate(key):
+            i = self._index[d].get(node)
+            if i is None:
+                return None
+            position += i * self._strides[d]
+        return position
+
+    def value(self, key: Key) -> int:
+        position = self._position(key)
+        return 0 if position is None else self.values[position]
+
+    def is_hidden(self, key: Key) -> bool:
+        position = self._position(key)
+        return position is not None and bool(self._hidden[position] or self._unpublished[position])
+
+    @property
+    def hidden(self) -> list[Key]:
+        nodes = list(product(*[dim.nodes for dim in self.dims]))
+        return [nodes[i] for i, flag in enumerate(self._hidden) if flag]
+
+    def key_of(self, position: int) -> Key:
+        key = []
+        for d, dim in enumerate(self.dims):
+            key.append(dim.nodes[(position // self._strides[d]) % len(dim.nodes)])
+        return tuple(key)
+
+    def suppress(self) -> "Cube":
+        """Hide cells as the module docstring says. Returns self."""
+        values, hidden, relations = self.values, self._hidden, self.relations
+        of_cell: dict[int, list[int]] = {}
+        for number, (total, members) in enumerate(relations):
+            of_cell.setdefault(total, []).append(number)
+            for m in members:
+                of_cell.setdefault(m, []).append(number)
+        for position, count in enumerate(values):
+            if 0 < count < THRESHOLD:
+                hidden[position] = 1
+        queue: dict[int, None] = {}
+        for number, (total, members) in enumerate(relations):
+            if hidden[total] or any(hidden[m] for m in members):
+                queue[number] = None
+        while queue:
+            number = next(iter(queue))
+            del queue[number]
+            total, members = relations[number]
+            cell = self._cell_to_hide(total, members)
+            if cell is None:
+                continue
+            hidden[cell] = 1
+            queue[number] = None
+            for other in of_cell.get(cell, ()):
+                queue[other] = None
+        return self
+
+    def _cell_to_hide(self, total: int, members: list[int]) -> int | None:
+        values, hidden = self.values, self._hidden
+        hidden_count = hidden_sum = 0
+        best = None
+        for m in members:
+            if hidden[m]:
+                hidden_count += 1
+                hidden_sum += values[m]
+            elif values[m] and (best is None or values[m] < values[best]):
+                best = m  # the first of equals: deterministic
+        if hidden[total]:
+            if hidden_count:
+                return None
+        elif not hidden_count or (hidden_count >= 2 and hidden_sum >= hidden_count + 1):
+            return None
+        if best is not None:
+            return best
+        if not hidden[total] and values[total]:
+            return total
+        return None
+
+    def published_relations(self) -> list[tuple[Key, list[Key]]]:
+        """Every sum that ties shown cells together, as keys (for audits and tests)."""
+        return [(self.key_of(total), [self.key_of(m) for m in members]) for total, members in self.relations]
+
+
+def _bottom_up(dim: Dim) -> list[str]:
+    """The dimension's tree parents, each after every parent below it."""
+    depth = {}
+    for node in dim.nodes:
+        d, parent = 0, dim.parent.get(node)
+        while parent is not None:
+            d += 1
+            depth[parent] = max(depth.get(parent, 0), d)
+            parent = dim.parent.get(parent)
+    return sorted(depth, key=lambda node: depth[node])

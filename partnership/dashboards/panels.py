@@ -1,0 +1,596 @@
+"""The dashboard's panels for one view (cycle, area, phase) and one audience, as tables (the source of truth),
+charts drawn from those tables and CSV rows from the same tables.
+
+For a board member every cube is suppressed (disclosure.py) before any cell is read, and no school is named;
+a coordinator sees every figure, each linked to the schools behind it.
+"""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+
+from . import selectors as s
+from .charts import Chart, bar_chart
+from .disclosure import ALL, HIDDEN_MARK, Cube
+
+PANELS = [
+    ("members", "Member schools"),
+    ("pipeline", "This cycle's coverage"),
+    ("overdue", "Overdue"),
+    ("themes", "Themes"),
+    ("trends", "Trends across cycles"),
+    ("not-reviewed", "Schools not reviewed for more than a year"),
+]
+PANEL_TITLES = dict(PANELS)
+
+
+@dataclass(frozen=True)
+class Audience:
+    suppress: bool  # board members: the small-group rule applies
+    drill_down: bool  # coordinators: each figure links to the schools behind it
+
+
+BOARD = Audience(suppress=True, drill_down=False)
+COORDINATOR = Audience(suppress=False, drill_down=True)
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: int | None  # None: hidden by the small-group rule
+    url: str = ""
+    text: str = ""  # a figure that is not a count of schools (a percentage, "not in this cycle")
+
+    @property
+    def display(self) -> str:
+        if self.text:
+            return self.text
+        return HIDDEN_MARK if self.value is None else f"{self.value:,}"
+
+    @property
+    def html(self) -> str:
+        """The figure as shown in a table (rendered here: a county table has hundreds of cells)."""
+        if self.text:
+            return conditional_escape(self.text)
+        if self.value is None:
+            return mark_safe(f'{HIDDEN_MARK}<span class="govuk-visually-hidden"> (hidden)</span>')  # noqa: S308
+        if self.url:
+            return format_html('<a class="govuk-link" href="{}">{}</a>', self.url, self.display)
+        return self.display
+
+    @property
+    def csv_value(self) -> str:
+        if self.text:
+            return self.text
+        return HIDDEN_MARK if self.value is None else str(self.value)
+
+    @property
+    def is_count(self) -> bool:
+        return not self.text
+
+    @property
+    def hidden(self) -> bool:
+        return self.value is None and not self.text
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+    total: bool = False
+    indent: bool = False
+
+
+@dataclass
+class Table:
+    id: str
+    caption: str
+    row_heading: str
+    columns: list[str]
+    rows: list[Row]
+    hint: str = ""
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(cell.hidden for row in self.rows for cell in row.cells)
+
+
+@dataclass
+class Panel:
+    slug: str
+    title: str
+    intro: str = ""
+    tables: list[Table] = field(default_factory=list)
+    charts: dict[str, Chart] = field(default_factory=dict)  # table id -> chart drawn from it
+    figures: list[tuple[str, Cell]] = field(default_factory=list)  # headline figures
+    empty: str = ""
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(t.has_hidden for t in self.tables) or any(c.hidden for _, c in self.figures)
+
+    def table_chart_pairs(self) -> list[tuple[Table, Chart | None]]:
+        return [(table, self.charts.get(table.id)) for table in self.tables]
+
+
+# -- Filters: kept in the URL ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    cycle: s.CycleInfo | None
+    area: str  # a geography node, or ALL
+    phase: str  # a phase, or ALL
+    cycles: list[s.CycleInfo]
+    geography: s.Geography
+
+    @classmethod
+    def from_query(cls, query: QueryDict, cycles: list[s.CycleInfo], geography: s.Geography) -> "Filters":
+        newest = cycles[-1] if cycles else None
+        cycle = next((c for c in cycles if str(c.pk) == query.get("cycle", "")), newest)
+        area = s.area_node(None) if query.get("area") == "none" else f"area:{query.get('area', '')}"
+        if area not in dict(geography.areas):
+            area = ALL
+        phase = query.get("phase", "")
+        if phase not in geography.phases:
+            phase = ALL
+        return cls(cycle=cycle, area=area, phase=phase, cycles=cycles, geography=geography)
+
+    def query(self, **changes) -> dict[str, str]:
+        values = {
+            "cycle": str(self.cycle.pk) if self.cycle else "",
+            "area": "" if self.area == ALL else self.area.split(":", 1)[1],
+            "phase": "" if self.phase == ALL else self.phase,
+        }
+        values.update(changes)
+        return {k: v for k, v in values.items() if v}
+
+    @property
+    def querystring(self) -> str:
+        return urlencode(self.query())
+
+    @property
+    def area_options(self) -> list[tuple[str, str, bool]]:
+        return [(node.split(":", 1)[1], label, node == self.area) for node, label in self.geography.areas]
+
+    @property
+    def phase_options(self) -> list[tuple[str, str, bool]]:
+        return [(p, s.PHASE_LABELS[p], p == self.phase) for p in self.geography.phases]
+
+    @property
+    def cycle_options(self) -> list[tuple[int, str, bool]]:
+        return [(c.pk, c.name, c == self.cycle) for c in reversed(self.cycles)]
+
+    @property
+    def description(self) -> str:
+        area = "all areas" if self.area == ALL else self.geography.area_label(self.area)
+        phase = "all phases" if self.phase == ALL else s.PHASE_LABELS[self.phase].lower()
+        return f"{area}, {phase}"
+
+    @property
+    def filtered(self) -> bool:
+        return self.area != ALL or self.phase != ALL
+
+    def areas_in_view(self) -> list[str]:
+        return [node for node, _ in self.geography.areas] if self.area == ALL else [self.area]
+
+    def phases_in_view(self) -> list[str]:
+        return list(self.geography.phases) if self.phase == ALL else [self.phase]
+
+
+# -- Building the panels ----------------------------------------------------------------------------------------
+
+
+class Dashboard:
+    """Every panel of one view, computed lazily: each panel's queries run once, when it is first read."""
+
+    def __init__(self, filters: Filters, audience: Audience, today: datetime.date):
+        self.filters = filters
+        self.audience = audience
+        self.today = today
+        self.geo = filters.geography
+
+    # Cubes (suppressed for board members before anything reads them).
+    def _ready(self, cube: Cube) -> Cube:
+        return cube.suppress() if self.audience.suppress else cube
+
+    @cached_property
+    def members_cube(self) -> Cube:
+        return self._ready(s.members_cube(self.geo))
+
+    @cached_property
+    def pipeline_cubes(self) -> dict[int, Cube]:
+        return {pk: self._ready(c) for pk, c in s.pipeline_cubes(self.filters.cycles, self.geo).items()}
+
+    @cached_property
+    def themes_cubes(self) -> dict[int, Cube]:
+        return {pk: self._ready(c) for pk, c in s.themes_cubes(self.filters.cycles, self.geo).items()}
+
+    @cached_property
+    def overdue_cube(self) -> Cube:
+        return self._ready(s.overdue_cube(self.filters.cycle, self.geo, self.today))
+
+    @cached_property
+    def not_reviewed_cube(self) -> Cube:
+        return self._ready(s.not_reviewed_cube(self.geo, self.today))
+
+    def cell(self, cube: Cube, key: tuple, panel: str, dims: tuple[str, ...], cycle=None) -> Cell:
+        value = cube.value(key)
+        if self.audience.suppress and cube.is_hidden(key):
+            return Cell(None)
+        url = ""
+        if self.audience.drill_down and value:
+            params = {"panel": panel}
+            if cycle is not None:
+                params["cycle"] = str(cycle.pk)
+            params.update(dict(zip(dims, key, strict=True)))
+            url = f"{reverse('dashboard_schools')}?{urlencode(params)}"
+        return Cell(value, url=url)
+
+    @property
+    def view_hidden(self) -> bool:
+        """True when the chosen area and phase hold too few schools to show (their own count is hidden)."""
+        return self.audience.suppress and self.members_cube.is_hidden((ALL, self.filters.area, self.filters.phase))
+
+    def panels(self) -> list[Panel]:
+        return [self.panel(slug) for slug, _ in PANELS]
+
+    def panel(self, slug: str) -> Panel:
+        return {
+            "members": self.members,
+            "pipeline": self.pipeline,
+            "overdue": self.overdue,
+            "themes": self.themes,
+            "trends": self.trends,
+            "not-reviewed": self.not_reviewed,
+        }[slug]()
+
+    # Panels.
+    def members(self) -> Panel:
+        f, cube, dims = self.filters, self.members_cube, ("ofsted", "geo", "phase")
+        panel = Panel("members", PANEL_TITLES["members"], intro="Open member schools and their latest Ofsted grade.")
+        areas, phases = self._rows_with_total(f.areas_in_view()), self._cols_with_total(f.phases_in_view())
+        panel.tables.append(
+            Table(
+                id="members-by-area",
+                caption=f"Member schools by area and phase ({f.description})",
+                row_heading="Area",
+                columns=[self.geo.phase_dim.label(p) for p in phases],
+                rows=[
+                    Row(
+                        self.geo.area_dim.label(area),
+                        [self.cell(cube, (ALL, area, p), "members", dims) for p in phases],
+                        total=area == ALL,
+                    )
+                    for area in areas
+                ],
+            )
+        )
+        ofsted_nodes = [node for node, _ in s.OFSTED_CATEGORIES]
+        profile = Table(
+            id="members-ofsted",
+            caption=f"Ofsted profile of member schools ({f.description})",
+            row_heading="Ofsted grade",
+            columns=["Schools"],
+            rows=[
+                Row(
+                    s.ofsted_dim().label(node),
+                    [self.cell(cube, (node, f.area, f.phase), "members", dims)],
+                    total=node == ALL,
+                )
+                for node in [*ofsted_nodes, ALL]
+            ],
+        )
+        panel.tables.append(profile)
+        panel.charts[profile.id] = bar_chart(
+            "chart-members-ofsted",
+            "Member schools by Ofsted grade",
+            f"Bar chart of the table 'Ofsted profile of member schools' ({f.description}).",
+            [r.label for r in profile.rows[:-1]],
+            [("Schools", [r.cells[0] for r in profile.rows[:-1]])],
+        )
+        return panel
+
+    def pipeline(self) -> Panel:
+        f = self.filters
+        panel = Panel("pipeline", PANEL_TITLES["pipeline"])
+        if f.cycle is None:
+            panel.empty = "No review cycle has been opened yet."
+            return panel
+        cube, dims, cycle = self.pipeline_cubes[f.cycle.pk], ("stage", "geo", "phase"), f.cycle
+        panel.intro = f"Where each enrolled school's review stands in {cycle.name}."
+
+        def cell(stage, geo, phase):
+            return self.cell(cube, (stage, geo, phase), "pipeline", dims, cycle)
+
+        stages = s.STAGE_LEAVES
+        stage_dim = s.stage_dim()
+        overall = Table(
+            id="pipeline-overall",
+            caption=f"Reviews by stage, {cycle.name} ({f.description})",
+            row_heading="Stage",
+            columns=["Schools"],
+            rows=[Row(stage_dim.label(st), [cell(st, f.area, f.phase)]) for st in stages]
+            + [
+                Row(stage_dim.label(s.REVIEWED), [cell(s.REVIEWED, f.area, f.phase)], total=True),
+                Row(stage_dim.label(s.FINALISED), [cell(s.FINALISED, f.area, f.phase)], total=True),
+                Row(stage_dim.label(ALL), [cell(ALL, f.area, f.phase)], total=True),
+            ],
+        )
+        panel.tables.append(overall)
+        panel.charts[overall.id] = bar_chart(
+            "chart-pipeline",
+            f"Reviews by stage, {cycle.name}",
+            f"Bar chart of the table 'Reviews by stage' ({f.description}).",
+            [r.label for r in overall.rows[: len(stages)]],
+            [("Schools", [r.cells[0] for r in overall.rows[: len(stages)]])],
+        )
+        columns = [stage_dim.label(st) for st in stages] + ["Enrolled"]
+        by_area = Table(
+            id="pipeline-by-area",
+            caption=f"Reviews by stage and area ({self._phase_text()})",
+            row_heading="Area",
+            columns=columns,
+            rows=[
+                Row(self.geo.area_dim.label(a), [cell(st, a, f.phase) for st in [*stages, ALL]], total=a == ALL)
+                for a in self._rows_with_total(f.areas_in_view())
+            ],
+        )
+        cluster_rows = []
+        for area in f.areas_in_view():
+            for node, label in self.geo.clusters.get(area, []):
+                cluster_rows.append(Row(label, [cell(st, node, ALL) for st in [*stages, ALL]]))
+        by_cluster = Table(
+            id="pipeline-by-cluster",
+            caption=f"Reviews by stage and cluster ({self._area_text()}, all phases)",
+            hint="Clusters are shown for all phases together: split by phase, almost every figure would be about "
+            "one or two schools."
+            if f.phase != ALL
+            else "",
+            row_heading="Cluster",
+            columns=columns,
+            rows=cluster_rows,
+        )
+        by_phase = Table(
+            id="pipeline-by-phase",
+            caption=f"Reviews by stage and phase ({self._area_text()})",
+            row_heading="Phase",
+            columns=columns,
+            rows=[
+                Row(self.geo.phase_dim.label(p), [cell(st, f.area, p) for st in [*stages, ALL]], total=p == ALL)
+                for p in self._rows_with_total(f.phases_in_view())
+            ],
+        )
+        panel.tables.extend([by_area, by_cluster, by_phase])
+        return panel
+
+    def overdue(self) -> Panel:
+        f = self.filters
+        panel = Panel("overdue", PANEL_TITLES["overdue"])
+        if f.cycle is None:
+            panel.empty = "No review cycle has been opened yet."
+            return panel
+        cube, dims = self.overdue_cube, ("kind", "bucket", "geo", "phase")
+        panel.intro = (
+            f"Open items in {f.cycle.name} past their deadline, counted in working days "
+            "(weekdays in term that are not bank holidays or closure days)."
+        )
+        kinds = [*[k for k, _ in s.OVERDUE_KINDS], ALL]
+        buckets = [*[b for b, _, _ in s.OVERDUE_BUCKETS], ALL]
+        kind_dim, bucket_dim = s.overdue_kind_dim(), s.overdue_bucket_dim()
+        table = Table(
+            id="overdue-items",
+            caption=f"Overdue items by how late they are, {f.cycle.name} ({f.description})",
+            row_heading="Item",
+            columns=[bucket_dim.label(b) for b in buckets],
+            rows=[
+                Row(
+                    kind_dim.label(k),
+                    [self.cell(cube, (k, b, f.area, f.phase), "overdue", dims, f.cycle) for b in buckets],
+                    total=k == ALL,
+                )
+                for k in kinds
+            ],
+        )
+        panel.tables.append(table)
+        panel.charts[table.id] = bar_chart(
+            "chart-overdue",
+            f"Overdue items, {f.cycle.name}",
+            f"Bar chart of the last column of the table 'Overdue items' ({f.description}).",
+            [r.label for r in table.rows[:-1]],
+            [("Overdue", [r.cells[-1] for r in table.rows[:-1]])],
+        )
+        return panel
+
+    def themes(self) -> Panel:
+        f = self.filters
+        panel = Panel("themes", PANEL_TITLES["themes"])
+        if f.cycle is None:
+            panel.empty = "No review cycle has been opened yet."
+            return panel
+        cycle, cube = f.cycle, self.themes_cubes[f.cycle.pk]
+        dims = ("measure", "focus", "geo", "phase")
+        panel.intro = (
+            f"How often each focus area was chosen in the self-reviews schools shared in {cycle.name}, and what the "
+            "final reports found in it."
+        )
+
+        def cell(measure, focus):
+            return self.cell(cube, (measure, focus, f.area, f.phase), "themes", dims, cycle)
+
+        pipeline = self.pipeline_cubes[cycle.pk]
+        panel.figures = [
+            ("self-reviews shared", cell(s.CHOSEN, s.ANY_FOCUS)),
+            (
+                "final reports",
+                self.cell(pipeline, (s.FINALISED, f.area, f.phase), "pipeline", ("stage", "geo", "phase"), cycle),
+            ),
+        ]
+        measures = [s.CHOSEN, s.REPORTED, s.WITH_AFD, s.WITHOUT_AFD]
+        measure_dim = s.measure_dim(cycle)
+        rows = []
+        for focus in cycle.focus_areas:
+            cells = [cell(m, focus) for m in measures]
+            reported, with_afd = cells[1], cells[2]
+            share = (
+                f"{round(100 * with_afd.value / reported.value)}%"
+                if reported.value and with_afd.value is not None
+                else "–"
+            )
+            rows.append(Row(focus, [*cells, Cell(None, text=share)]))
+        table = Table(
+            id="themes-focus",
+            caption=f"Focus areas chosen and areas for development found, {cycle.name} ({f.description})",
+            row_heading="Focus area",
+            columns=[*[measure_dim.label(m) for m in measures], "Share of reports with areas for development"],
+            rows=rows,
+        )
+        panel.tables.append(table)
+        panel.charts[table.id] = bar_chart(
+            "chart-themes",
+            f"Focus areas chosen and areas for development found, {cycle.name}",
+            f"Bar chart of the first and third columns of the table of focus areas ({f.description}).",
+            [r.label for r in rows],
+            [
+                ("Chosen as a focus", [r.cells[0] for r in rows]),
+                ("With areas for development", [r.cells[2] for r in rows]),
+            ],
+        )
+        if cycle.grades:
+            grade_nodes = [s.grade_node(g) for g in cycle.grades] + [s.NO_GRADE]
+            grades = Table(
+                id="themes-grades",
+                caption=f"Grades given in final reports, {cycle.name} ({f.description})",
+                row_heading="Focus area",
+                columns=[*[measure_dim.label(g) for g in grade_nodes], "Reported on"],
+                rows=[Row(focus, [cell(g, focus) for g in [*grade_nodes, s.REPORTED]]) for focus in cycle.focus_areas],
+            )
+            panel.tables.append(grades)
+        return panel
+
+    def trends(self) -> Panel:
+        f = self.filters
+        panel = Panel("trends", PANEL_TITLES["trends"])
+        cycles = f.cycles
+        if not cycles:
+            panel.empty = "No review cycle has been opened yet."
+            return panel
+        panel.intro = f"The same measures in every cycle ({f.description})."
+        columns = [c.academic_year for c in cycles]
+        pdims, tdims = ("stage", "geo", "phase"), ("measure", "focus", "geo", "phase")
+
+        def pipeline_cell(cycle, stage):
+            return self.cell(self.pipeline_cubes[cycle.pk], (stage, f.area, f.phase), "pipeline", pdims, cycle)
+
+        def theme_cell(cycle, measure, focus):
+            if focus not in cycle.focus_areas:
+                return Cell(None, text="–")
+            cube = self.themes_cubes[cycle.pk]
+            return self.cell(cube, (measure, focus, f.area, f.phase), "themes", tdims, cycle)
+
+        coverage_rows = [(ALL, "Enrolled"), (s.REVIEWED, "Visited or later"), (s.FINALISED, "Final or shared")]
+        coverage = Table(
+            id="trends-coverage",
+            caption=f"Coverage by cycle ({f.description})",
+            row_heading="Schools",
+            columns=columns,
+            rows=[Row(label, [pipeline_cell(c, stage) for c in cycles]) for stage, label in coverage_rows],
+        )
+        panel.tables.append(coverage)
+        panel.charts[coverage.id] = bar_chart(
+            "chart-trends-coverage",
+            "Coverage by cycle",
+            f"Bar chart of the table 'Coverage by cycle' ({f.description}).",
+            columns,
+            [(label, coverage.rows[i].cells) for i, (_, label) in enumerate(coverage_rows[:2])],
+        )
+        focus_names = list(dict.fromkeys(name for c in reversed(cycles) for name in c.focus_areas))
+        panel.tables.append(
+            Table(
+                id="trends-chosen",
+                caption=f"Schools choosing each focus area, by cycle ({f.description})",
+                row_heading="Focus area",
+                columns=columns,
+                rows=[Row(name, [theme_cell(c, s.CHOSEN, name) for c in cycles]) for name in focus_names],
+                hint="– : not a focus area in that cycle.",
+            )
+        )
+        panel.tables.append(
+            Table(
+                id="trends-afd",
+                caption=f"Final reports with areas for development, by focus area and cycle ({f.description})",
+                row_heading="Focus area",
+                columns=columns,
+                rows=[Row(name, [theme_cell(c, s.WITH_AFD, name) for c in cycles]) for name in focus_names],
+                hint="– : not a focus area in that cycle.",
+            )
+        )
+        return panel
+
+    def not_reviewed(self) -> Panel:
+        f, cube, dims = self.filters, self.not_reviewed_cube, ("category", "geo", "phase")
+        panel = Panel(
+            "not-reviewed",
+            PANEL_TITLES["not-reviewed"],
+            intro="Open member schools with no peer review visit in the last 12 months.",
+        )
+        categories = [*[c for c, _ in s.NOT_REVIEWED_CATEGORIES], ALL]
+        dim = s.not_reviewed_dim()
+        table = Table(
+            id="not-reviewed-by-area",
+            caption=f"Schools not reviewed for more than a year, by area ({self._phase_text()})",
+            row_heading="Area",
+            columns=[dim.label(c) for c in categories],
+            rows=[
+                Row(
+                    self.geo.area_dim.label(a),
+                    [self.cell(cube, (c, a, f.phase), "not-reviewed", dims) for c in categories],
+                    total=a == ALL,
+                )
+                for a in self._rows_with_total(f.areas_in_view())
+            ],
+        )
+        panel.tables.append(table)
+        plotted = [r for r in table.rows if not r.total]
+        panel.charts[table.id] = bar_chart(
+            "chart-not-reviewed",
+            "Schools not reviewed for more than a year, by area",
+            f"Bar chart of the last column of the table 'Schools not reviewed for more than a year' "
+            f"({self._phase_text()}).",
+            [r.label for r in plotted],
+            [("Schools", [r.cells[-1] for r in plotted])],
+        )
+        return panel
+
+    # Helpers.
+    def _rows_with_total(self, nodes: list[str]) -> list[str]:
+        return [*nodes, ALL] if len(nodes) > 1 else nodes
+
+    def _cols_with_total(self, nodes: list[str]) -> list[str]:
+        return self._rows_with_total(nodes)
+
+    def _phase_text(self) -> str:
+        return "all phases" if self.filters.phase == ALL else s.PHASE_LABELS[self.filters.phase].lower()
+
+    def _area_text(self) -> str:
+        return "all areas" if self.filters.area == ALL else self.geo.area_label(self.filters.area)
+
+
+def csv_rows(panel: Panel, filters: Filters) -> Iterator[list[str]]:
+    """The panel's tables, one figure a line, for a spreadsheet."""
+    yield ["Panel", "Cycle", "Area", "Phase", "Table", "Row", "Column", "Value"]
+    area = "All areas" if filters.area == ALL else filters.geography.area_label(filters.area)
+    phase = "All phases" if filters.phase == ALL else s.PHASE_LABELS[filters.phase]
+    cycle = filters.cycle.name if filters.cycle else ""
+    for label, cell in panel.figures:
+        yield [panel.title, cycle, area, phase, "Headline figures", label, "Schools", cell.csv_value]
+    for table in panel.tables:
+        for row in table.rows:
+            for column, cell in zip(table.columns, row.cells, strict=True):
+                yield [panel.title, cycle, area, phase, table.caption, row.label, column, cell.csv_value]

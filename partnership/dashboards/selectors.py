@@ -1,0 +1,606 @@
+"""Reads for the county dashboard: a handful of aggregate queries whose number does not grow with the number
+of schools, each turned into a cube of counts (see disclosure.py), and the schools behind a count.
+
+Call inside a partnership scope. Every count is a count of schools: one enrolment, review, self-review or
+finding per school and cycle.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from reviews.calendar import SchoolCalendar, bank_holidays_of_england, calendar_for_partnership
+from reviews.models import Cycle, Enrolment, Finding, FocusArea, Review, ReviewStatus, SelfReview, VisitDay
+from reviews.models.cycles import SCALE_PRESETS, GradingScale
+from schools.models import School
+
+from .disclosure import ALL, Cube, Dim, tree_dim
+
+NO_AREA = "area:none"
+
+# -- Dimensions -------------------------------------------------------------------------------------------
+
+
+def area_node(area_id: int | None) -> str:
+    return f"area:{area_id if area_id is not None else 'none'}"
+
+
+def cluster_node(area_id: int | None, cluster_id: int | None) -> str:
+    return f"cluster:{area_id if area_id is not None else 'none'}:{cluster_id if cluster_id is not None else 'none'}"
+
+
+PHASE_LABELS = dict(School.Phase.choices)
+PHASE_ORDER = list(School.Phase.values)
+
+
+@dataclass
+class Geography:
+    """The partnership's areas, clusters (as they hold schools) and phases, in display order."""
+
+    areas: list[tuple[str, str]]  # (node, label)
+    clusters: dict[str, list[tuple[str, str]]]  # area node -> [(cluster node, label)]
+    phases: list[str]
+
+    @cached_property
+    def area_dim(self) -> Dim:
+        return tree_dim("geo", self.areas, total="All areas")
+
+    @cached_property
+    def cluster_dim(self) -> Dim:
+        items = list(self.areas)
+        groups = {}
+        for area, clusters in self.clusters.items():
+            items.extend(clusters)
+            groups[area] = [node for node, _ in clusters]
+        return tree_dim("geo", items, total="All areas", groups=groups)
+
+    @cached_property
+    def phase_dim(self) -> Dim:
+        return tree_dim("phase", [(p, PHASE_LABELS[p]) for p in self.phases], total="All phases")
+
+    def area_label(self, node: str) -> str:
+        return self.area_dim.label(node)
+
+
+def geography() -> Geography:
+    rows = School.objects.values("area_id", "area__name", "cluster_id", "cluster__name", "phase").distinct().order_by()
+    areas: dict[str, str] = {}
+    clusters: dict[str, dict[str, str]] = {}
+    phases: set[str] = set()
+    for row in rows:
+        area = area_node(row["area_id"])
+        areas[area] = row["area__name"] or "Not in an area"
+        label = row["cluster__name"] or (
+            f"{row['area__name']}: not in a cluster" if row["area__name"] else "Not in an area or cluster"
+        )
+        clusters.setdefault(area, {})[cluster_node(row["area_id"], row["cluster_id"])] = label
+        phases.add(row["phase"])
+
+    def area_order(item):
+        return (item[0] == NO_AREA, item[1].lower(), item[0])
+
+    ordered_areas = sorted(areas.items(), key=area_order)
+    return Geography(
+        areas=ordered_areas,
+        clusters={
+            area: sorted(clusters[area].items(), key=lambda item: (item[0].endswith(":none"), item[1].lower()))
+            for area, _ in ordered_areas
+        },
+        phases=[p for p in PHASE_ORDER if p in phases],
+    )
+
+
+def geo_q(node: str, prefix: str = "") -> Q:
+    """Schools in a geography node (prefix: the path to the school, e.g. 'school__')."""
+    if node == ALL:
+        return Q()
+    parts = node.split(":")
+    q = Q()
+    area, cluster = parts[1], parts[2] if len(parts) > 2 else None
+    q &= Q(**{f"{prefix}area__isnull": True}) if area == "none" else Q(**{f"{prefix}area_id": int(area)})
+    if cluster == "none":
+        q &= Q(**{f"{prefix}cluster__isnull": True})
+    elif cluster is not None:
+        q &= Q(**{f"{prefix}cluster_id": int(cluster)})
+    return q
+
+
+def phase_q(node: str, prefix: str = "") -> Q:
+    return Q() if node == ALL else Q(**{f"{prefix}phase": node})
+
+
+# -- Cycles and focus areas ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CycleInfo:
+    pk: int
+    name: str
+    academic_year_start: int
+    grading_scale: str
+    custom_grades: list[str]
+    focus_areas: list[str] = field(default_factory=list)
+    focus_area_ids: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def grades(self) -> list[str]:
+        if self.grading_scale == GradingScale.CUSTOM:
+            return list(self.custom_grades)
+        return list(SCALE_PRESETS.get(self.grading_scale, []))
+
+    @property
+    def academic_year(self) -> str:
+        return f"{self.academic_year_start}/{(self.academic_year_start + 1) % 100:02d}"
+
+
+def cycles_oldest_first() -> list[CycleInfo]:
+    cycles = [
+        CycleInfo(**row)
+        for row in Cycle.objects.order_by("academic_year_start", "created_at", "pk").values(
+            "pk", "name", "academic_year_start", "grading_scale", "custom_grades"
+        )
+    ]
+    by_pk = {cycle.pk: cycle for cycle in cycles}
+    focus = FocusArea.objects.order_by("cycle_id", "position", "name").values_list("cycle_id", "pk", "name")
+    for cycle_id, pk, name in focus:
+        if cycle_id in by_pk:
+            by_pk[cycle_id].focus_areas.append(name)
+            by_pk[cycle_id].focus_area_ids[pk] = name
+    return cycles
+
+
+# -- Measures: each a queryset with one annotation per category dimension, counted as a cube ---------------
+
+OFSTED_CATEGORIES = [
+    ("outstanding", "Outstanding"),
+    ("good", "Good"),
+    ("requires_improvement", "Requires improvement"),
+    ("inadequate", "Inadequate (serious weaknesses or special measures)"),
+    ("not_known", "Not inspected or not known"),
+]
+
+OFSTED_CASE = Case(
+    When(ofsted_rating__iexact="Outstanding", then=Value("outstanding")),
+    When(ofsted_rating__iexact="Good", then=Value("good")),
+    When(ofsted_rating__iexact="Requires improvement", then=Value("requires_improvement")),
+    When(
+        Q(ofsted_rating__iexact="Inadequate")
+        | Q(ofsted_rating__iexact="Serious Weaknesses")
+        | Q(ofsted_rating__iexact="Special Measures"),
+        then=Value("inadequate"),
+    ),
+    default=Value("not_known"),
+    output_field=CharField(),
+)
+
+
+def member_schools() -> QuerySet[School]:
+    """Open member schools (closed schools stay in history but are no longer members)."""
+    return School.objects.exclude(status=School.Status.CLOSED)
+
+
+def ofsted_dim() -> Dim:
+    return tree_dim("ofsted", OFSTED_CATEGORIES, total="All member schools")
+
+
+def members_rows() -> QuerySet:
+    return member_schools().annotate(ofsted=OFSTED_CASE)
+
+
+def members_cube(geo: Geography) -> Cube:
+    rows = members_rows().values_list("ofsted", "area_id", "phase").annotate(n=Count("pk")).order_by()
+    return Cube(
+        [ofsted_dim(), geo.area_dim, geo.phase_dim],
+        (((ofsted, area_node(area), phase), n) for ofsted, area, phase, n in rows),
+    )
+
+
+PIPELINE_STAGES = [
+    ("enrolled", "Enrolled, not yet in a group"),
+    (ReviewStatus.GROUPED.value, "Grouped"),
+    (ReviewStatus.SCHEDULED.value, "Visit scheduled"),
+    (ReviewStatus.VISITED.value, "Visited"),
+    (ReviewStatus.DRAFT.value, "Report in draft"),
+    (ReviewStatus.FACTUAL_ACCURACY.value, "Factual-accuracy check"),
+    (ReviewStatus.FINAL.value, "Final"),
+    (ReviewStatus.SHARED.value, "Shared with governors"),
+]
+REVIEWED = "reviewed"
+FINALISED = "finalised"
+STAGE_LEAVES = [stage for stage, _ in PIPELINE_STAGES]
+REACHED_VISITED = [
+    ReviewStatus.VISITED,
+    ReviewStatus.DRAFT,
+    ReviewStatus.FACTUAL_ACCURACY,
+    ReviewStatus.FINAL,
+    ReviewStatus.SHARED,
+]
+
+
+def stage_dim() -> Dim:
+    return tree_dim(
+        "stage",
+        [*PIPELINE_STAGES, (FINALISED, "Final or shared"), (REVIEWED, "Visited or later")],
+        total="Enrolled",
+        groups={
+            FINALISED: [ReviewStatus.FINAL, ReviewStatus.SHARED],
+            REVIEWED: [ReviewStatus.VISITED, ReviewStatus.DRAFT, ReviewStatus.FACTUAL_ACCURACY, FINALISED],
+        },
+    )
+
+
+STAGE_LEAVES_UNDER = {
+    ALL: STAGE_LEAVES,
+    REVIEWED: [s.value for s in REACHED_VISITED],
+    FINALISED: [ReviewStatus.FINAL.value, ReviewStatus.SHARED.value],
+}
+
+
+def pipeline_rows() -> QuerySet[Enrolment]:
+    status = Review.objects.filter(cycle=OuterRef("cycle"), school=OuterRef("school")).order_by().values("status")[:1]
+    return Enrolment.objects.annotate(stage=Coalesce(Subquery(status), Value("enrolled"), output_field=CharField()))
+
+
+def pipeline_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
+    rows = (
+        pipeline_rows()
+        .filter(cycle_id__in=[c.pk for c in cycles])
+        .values_list("cycle_id", "stage", "school__area_id", "school__cluster_id", "school__phase")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    leaves: dict[int, list] = {c.pk: [] for c in cycles}
+    for cycle_id, stage, area, cluster, phase, n in rows:
+        leaves[cycle_id].append(((stage, cluster_node(area, cluster), phase), n))
+    dims = [stage_dim(), geo.cluster_dim, geo.phase_dim]
+    return {pk: Cube(dims, counted, unpublished=CLUSTER_BY_PHASE) for pk, counted in leaves.items()}
+
+
+# A cluster holds 5-10 schools: split by phase it would be all small groups, so it is never shown.
+CLUSTER_BY_PHASE = (None, lambda geo: geo.startswith("cluster:"), lambda phase: phase != ALL)
+
+
+# Overdue items, in working days (reviews/calendar.py).
+OVERDUE_KINDS = [
+    ("self_review", "Self-reviews not shared"),
+    ("report", "Reports not sent for the factual-accuracy check"),
+    ("factual_accuracy", "Factual-accuracy checks not returned"),
+]
+OVERDUE_BUCKETS = [("1-5", 1, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21+", 21, None)]
+OVERDUE_BUCKET_LABELS = {
+    "1-5": "1 to 5 working days",
+    "6-10": "6 to 10 working days",
+    "11-20": "11 to 20 working days",
+    "21+": "More than 20 working days",
+}
+
+
+def overdue_kind_dim() -> Dim:
+    return tree_dim("kind", OVERDUE_KINDS, total="All overdue items")
+
+
+def overdue_bucket_dim() -> Dim:
+    return tree_dim("bucket", [(b, OVERDUE_BUCKET_LABELS[b]) for b, _, _ in OVERDUE_BUCKETS], total="Overdue")
+
+
+@lru_cache(maxsize=4)
+def _bank_holidays(year: int) -> dict[datetime.date, str]:
+    """England's bank holidays around a year. Fixed by law for past and listed years, so a table per process is
+    safe to keep (it changes only with the `holidays` package, i.e. on a deploy); building it takes ~50 ms."""
+    return bank_holidays_of_england(range(year - 4, year + 2))
+
+
+def fast_calendar(today: datetime.date) -> SchoolCalendar:
+    """The partnership's calendar (terms and closure days read now), with the bank holidays table reused."""
+    calendar = calendar_for_partnership()
+    calendar.__dict__["_bank_holidays"] = _bank_holidays(today.year)
+    return calendar
+
+
+def working_days_back(calendar: SchoolCalendar, today: datetime.date, count: int) -> list[datetime.date]:
+    """The last `count` working days up to and including today, latest first (fewer if none for 3 years)."""
+    days, day = [], today
+    while len(days) < count and (today - day).days <= 3 * 366:
+        if calendar.is_working_day(day):
+            days.append(day)
+        day -= datetime.timedelta(days=1)
+    return days
+
+
+def overdue_buckets(today: datetime.date, calendar: SchoolCalendar | None = None) -> dict[str, tuple]:
+    """Each bucket as a range of due dates (from, before), `from` None for open-ended.
+
+    An item due on D is overdue by the working days after D up to today: with w1 > w2 > ... the working days
+    up to today, it is overdue by N or more exactly when D < wN.
+    """
+    calendar = calendar or fast_calendar(today)
+    back = working_days_back(calendar, today, 21)
+
+    def before(n: int) -> datetime.date:
+        # Due before the n-th last working day; when there are fewer working days, nothing is that late.
+        return back[n - 1] if len(back) >= n else datetime.date.min
+
+    return {
+        bucket: (before(high + 1) if high is not None else None, before(low)) for bucket, low, high in OVERDUE_BUCKETS
+    }
+
+
+def overdue_rows() -> QuerySet[Review]:
+    """Open items with a deadline, annotated with their `kind` and `due` date (filter on `due` for lateness)."""
+    open_self_review = Q(self_review__isnull=True) | Q(self_review__shared_at__isnull=True)
+    not_returned = Q(report__isnull=True) | Q(report__factual_accuracy_responded_at__isnull=True)
+    before_visit = [ReviewStatus.GROUPED, ReviewStatus.SCHEDULED]
+    drafting = [ReviewStatus.VISITED, ReviewStatus.DRAFT]
+    kind = Case(
+        When(Q(status__in=before_visit) & open_self_review, then=Value("self_review")),
+        When(status__in=drafting, then=Value("report")),
+        When(Q(status=ReviewStatus.FACTUAL_ACCURACY) & not_returned, then=Value("factual_accuracy")),
+        default=None,
+        output_field=CharField(),
+    )
+    due = Case(
+        When(status__in=before_visit, then=F("self_review_due_on")),
+        When(status__in=drafting, then=F("report_due_on")),
+        When(status=ReviewStatus.FACTUAL_ACCURACY, then=F("factual_accuracy_due_on")),
+        default=None,
+    )
+    return Review.objects.annotate(kind=kind, due=due).filter(kind__isnull=False, due__isnull=False)
+
+
+def bucket_q(bucket: str, buckets: dict[str, tuple]) -> Q:
+    """Items overdue by the bucket's number of working days (ALL: by at least one)."""
+    if bucket == ALL:
+        return Q(due__lt=buckets[OVERDUE_BUCKETS[0][0]][1])
+    start, before = buckets[bucket]
+    return Q(due__lt=before) & (Q(due__gte=start) if start is not None else Q())
+
+
+def overdue_cube(cycle: CycleInfo | None, geo: Geography, today: datetime.date) -> Cube:
+    dims = [overdue_kind_dim(), overdue_bucket_dim(), geo.area_dim, geo.phase_dim]
+    if cycle is None:
+        return Cube(dims, [])
+    buckets = overdue_buckets(today)
+    rows = (
+        overdue_rows()
+        .filter(bucket_q(ALL, buckets), cycle_id=cycle.pk)
+        .values_list("kind", "due", "school__area_id", "school__phase")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    limits = [(bucket, start, before) for bucket, (start, before) in buckets.items()]
+
+    def bucket_of(due: datetime.date) -> str | None:
+        return next((b for b, start, before in limits if due < before and (start is None or due >= start)), None)
+
+    return Cube(dims, (((kind, bucket_of(due), area_node(area), phase), n) for kind, due, area, phase, n in rows))
+
+
+# Themes: focus areas chosen in shared self-reviews, and what finalised reports found in each.
+CHOSEN = "chosen"
+REPORTED = "reported"
+WITH_AFD = "afd"
+WITHOUT_AFD = "no_afd"
+NO_GRADE = "grade:"
+ANY_FOCUS = "__any__"
+FINALISED_STATUSES = [ReviewStatus.FINAL, ReviewStatus.SHARED]
+
+
+def grade_node(grade: str) -> str:
+    return f"grade:{grade}"
+
+
+def measure_dim(cycle: CycleInfo) -> Dim:
+    items = [
+        (CHOSEN, "Chosen as a focus"),
+        (REPORTED, "Reported on in a final report"),
+        (WITH_AFD, "With areas for development"),
+        (WITHOUT_AFD, "Strengths only"),
+    ]
+    extra = []
+    if cycle.grades:
+        grades = [(grade_node(g), g) for g in cycle.grades] + [(NO_GRADE, "Not graded")]
+        items.extend(grades)
+        extra.append((REPORTED, [node for node, _ in grades]))
+    return tree_dim("measure", items, total=None, groups={REPORTED: [WITH_AFD, WITHOUT_AFD]}, extra_partitions=extra)
+
+
+def focus_dim(cycle: CycleInfo) -> Dim:
+    items = [(ANY_FOCUS, "Any focus area")] + [(name, name) for name in cycle.focus_areas]
+    return tree_dim("focus", items, total=None)
+
+
+def chosen_rows() -> QuerySet[SelfReview]:
+    return SelfReview.objects.filter(shared_at__isnull=False)
+
+
+def finding_rows() -> QuerySet[Finding]:
+    return Finding.objects.filter(review__status__in=FINALISED_STATUSES).annotate(
+        has_afd=Case(When(areas_for_development__regex=r"\S", then=Value(True)), default=Value(False))
+    )
+
+
+def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
+    cycle_ids = [c.pk for c in cycles]
+    leaves: dict[int, list] = {c.pk: [] for c in cycles}
+    names = {pk: name for c in cycles for pk, name in c.focus_area_ids.items()}
+    place = ("review__school__area_id", "review__school__phase")
+    any_focus = (
+        chosen_rows()
+        .filter(review__cycle_id__in=cycle_ids)
+        .values_list("review__cycle_id", *place)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for cycle_id, area, phase, n in any_focus:
+        leaves[cycle_id].append(((CHOSEN, ANY_FOCUS, area_node(area), phase), n))
+    chosen = (
+        chosen_rows()
+        .filter(review__cycle_id__in=cycle_ids, focus_areas__isnull=False)
+        .values_list("review__cycle_id", "focus_areas", *place)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for cycle_id, focus, area, phase, n in chosen:
+        leaves[cycle_id].append(((CHOSEN, names.get(focus), area_node(area), phase), n))
+    findings = (
+        finding_rows()
+        .filter(review__cycle_id__in=cycle_ids)
+        .values_list("review__cycle_id", "focus_area_id", "has_afd", "grade", *place)
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    grades = {c.pk: set(c.grades) for c in cycles}
+    for cycle_id, focus, has_afd, grade, area, phase, n in findings:
+        where = (names.get(focus), area_node(area), phase)
+        leaves[cycle_id].append(((WITH_AFD if has_afd else WITHOUT_AFD, *where), n))
+        if grades[cycle_id]:
+            leaves[cycle_id].append(((grade_node(grade) if grade in grades[cycle_id] else NO_GRADE, *where), n))
+    return {c.pk: Cube([measure_dim(c), focus_dim(c), geo.area_dim, geo.phase_dim], leaves[c.pk]) for c in cycles}
+
+
+# Schools not reviewed for more than a year: no review that reached "visited" with a visit in 12 months.
+NOT_REVIEWED_CATEGORIES = [("never", "Never reviewed"), ("over_a_year", "Last visited more than a year ago")]
+
+
+def not_reviewed_dim() -> Dim:
+    return tree_dim("category", NOT_REVIEWED_CATEGORIES, total="Not reviewed for more than a year")
+
+
+def not_reviewed_rows(today: datetime.date) -> QuerySet[School]:
+    cutoff = today - relativedelta(years=1)
+    visits = VisitDay.objects.filter(review__school=OuterRef("pk"), review__status__in=REACHED_VISITED)
+    return (
+        member_schools()
+        .annotate(ever=Exists(visits), recent=Exists(visits.filter(date__gt=cutoff)))
+        .annotate(
+            category=Case(
+                When(ever=False, then=Value("never")),
+                When(recent=False, then=Value("over_a_year")),
+                default=None,
+                output_field=CharField(),
+            )
+        )
+        .filter(category__isnull=False)
+    )
+
+
+def not_reviewed_cube(geo: Geography, today: datetime.date) -> Cube:
+    rows = not_reviewed_rows(today).values_list("category", "area_id", "phase").annotate(n=Count("pk")).order_by()
+    return Cube(
+        [not_reviewed_dim(), geo.area_dim, geo.phase_dim],
+        (((category, area_node(area), phase), n) for category, area, phase, n in rows),
+    )
+
+
+# -- The schools behind a number (coordinators only) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrillSource:
+    """How to find the rows behind a cell of a panel's cube: the queryset, the path from a row to its school and
+    a Q for each category node."""
+
+    rows: Callable[..., QuerySet]
+    school_path: str
+    category_q: Callable[[str, str], Q]
+    uses_cycle: bool
+
+
+def _pipeline_q(dim: str, node: str) -> Q:
+    if dim == "stage":
+        return Q(stage__in=STAGE_LEAVES_UNDER.get(node, [node]))
+    raise KeyError(dim)
+
+
+def _members_q(dim: str, node: str) -> Q:
+    if dim == "ofsted":
+        return Q() if node == ALL else Q(ofsted=node)
+    raise KeyError(dim)
+
+
+def _overdue_q(dim: str, node: str) -> Q:
+    if dim == "kind":
+        return Q() if node == ALL else Q(**{dim: node})
+    raise KeyError(dim)
+
+
+def _not_reviewed_q(dim: str, node: str) -> Q:
+    if dim == "category":
+        return Q() if node == ALL else Q(category=node)
+    raise KeyError(dim)
+
+
+def schools_behind(
+    panel: str, nodes: dict[str, str], *, cycle: CycleInfo | None, today: datetime.date
+) -> QuerySet[School]:
+    """The schools counted in one cell of a panel: `nodes` names the cell's node in each dimension."""
+    geo, phase = nodes.get("geo", ALL), nodes.get("phase", ALL)
+    if panel == "members":
+        rows = members_rows().filter(_members_q("ofsted", nodes.get("ofsted", ALL)), geo_q(geo), phase_q(phase))
+        return School.objects.filter(pk__in=rows.values("pk"))
+    if panel == "not-reviewed":
+        rows = not_reviewed_rows(today).filter(
+            _not_reviewed_q("category", nodes.get("category", ALL)), geo_q(geo), phase_q(phase)
+        )
+        return School.objects.filter(pk__in=rows.values("pk"))
+    if cycle is None:
+        return School.objects.none()
+    if panel == "pipeline":
+        rows = (
+            pipeline_rows()
+            .filter(cycle_id=cycle.pk)
+            .filter(_pipeline_q("stage", nodes.get("stage", ALL)), geo_q(geo, "school__"), phase_q(phase, "school__"))
+        )
+        return School.objects.filter(pk__in=rows.values("school_id"))
+    if panel == "overdue":
+        buckets = overdue_buckets(today)
+        bucket = nodes.get("bucket", ALL)
+        if bucket != ALL and bucket not in buckets:
+            raise KeyError(bucket)
+        rows = (
+            overdue_rows()
+            .filter(cycle_id=cycle.pk)
+            .filter(
+                _overdue_q("kind", nodes.get("kind", ALL)),
+                bucket_q(bucket, buckets),
+                geo_q(geo, "school__"),
+                phase_q(phase, "school__"),
+            )
+        )
+        return School.objects.filter(pk__in=rows.values("school_id"))
+    if panel == "themes":
+        measure, focus = nodes.get("measure", CHOSEN), nodes.get("focus", ANY_FOCUS)
+        place = geo_q(geo, "review__school__") & phase_q(phase, "review__school__")
+        if measure == CHOSEN:
+            rows = chosen_rows().filter(place, review__cycle_id=cycle.pk)
+            if focus != ANY_FOCUS:
+                rows = rows.filter(focus_areas__name=focus)
+        else:
+            rows = finding_rows().filter(place, review__cycle_id=cycle.pk, focus_area__name=focus)
+            if measure == WITH_AFD:
+                rows = rows.filter(has_afd=True)
+            elif measure == WITHOUT_AFD:
+                rows = rows.filter(has_afd=False)
+            elif measure == NO_GRADE:
+                rows = rows.exclude(grade__in=cycle.grades)
+            elif measure.startswith("grade:"):
+                rows = rows.filter(grade=measure.removeprefix("grade:"))
+        return School.objects.filter(pk__in=rows.values("review__school_id"))
+    raise KeyError(panel)
