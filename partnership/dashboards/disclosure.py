@@ -34,6 +34,8 @@ from itertools import product
 import numpy as np
 
 THRESHOLD = 3
+MAX_REPAIR_ROUNDS = 50
+SLACK = 1.5
 HIDDEN_MARK = "[c]"
 ALL = "all"
 
@@ -207,10 +209,27 @@ class Cube:
         for position, count in enumerate(values):
             if 0 < count < THRESHOLD:
                 hidden[position] = 1
-        queue: dict[int, None] = {}
-        for number, (total, members) in enumerate(relations):
-            if hidden[total] or any(hidden[m] for m in members):
-                queue[number] = None
+        queue = {
+            n: None for n, (total, members) in enumerate(relations) if hidden[total] or any(hidden[m] for m in members)
+        }
+        self._apply_line_rule(queue, of_cell)
+        for _ in range(MAX_REPAIR_ROUNDS):
+            pinned = self._pinned_cells(of_cell)
+            if not pinned:
+                break
+            queue = {}
+            for position in pinned:
+                cell = self._cell_to_unpin(position, of_cell)
+                if cell is not None and not hidden[cell]:
+                    hidden[cell] = 1
+                    queue.update(dict.fromkeys(of_cell.get(cell, ())))
+            if not queue:
+                break
+            self._apply_line_rule(queue, of_cell)
+        return self
+
+    def _apply_line_rule(self, queue: dict[int, None], of_cell: dict[int, list[int]]) -> None:
+        hidden, relations = self._hidden, self.relations
         while queue:
             number = next(iter(queue))
             del queue[number]
@@ -222,7 +241,66 @@ class Cube:
             queue[number] = None
             for other in of_cell.get(cell, ()):
                 queue[other] = None
-        return self
+
+    def _pinned_cells(self, of_cell: dict[int, list[int]]) -> list[int]:
+        """Hidden cells whose value a reader could work out from all the sums together (interval propagation:
+        each hidden cell is at least 1, since 0 is never hidden, and at most the largest figure)."""
+        values, hidden, relations = self.values, self._hidden, self.relations
+        unknown = {p: i for i, p in enumerate(p for p, flag in enumerate(hidden) if flag)}
+        if not unknown:
+            return []
+        top = max(values)
+        lo, hi = [1] * len(unknown), [top] * len(unknown)
+        equations = []  # (hidden total index or None, known part, [hidden member indices])
+        of_unknown: dict[int, list[int]] = {}
+        for total, members in relations:
+            parts = [unknown[m] for m in members if m in unknown]
+            whole = unknown.get(total)
+            if not parts and whole is None:
+                continue
+            known = sum(values[m] for m in members if m not in unknown)
+            number = len(equations)
+            equations.append((whole, known if whole is not None else values[total] - known, parts))
+            for i in [*parts, *([whole] if whole is not None else [])]:
+                of_unknown.setdefault(i, []).append(number)
+        queue = dict.fromkeys(range(len(equations)))
+        budget = 200 * len(equations)
+        while queue and budget:
+            budget -= 1
+            number = next(iter(queue))
+            del queue[number]
+            whole, known, parts = equations[number]
+            changed = []
+            sum_lo, sum_hi = sum(lo[i] for i in parts), sum(hi[i] for i in parts)
+            if whole is None:
+                low_total = high_total = known  # the hidden parts add up to `known`
+            else:
+                # whole = known + parts
+                new_lo, new_hi = max(lo[whole], known + sum_lo), min(hi[whole], known + sum_hi)
+                if (new_lo, new_hi) != (lo[whole], hi[whole]):
+                    lo[whole], hi[whole] = new_lo, new_hi
+                    changed.append(whole)
+                low_total, high_total = lo[whole] - known, hi[whole] - known
+            for i in parts:
+                new_lo = max(lo[i], low_total - (sum_hi - hi[i]))
+                new_hi = min(hi[i], high_total - (sum_lo - lo[i]))
+                if (new_lo, new_hi) != (lo[i], hi[i]):
+                    lo[i], hi[i] = new_lo, new_hi
+                    changed.append(i)
+            for i in changed:
+                queue.update(dict.fromkeys(of_unknown[i]))
+        return [p for p, i in unknown.items() if lo[i] >= hi[i]]
+
+    def _cell_to_unpin(self, position: int, of_cell: dict[int, list[int]]) -> int | None:
+        """The smallest shown non-zero cell in a sum with the pinned cell: hiding it too loosens the sum."""
+        values, hidden = self.values, self._hidden
+        best = None
+        for number in of_cell.get(position, ()):
+            total, members = self.relations[number]
+            for cell in [*members, total]:
+                if not hidden[cell] and values[cell] and (best is None or values[cell] < values[best]):
+                    best = cell
+        return best
 
     def _cell_to_hide(self, total: int, members: list[int]) -> int | None:
         values, hidden = self.values, self._hidden
@@ -235,9 +313,10 @@ class Cube:
             elif values[m] and (best is None or values[m] < values[best]):
                 best = m  # the first of equals: deterministic
         if hidden[total]:
-            if hidden_count:
+            # A hidden total with one hidden part beside shown ones would make the two a known distance apart.
+            if hidden_count >= 2 or (hidden_count == 1 and best is None):
                 return None
-        elif not hidden_count or (hidden_count >= 2 and hidden_sum >= hidden_count + 1):
+        elif not hidden_count or (hidden_count >= 2 and hidden_sum >= SLACK * hidden_count):
             return None
         if best is not None:
             return best
