@@ -36,6 +36,7 @@ import numpy as np
 THRESHOLD = 3
 MAX_REPAIR_ROUNDS = 50
 SLACK = 1.5
+UNBOUNDED = 10**9
 HIDDEN_MARK = "[c]"
 ALL = "all"
 
@@ -249,7 +250,7 @@ class Cube:
         unknown = {p: i for i, p in enumerate(p for p, flag in enumerate(hidden) if flag)}
         if not unknown:
             return []
-        top = max(values)
+        top = UNBOUNDED  # a reader knows no upper limit beyond what the shown sums imply
         lo, hi = [1] * len(unknown), [top] * len(unknown)
         equations = []  # (hidden total index or None, known part, [hidden member indices])
         of_unknown: dict[int, list[int]] = {}

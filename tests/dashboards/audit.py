@@ -13,7 +13,7 @@ def exposed_cells(cube: Cube, *, small_only: bool = False) -> list[tuple[tuple, 
     hidden = {i for i, flag in enumerate(cube._hidden) if flag}
     if not hidden:
         return []
-    upper = max(cube.values) or 1
+    upper = 10**6  # a reader knows no limit beyond what the shown sums imply
     model = cp_model.CpModel()
     variables = {}
 

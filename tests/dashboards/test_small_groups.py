@@ -1,0 +1,120 @@
+"""The small-group rule through the pages and the CSV files, under every combination of cycle, area and phase."""
+
+import csv
+import io
+import itertools
+import re
+
+import pytest
+from django.utils import timezone
+
+from partnership.dashboards import selectors as s
+from partnership.dashboards.disclosure import ALL, HIDDEN_MARK
+from partnership.dashboards.panels import BOARD, COORDINATOR, PANELS, Dashboard, Filters
+
+from .audit import exposed_cells
+from .test_disclosure import line_rule_holds
+
+pytestmark = pytest.mark.django_db
+
+FIGURE = re.compile(r'<td class="numeric portal-figure">(.*?)</td>', re.S)
+CARD = re.compile(r'<span class="portal-card__figure">(.*?)</span><span class="portal-card__label">', re.S)
+CHART_VALUE = re.compile(r'<text class="portal-chart__value"[^>]*>(.*?)</text>', re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def figures(html: str) -> list[str]:
+    found = FIGURE.findall(html) + CARD.findall(html) + CHART_VALUE.findall(html)
+    return [TAG.sub("", f).replace("(hidden)", "").strip() for f in found]
+
+
+def assert_no_small_number(values, where):
+    for value in values:
+        if value.startswith(HIDDEN_MARK) or value in ("–", "") or value.endswith("%"):
+            continue
+        number = int(value.replace(",", ""))
+        assert number == 0 or number >= 3, f"{where}: shows {number}"
+
+
+def every_view(partnership, scope_of):
+    with scope_of(partnership):
+        cycles, geo = s.cycles_oldest_first(), s.geography()
+    areas = [""] + [node.split(":", 1)[1] for node, _ in geo.areas]
+    phases = ["", *geo.phases]
+    return [
+        {k: v for k, v in (("cycle", str(c.pk)), ("area", a), ("phase", p)) if v}
+        for c, a, p in itertools.product(cycles, areas, phases)
+    ]
+
+
+def test_the_designed_data_really_has_groups_of_one_and_two(small_groups, scope_of):
+    partnership, _ = small_groups
+    with scope_of(partnership):
+        cycles, geo = s.cycles_oldest_first(), s.geography()
+        board = Dashboard(Filters(cycles[-1], ALL, ALL, cycles, geo), COORDINATOR, timezone.localdate())
+        cubes = [board.members_cube, board.overdue_cube, board.not_reviewed_cube]
+        cubes += [*board.pipeline_cubes.values(), *board.themes_cubes.values()]
+    small = sum(1 for cube in cubes for value in cube.values if value in (1, 2))
+    assert small > 50
+
+
+def test_no_page_or_csv_shows_a_board_member_a_group_of_one_or_two(
+    small_groups, board_member, client_at, scope_of
+):
+    partnership, schools = small_groups
+    client = client_at(partnership, board_member)
+    views = every_view(partnership, scope_of)
+    assert len(views) == 2 * 6 * 4  # cycles x (all + 4 areas + none) x (all + 3 phases)
+    names = [school.name for school in schools]
+    hidden_seen = 0
+    for query in views:
+        page = client.get("/dashboard/", query)
+        assert page.status_code == 200
+        html = page.content.decode()
+        values = figures(html)
+        assert values, query
+        assert_no_small_number(values, f"page {query}")
+        hidden_seen += sum(v.startswith(HIDDEN_MARK) for v in values)
+        assert not any(name in html for name in names), f"a school is named on {query}"
+        assert "/reviews/" not in html and "/dashboard/schools/" not in html
+        for slug, _ in PANELS:
+            response = client.get(f"/dashboard/{slug}.csv", query)
+            assert response.status_code == 200
+            text = response.content.decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text)))
+            assert rows[0][-1] == "Value"
+            assert_no_small_number([row[-1] for row in rows[1:]], f"{slug}.csv {query}")
+            assert not any(name in text for name in names)
+    assert hidden_seen > 100  # the rule really was at work
+
+
+def test_hidden_figures_cannot_be_worked_out_from_the_sums(small_groups, scope_of):
+    partnership, _ = small_groups
+    with scope_of(partnership):
+        cycles, geo = s.cycles_oldest_first(), s.geography()
+        board = Dashboard(Filters(cycles[-1], ALL, ALL, cycles, geo), BOARD, timezone.localdate())
+        cubes = [board.members_cube, board.overdue_cube, board.not_reviewed_cube]
+        cubes += [*board.pipeline_cubes.values(), *board.themes_cubes.values()]
+    for cube in cubes:
+        line_rule_holds(cube)
+        assert exposed_cells(cube, small_only=True) == []
+
+
+def test_every_view_is_a_slice_of_the_same_protected_figures(small_groups, board_member, client_at, scope_of):
+    """Filtering picks cells of one suppressed cube, so a figure reads the same in every view that shows it."""
+    partnership, _ = small_groups
+    client = client_at(partnership, board_member)
+    with scope_of(partnership):
+        cycles, geo = s.cycles_oldest_first(), s.geography()
+    cycle = cycles[-1]
+    area = geo.areas[0][0].split(":", 1)[1]
+    everywhere = client.get("/dashboard/members.csv", {"cycle": cycle.pk}).content.decode("utf-8-sig")
+    one_area = client.get("/dashboard/members.csv", {"cycle": cycle.pk, "area": area}).content.decode("utf-8-sig")
+    by_area = {
+        (row[5], row[6]): row[7]
+        for row in csv.reader(io.StringIO(everywhere))
+        if row[4].startswith("Member schools by area and phase")
+    }
+    for row in csv.reader(io.StringIO(one_area)):
+        if row[4].startswith("Member schools by area and phase"):
+            assert by_area[(row[5], row[6])] == row[7]
