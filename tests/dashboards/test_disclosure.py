@@ -13,7 +13,9 @@ COLS = tree_dim("col", [("x", "X"), ("y", "Y"), ("z", "Z")])
 
 
 def cube_of(table: dict[str, list[int]]) -> Cube:
-    return Cube([ROWS, COLS], (((row, col), n) for row, values in table.items() for col, n in zip("xyz", values)))
+    return Cube(
+        [ROWS, COLS], (((row, col), n) for row, values in table.items() for col, n in zip("xyz", values, strict=True))
+    )
 
 
 def shown(cube: Cube) -> dict:
@@ -71,7 +73,7 @@ def test_subtotals_and_extra_partitions_are_protected_too():
         extra_partitions=[("reported", ["g1", "g2"])],
     )
     leaves = []
-    for col, (afd, none, g1, g2) in zip("xyz", [(5, 1, 3, 3), (4, 4, 7, 1), (0, 6, 4, 2)]):
+    for col, (afd, none, g1, g2) in zip("xyz", [(5, 1, 3, 3), (4, 4, 7, 1), (0, 6, 4, 2)], strict=True):
         leaves += [(("afd", col), afd), (("none", col), none), (("g1", col), g1), (("g2", col), g2)]
     cube = Cube([measure, COLS], leaves).suppress()
     assert cube.value(("reported", "x")) == 6

@@ -58,9 +58,7 @@ def test_the_designed_data_really_has_groups_of_one_and_two(small_groups, scope_
     assert small > 50
 
 
-def test_no_page_or_csv_shows_a_board_member_a_group_of_one_or_two(
-    small_groups, board_member, client_at, scope_of
-):
+def test_no_page_or_csv_shows_a_board_member_a_group_of_one_or_two(small_groups, board_member, client_at, scope_of):
     partnership, schools = small_groups
     client = client_at(partnership, board_member)
     views = every_view(partnership, scope_of)
