@@ -8,25 +8,36 @@ number a board member can ever see for a panel and a cycle, under any combinatio
 one cube, and the cube is protected as a whole:
 
 1. **Primary suppression.** A cell counting 1 or 2 schools is hidden. 0 is shown (it singles no school out).
-2. **Complementary suppression.** The cube's cells are tied by sums: a total is the sum of its parts (all
-   stages, all clusters of an area, all phases...). For every such sum, with H the hidden parts and R the
-   number of schools they hold together (what "total minus the shown parts" gives away):
-   - when the total is shown, either nothing is hidden, or at least 2 parts are hidden and R >= len(H) + 1.
-     Hidden cells are never 0, so each holds at least 1 school; with R >= len(H) + 1 no hidden part can be
-     pinned to a value (R == len(H) would prove every hidden part is exactly 1), and R is at least 3;
-   - when the total itself is hidden, at least one part must be hidden too (else the total is their sum).
+2. **Complementary suppression, sum by sum.** The cube's cells are tied by sums: a total is the sum of its
+   parts (all stages, all clusters of an area, all phases, a report's grades...). For every published sum,
+   with H its hidden parts and R the schools they hold together (what "total minus the shown parts" gives):
+   - when the total is shown, either nothing is hidden, or at least 2 parts are hidden and R >= 1.5 x len(H)
+     (so R >= 3: the hidden parts together are never fewer than 3 schools, and, since a hidden cell is never
+     0, none of them can be pinned: R == len(H) would prove every hidden part is exactly 1);
+   - when the total is hidden, at least 2 parts are hidden too (one hidden part beside shown ones would sit a
+     known distance from the total), unless every other part is 0 (then the two are one figure).
    A sum that breaks the rule gets its smallest shown non-zero part hidden as well (the total only when no
    part is left), and every sum touching a newly hidden cell is checked again until all hold.
-3. Hidden cells read "[c]" (confidential), never "fewer than 3": a complementary cell may hold many schools,
+3. **Complementary suppression, sums together.** A reader can chain sums: bounds from one narrow another.
+   The cube is attacked the way a careful reader would (interval propagation over every published sum, each
+   hidden cell at least 1 and unbounded above); any hidden 1 or 2 whose value that pins down gets the nearest
+   shown non-zero cell hidden as well, and the whole check runs again until nothing small is pinned.
+   (Working out a complementary cell of, say, 9 is harmless: it is not a small group.)
+4. Hidden cells read "[c]" (confidential), never "fewer than 3": a complementary cell may hold many schools,
    and saying which cells are small would tell the reader more than the rule allows.
 
 The procedure is deterministic (the same data always hides the same cells), so requests cannot be compared
-to find a cell hidden in one and shown in another. Coordinators see every figure and the schools behind it.
-Figures from different panels count different things (members, enrolled schools, reports) and are protected
-panel by panel; tests/dashboards/test_small_groups.py checks every filter combination and audits every
-hidden cell with an integer solver.
+to find a cell hidden in one and shown in another; it is remembered by a digest of the counts, so repeated
+views cost nothing and changed data is simply a new digest. Coordinators see every figure and the schools
+behind it. Figures from different panels count different things (members, enrolled schools, reports) and are
+protected panel by panel. tests/dashboards/test_small_groups.py checks every filter combination through the
+pages and CSV files and audits every hidden small cell with an integer solver (CP-SAT), a stronger reader than
+step 3: on the test data it finds nothing; on random sparse tables it occasionally can (see the README).
 """
 
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -34,6 +45,10 @@ from itertools import product
 import numpy as np
 
 THRESHOLD = 3
+ALGORITHM = "small-groups-v1"  # change when the rule changes, so remembered answers are not reused
+MEMO_SIZE = 512
+SUPPRESSED: "OrderedDict[bytes, bytes]" = OrderedDict()  # digest of a cube's counts -> its hidden cells
+_memo_lock = threading.Lock()
 MAX_REPAIR_ROUNDS = 50
 SLACK = 1.5
 UNBOUNDED = 10**9
@@ -148,6 +163,7 @@ class Cube:
                     along = np.array([bool(test(node)) for node in self.dims[d].nodes])
                     mask &= along.reshape([-1 if e == d else 1 for e in range(len(shape))])
         flat, flat_mask = cube.ravel(), mask.ravel()
+        self.digest = _digest(self.dims, flat, flat_mask)
         self.values: list[int] = flat.tolist()
         self._unpublished = bytearray(flat_mask.astype(np.uint8).tobytes())
         self._hidden = bytearray(len(self.values))
@@ -200,7 +216,25 @@ class Cube:
         return tuple(key)
 
     def suppress(self) -> "Cube":
-        """Hide cells as the module docstring says. Returns self."""
+        """Hide cells as the module docstring says. Returns self.
+
+        Which cells are hidden depends only on the counts, so the answer is remembered by a digest of them
+        (see SUPPRESSED): nothing to invalidate, since different counts have a different digest."""
+        with _memo_lock:
+            known = SUPPRESSED.get(self.digest)
+            if known is not None:
+                SUPPRESSED.move_to_end(self.digest)
+        if known is not None:
+            self._hidden[:] = known
+            return self
+        self._suppress()
+        with _memo_lock:
+            SUPPRESSED[self.digest] = bytes(self._hidden)
+            while len(SUPPRESSED) > MEMO_SIZE:
+                SUPPRESSED.popitem(last=False)
+        return self
+
+    def _suppress(self) -> None:
         values, hidden, relations = self.values, self._hidden, self.relations
         of_cell: dict[int, list[int]] = {}
         for number, (total, members) in enumerate(relations):
@@ -227,7 +261,6 @@ class Cube:
             if not queue:
                 break
             self._apply_line_rule(queue, of_cell)
-        return self
 
     def _apply_line_rule(self, queue: dict[int, None], of_cell: dict[int, list[int]]) -> None:
         hidden, relations = self._hidden, self.relations
@@ -290,18 +323,40 @@ class Cube:
                     changed.append(i)
             for i in changed:
                 queue.update(dict.fromkeys(of_unknown[i]))
-        return [p for p, i in unknown.items() if lo[i] >= hi[i]]
+        # Only a small group given away matters: working out a complementary cell of 9 shows nothing small (and if
+        # it led to a small one, that one is pinned too).
+        return [p for p, i in unknown.items() if lo[i] >= hi[i] and values[p] < THRESHOLD]
 
     def _cell_to_unpin(self, position: int, of_cell: dict[int, list[int]]) -> int | None:
-        """The smallest shown non-zero cell in a sum with the pinned cell: hiding it too loosens the sum."""
+        """The smallest shown non-zero part in a sum with the pinned cell (a total only when no part is left);
+        when every cell in those sums is hidden or zero, the nearest shown non-zero cell through hidden ones.
+        Hiding it loosens what the sums say about the pinned cell."""
         values, hidden = self.values, self._hidden
-        best = None
-        for number in of_cell.get(position, ()):
-            total, members = self.relations[number]
-            for cell in [*members, total]:
-                if not hidden[cell] and values[cell] and (best is None or values[cell] < values[best]):
-                    best = cell
-        return best
+        seen, frontier = {position}, [position]
+        while frontier:
+            best = best_total = None
+            reached = []
+            for cell in frontier:
+                for number in of_cell.get(cell, ()):
+                    total, members = self.relations[number]
+                    for other in members:
+                        if other in seen:
+                            continue
+                        if hidden[other]:
+                            seen.add(other)
+                            reached.append(other)
+                        elif values[other] and (best is None or values[other] < values[best]):
+                            best = other
+                    if total not in seen:
+                        if hidden[total]:
+                            seen.add(total)
+                            reached.append(total)
+                        elif values[total] and (best_total is None or values[total] < values[best_total]):
+                            best_total = total
+            if best is not None or best_total is not None:
+                return best if best is not None else best_total
+            frontier = reached
+        return None
 
     def _cell_to_hide(self, total: int, members: list[int]) -> int | None:
         values, hidden = self.values, self._hidden
@@ -328,6 +383,14 @@ class Cube:
     def published_relations(self) -> list[tuple[Key, list[Key]]]:
         """Every sum that ties shown cells together, as keys (for audits and tests)."""
         return [(self.key_of(total), [self.key_of(m) for m in members]) for total, members in self.relations]
+
+
+def _digest(dims: Sequence[Dim], values: np.ndarray, unpublished: np.ndarray) -> bytes:
+    shape = repr([(dim.name, dim.nodes, dim.partitions) for dim in dims]).encode()
+    digest = hashlib.blake2b(ALGORITHM.encode(), digest_size=20)
+    for part in (shape, values.astype(np.int64).tobytes(), unpublished.tobytes()):
+        digest.update(part)
+    return digest.digest()
 
 
 def _bottom_up(dim: Dim) -> list[str]:

@@ -161,7 +161,7 @@ class Filters:
 
     @property
     def phase_options(self) -> list[tuple[str, str, bool]]:
-        return [(p, s.PHASE_LABELS[p], p == self.phase) for p in self.geography.phases]
+        return [(p, self.geography.phase_label(p), p == self.phase) for p in self.geography.phases]
 
     @property
     def cycle_options(self) -> list[tuple[int, str, bool]]:
@@ -170,7 +170,7 @@ class Filters:
     @property
     def description(self) -> str:
         area = "all areas" if self.area == ALL else self.geography.area_label(self.area)
-        phase = "all phases" if self.phase == ALL else s.PHASE_LABELS[self.phase].lower()
+        phase = "all phases" if self.phase == ALL else self.geography.phase_label(self.phase).lower()
         return f"{area}, {phase}"
 
     @property
@@ -576,7 +576,7 @@ class Dashboard:
         return self._rows_with_total(nodes)
 
     def _phase_text(self) -> str:
-        return "all phases" if self.filters.phase == ALL else s.PHASE_LABELS[self.filters.phase].lower()
+        return "all phases" if self.filters.phase == ALL else self.geo.phase_label(self.filters.phase).lower()
 
     def _area_text(self) -> str:
         return "all areas" if self.filters.area == ALL else self.geo.area_label(self.filters.area)
@@ -586,7 +586,7 @@ def csv_rows(panel: Panel, filters: Filters) -> Iterator[list[str]]:
     """The panel's tables, one figure a line, for a spreadsheet."""
     yield ["Panel", "Cycle", "Area", "Phase", "Table", "Row", "Column", "Value"]
     area = "All areas" if filters.area == ALL else filters.geography.area_label(filters.area)
-    phase = "All phases" if filters.phase == ALL else s.PHASE_LABELS[filters.phase]
+    phase = "All phases" if filters.phase == ALL else filters.geography.phase_label(filters.phase)
     cycle = filters.cycle.name if filters.cycle else ""
     for label, cell in panel.figures:
         yield [panel.title, cycle, area, phase, "Headline figures", label, "Schools", cell.csv_value]

@@ -8,7 +8,7 @@ finding per school and cycle.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
@@ -47,6 +47,8 @@ def cluster_node(area_id: int | None, cluster_id: int | None) -> str:
 
 
 PHASE_LABELS = dict(School.Phase.choices)
+OTHER_PHASES = "other"
+MIN_PHASE_SCHOOLS = 10
 PHASE_ORDER = list(School.Phase.values)
 
 
@@ -56,7 +58,19 @@ class Geography:
 
     areas: list[tuple[str, str]]  # (node, label)
     clusters: dict[str, list[tuple[str, str]]]  # area node -> [(cluster node, label)]
-    phases: list[str]
+    phases: list[str]  # phase nodes: School.Phase values, and OTHER_PHASES for the small ones merged
+    other_phases: list[str] = field(default_factory=list)  # the School.Phase values merged into OTHER_PHASES
+
+    def phase_node(self, phase: str) -> str:
+        return OTHER_PHASES if phase in self.other_phases else phase
+
+    def phase_label(self, node: str) -> str:
+        if node == OTHER_PHASES:
+            names = [PHASE_LABELS[p] for p in self.other_phases]
+            if len(names) <= 2:
+                return " and ".join([names[0], *[n.lower() for n in names[1:]]])
+            return f"Other phases ({', '.join(names)})"
+        return PHASE_LABELS.get(node, node)
 
     @cached_property
     def area_dim(self) -> Dim:
@@ -73,17 +87,21 @@ class Geography:
 
     @cached_property
     def phase_dim(self) -> Dim:
-        return tree_dim("phase", [(p, PHASE_LABELS[p]) for p in self.phases], total="All phases")
+        return tree_dim("phase", [(p, self.phase_label(p)) for p in self.phases], total="All phases")
 
     def area_label(self, node: str) -> str:
         return self.area_dim.label(node)
 
 
 def geography() -> Geography:
-    rows = School.objects.values("area_id", "area__name", "cluster_id", "cluster__name", "phase").distinct().order_by()
+    rows = (
+        School.objects.values("area_id", "area__name", "cluster_id", "cluster__name", "phase")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     areas: dict[str, str] = {}
     clusters: dict[str, dict[str, str]] = {}
-    phases: set[str] = set()
+    phases: dict[str, int] = {}
     for row in rows:
         area = area_node(row["area_id"])
         areas[area] = row["area__name"] or "Not in an area"
@@ -91,7 +109,7 @@ def geography() -> Geography:
             f"{row['area__name']}: not in a cluster" if row["area__name"] else "Not in an area or cluster"
         )
         clusters.setdefault(area, {})[cluster_node(row["area_id"], row["cluster_id"])] = label
-        phases.add(row["phase"])
+        phases[row["phase"]] = phases.get(row["phase"], 0) + row["n"]
 
     def area_order(item):
         return (item[0] == NO_AREA, item[1].lower(), item[0])
@@ -103,8 +121,23 @@ def geography() -> Geography:
             area: sorted(clusters[area].items(), key=lambda item: (item[0].endswith(":none"), item[1].lower()))
             for area, _ in ordered_areas
         },
-        phases=[p for p in PHASE_ORDER if p in phases],
+        **_recoded_phases(phases),
     )
+
+
+def _recoded_phases(counts: dict[str, int]) -> dict:
+    """Phases with few schools (nursery, all-through, alternative provision...) merged into "Other phases", the
+    smallest first, until every phase shown holds at least MIN_PHASE_SCHOOLS schools: a phase of one or two
+    schools split by stage or area would be nothing but small groups."""
+    merged: list[str] = []
+    by_size = sorted(counts, key=lambda p: (counts[p], PHASE_ORDER.index(p) if p in PHASE_ORDER else 99))
+    while len(by_size) > 1 and (
+        counts[by_size[0]] < MIN_PHASE_SCHOOLS or (merged and sum(counts[p] for p in merged) < MIN_PHASE_SCHOOLS)
+    ):
+        merged.append(by_size.pop(0))
+    kept = [p for p in PHASE_ORDER if p in counts and p not in merged]
+    other = [p for p in PHASE_ORDER if p in merged]
+    return {"phases": kept + ([OTHER_PHASES] if other else []), "other_phases": other}
 
 
 def geo_q(node: str, prefix: str = "") -> Q:
@@ -122,8 +155,13 @@ def geo_q(node: str, prefix: str = "") -> Q:
     return q
 
 
-def phase_q(node: str, prefix: str = "") -> Q:
-    return Q() if node == ALL else Q(**{f"{prefix}phase": node})
+def _phase_q(node: str, prefix: str = "", geo: "Geography | None" = None) -> Q:
+    """Schools in a phase node; "Other phases" needs the geography that merged them."""
+    if node == ALL:
+        return Q()
+    if node == OTHER_PHASES:
+        return Q(**{f"{prefix}phase__in": geo.other_phases if geo else []})
+    return Q(**{f"{prefix}phase": node})
 
 
 # -- Cycles and focus areas ---------------------------------------------------------------------------------
@@ -208,7 +246,7 @@ def members_cube(geo: Geography) -> Cube:
     rows = members_rows().values_list("ofsted", "area_id", "phase").annotate(n=Count("pk")).order_by()
     return Cube(
         [ofsted_dim(), geo.area_dim, geo.phase_dim],
-        (((ofsted, area_node(area), phase), n) for ofsted, area, phase, n in rows),
+        (((ofsted, area_node(area), geo.phase_node(phase)), n) for ofsted, area, phase, n in rows),
     )
 
 
@@ -268,7 +306,7 @@ def pipeline_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
     )
     leaves: dict[int, list] = {c.pk: [] for c in cycles}
     for cycle_id, stage, area, cluster, phase, n in rows:
-        leaves[cycle_id].append(((stage, cluster_node(area, cluster), phase), n))
+        leaves[cycle_id].append(((stage, cluster_node(area, cluster), geo.phase_node(phase)), n))
     dims = [stage_dim(), geo.cluster_dim, geo.phase_dim]
     return {pk: Cube(dims, counted, unpublished=CLUSTER_BY_PHASE) for pk, counted in leaves.items()}
 
@@ -389,7 +427,10 @@ def overdue_cube(cycle: CycleInfo | None, geo: Geography, today: datetime.date) 
     def bucket_of(due: datetime.date) -> str | None:
         return next((b for b, start, before in limits if due < before and (start is None or due >= start)), None)
 
-    return Cube(dims, (((kind, bucket_of(due), area_node(area), phase), n) for kind, due, area, phase, n in rows))
+    return Cube(
+        dims,
+        (((kind, bucket_of(due), area_node(area), geo.phase_node(phase)), n) for kind, due, area, phase, n in rows),
+    )
 
 
 # Themes: focus areas chosen in shared self-reviews, and what finalised reports found in each.
@@ -449,7 +490,7 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
         .order_by()
     )
     for cycle_id, area, phase, n in any_focus:
-        leaves[cycle_id].append(((CHOSEN, ANY_FOCUS, area_node(area), phase), n))
+        leaves[cycle_id].append(((CHOSEN, ANY_FOCUS, area_node(area), geo.phase_node(phase)), n))
     chosen = (
         chosen_rows()
         .filter(review__cycle_id__in=cycle_ids, focus_areas__isnull=False)
@@ -458,7 +499,7 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
         .order_by()
     )
     for cycle_id, focus, area, phase, n in chosen:
-        leaves[cycle_id].append(((CHOSEN, names.get(focus), area_node(area), phase), n))
+        leaves[cycle_id].append(((CHOSEN, names.get(focus), area_node(area), geo.phase_node(phase)), n))
     findings = (
         finding_rows()
         .filter(review__cycle_id__in=cycle_ids)
@@ -468,7 +509,7 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
     )
     grades = {c.pk: set(c.grades) for c in cycles}
     for cycle_id, focus, has_afd, grade, area, phase, n in findings:
-        where = (names.get(focus), area_node(area), phase)
+        where = (names.get(focus), area_node(area), geo.phase_node(phase))
         leaves[cycle_id].append(((WITH_AFD if has_afd else WITHOUT_AFD, *where), n))
         if grades[cycle_id]:
             leaves[cycle_id].append(((grade_node(grade) if grade in grades[cycle_id] else NO_GRADE, *where), n))
@@ -505,7 +546,7 @@ def not_reviewed_cube(geo: Geography, today: datetime.date) -> Cube:
     rows = not_reviewed_rows(today).values_list("category", "area_id", "phase").annotate(n=Count("pk")).order_by()
     return Cube(
         [not_reviewed_dim(), geo.area_dim, geo.phase_dim],
-        (((category, area_node(area), phase), n) for category, area, phase, n in rows),
+        (((category, area_node(area), geo.phase_node(phase)), n) for category, area, phase, n in rows),
     )
 
 
@@ -548,10 +589,13 @@ def _not_reviewed_q(dim: str, node: str) -> Q:
 
 
 def schools_behind(
-    panel: str, nodes: dict[str, str], *, cycle: CycleInfo | None, today: datetime.date
+    panel: str, nodes: dict[str, str], *, cycle: CycleInfo | None, today: datetime.date, geography: Geography
 ) -> QuerySet[School]:
     """The schools counted in one cell of a panel: `nodes` names the cell's node in each dimension."""
     geo, phase = nodes.get("geo", ALL), nodes.get("phase", ALL)
+    if phase != ALL and phase not in geography.phases:
+        raise KeyError(phase)
+    phase_q = partial(_phase_q, geo=geography)
     if panel == "members":
         rows = members_rows().filter(_members_q("ofsted", nodes.get("ofsted", ALL)), geo_q(geo), phase_q(phase))
         return School.objects.filter(pk__in=rows.values("pk"))

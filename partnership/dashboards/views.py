@@ -81,7 +81,7 @@ def schools_behind_a_figure(request):
     nodes = {dim: request.GET[dim] for dim in DRILL_DIMENSIONS if request.GET.get(dim)}
     geo = s.geography()
     try:
-        schools = s.schools_behind(panel, nodes, cycle=cycle, today=timezone.localdate())
+        schools = s.schools_behind(panel, nodes, cycle=cycle, today=timezone.localdate(), geography=geo)
         schools = schools.select_related("area", "cluster").order_by("name", "pk")
         page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
         rows = list(page)

@@ -207,5 +207,5 @@ def test_the_schools_behind_a_figure(county, scope_of, panel, nodes, expected):
     p = county[0]
     with scope_of(p):
         cycle = s.cycles_oldest_first()[-1]
-        schools = s.schools_behind(panel, nodes, cycle=cycle, today=TODAY)
+        schools = s.schools_behind(panel, nodes, cycle=cycle, today=TODAY, geography=s.geography())
         assert sorted(schools.values_list("name", flat=True)) == expected
