@@ -40,6 +40,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import product
 
 import numpy as np
@@ -74,12 +75,20 @@ class Dim:
     extra_partitions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def children(self, node: str) -> list[str]:
-        return [n for n in self.nodes if self.parent.get(n) == node]
+        return self._children.get(node, [])
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = {}
+        for n in self.nodes:
+            if n in self.parent:
+                children.setdefault(self.parent[n], []).append(n)
+        return children
 
     def label(self, node: str) -> str:
         return self.labels.get(node, node)
 
-    @property
+    @cached_property
     def partitions(self) -> list[tuple[str, tuple[str, ...]]]:
         tree: dict[str, list[str]] = {}
         for node in self.nodes:
@@ -142,11 +151,19 @@ class Cube:
         self._index = [{node: i for i, node in enumerate(dim.nodes)} for dim in self.dims]
         shape = tuple(len(dim.nodes) for dim in self.dims)
         self._strides = [int(np.prod(shape[d + 1 :])) for d in range(len(shape))]
-        cube = np.zeros(shape, dtype=np.int64)
-        for key, count in leaf_counts:
-            position = self._coordinates(key)
-            if position is not None:
-                cube[position] += count
+        leaves = list(leaf_counts)
+        cube = np.zeros(int(np.prod(shape)), dtype=np.int64)
+        if leaves:
+            keys = [key for key, _ in leaves]
+            positions = np.zeros(len(keys), dtype=np.int64)
+            known = np.ones(len(keys), dtype=bool)
+            for d, index in enumerate(self._index):
+                along = np.array([index.get(key[d], -1) for key in keys], dtype=np.int64)
+                known &= along >= 0  # a node the dimension does not show (e.g. a focus area of another cycle)
+                positions += along * self._strides[d]
+            counts = np.array([count for _, count in leaves], dtype=np.int64)
+            np.add.at(cube, positions[known], counts[known])
+        cube = cube.reshape(shape)
         for d, dim in enumerate(self.dims):
             for parent in _bottom_up(dim):
                 children = [self._index[d][c] for c in dim.children(parent)]
@@ -167,7 +184,13 @@ class Cube:
         self.values: list[int] = flat.tolist()
         self._unpublished = bytearray(flat_mask.astype(np.uint8).tobytes())
         self._hidden = bytearray(len(self.values))
-        self.relations: list[tuple[int, list[int]]] = []
+        self._arrays = (shape, flat, flat_mask)
+
+    @cached_property
+    def relations(self) -> list[tuple[int, list[int]]]:
+        """Every published sum, as (total, parts) positions; built only when suppression has to run."""
+        shape, flat, flat_mask = self._arrays
+        relations: list[tuple[int, list[int]]] = []
         positions = np.arange(flat.size).reshape(shape) if flat.size else np.zeros(shape, dtype=np.int64)
         for d, dim in enumerate(self.dims):
             for parent, children in dim.partitions:
@@ -176,16 +199,8 @@ class Cube:
                 members = along[:, [self._index[d][c] for c in children]]
                 # A zero total has only zero parts (nothing hidden); an unpublished cell ties nothing.
                 keep = (flat[totals] > 0) & ~flat_mask[totals] & ~flat_mask[members].any(axis=1)
-                self.relations.extend(zip(totals[keep].tolist(), members[keep].tolist(), strict=True))
-
-    def _coordinates(self, key: Key) -> tuple[int, ...] | None:
-        coordinates = []
-        for d, node in enumerate(key):
-            i = self._index[d].get(node)
-            if i is None:
-                return None
-            coordinates.append(i)
-        return tuple(coordinates)
+                relations.extend(zip(totals[keep].tolist(), members[keep].tolist(), strict=True))
+        return relations
 
     def _position(self, key: Key) -> int | None:
         position = 0

@@ -15,7 +15,6 @@ from django.db.models import (
     Case,
     CharField,
     Count,
-    Exists,
     F,
     OuterRef,
     Q,
@@ -297,16 +296,27 @@ def pipeline_rows() -> QuerySet[Enrolment]:
 
 
 def pipeline_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
-    rows = (
-        pipeline_rows()
-        .filter(cycle_id__in=[c.pk for c in cycles])
-        .values_list("cycle_id", "stage", "school__area_id", "school__cluster_id", "school__phase")
-        .annotate(n=Count("pk"))
-        .order_by()
+    """Two plain aggregates (reviews by stage, enrolments) rather than a subquery per enrolment: a school
+    enrolled without a review yet is "enrolled, not yet in a group"."""
+    cycle_ids = [c.pk for c in cycles]
+    place = ("school__area_id", "school__cluster_id", "school__phase")
+    reviews = (
+        Review.objects.filter(cycle_id__in=cycle_ids).values_list("cycle_id", "status", *place).annotate(n=Count("pk"))
+    )
+    enrolments = (
+        Enrolment.objects.filter(cycle_id__in=cycle_ids).values_list("cycle_id", *place).annotate(n=Count("pk"))
     )
     leaves: dict[int, list] = {c.pk: [] for c in cycles}
-    for cycle_id, stage, area, cluster, phase, n in rows:
+    not_grouped: dict[tuple, int] = {}
+    for cycle_id, area, cluster, phase, n in enrolments.order_by():
+        not_grouped[(cycle_id, area, cluster, phase)] = n
+    for cycle_id, stage, area, cluster, phase, n in reviews.order_by():
         leaves[cycle_id].append(((stage, cluster_node(area, cluster), geo.phase_node(phase)), n))
+        key = (cycle_id, area, cluster, phase)
+        not_grouped[key] = not_grouped.get(key, 0) - n
+    for (cycle_id, area, cluster, phase), n in not_grouped.items():
+        if n > 0:  # (a review always has its enrolment; never count below zero if one went missing)
+            leaves[cycle_id].append((("enrolled", cluster_node(area, cluster), geo.phase_node(phase)), n))
     dims = [stage_dim(), geo.cluster_dim, geo.phase_dim]
     return {pk: Cube(dims, counted, unpublished=CLUSTER_BY_PHASE) for pk, counted in leaves.items()}
 
@@ -526,14 +536,14 @@ def not_reviewed_dim() -> Dim:
 
 def not_reviewed_rows(today: datetime.date) -> QuerySet[School]:
     cutoff = today - relativedelta(years=1)
-    visits = VisitDay.objects.filter(review__school=OuterRef("pk"), review__status__in=REACHED_VISITED)
+    visits = VisitDay.objects.filter(review__status__in=REACHED_VISITED)
+    ever, recent = visits.values("review__school_id"), visits.filter(date__gt=cutoff).values("review__school_id")
     return (
         member_schools()
-        .annotate(ever=Exists(visits), recent=Exists(visits.filter(date__gt=cutoff)))
         .annotate(
-            category=Case(
-                When(ever=False, then=Value("never")),
-                When(recent=False, then=Value("over_a_year")),
+            category=Case(  # IN (subquery) rather than EXISTS per school: PostgreSQL hashes each list once
+                When(~Q(pk__in=ever), then=Value("never")),
+                When(~Q(pk__in=recent), then=Value("over_a_year")),
                 default=None,
                 output_field=CharField(),
             )
