@@ -213,19 +213,19 @@ OFSTED_CATEGORIES = [
     ("not_known", "Not inspected or not known"),
 ]
 
-OFSTED_CASE = Case(
-    When(ofsted_rating__iexact="Outstanding", then=Value("outstanding")),
-    When(ofsted_rating__iexact="Good", then=Value("good")),
-    When(ofsted_rating__iexact="Requires improvement", then=Value("requires_improvement")),
-    When(
-        Q(ofsted_rating__iexact="Inadequate")
-        | Q(ofsted_rating__iexact="Serious Weaknesses")
-        | Q(ofsted_rating__iexact="Special Measures"),
-        then=Value("inadequate"),
-    ),
-    default=Value("not_known"),
-    output_field=CharField(),
-)
+OFSTED_GRADES = {
+    "outstanding": "outstanding",
+    "good": "good",
+    "requires improvement": "requires_improvement",
+    "inadequate": "inadequate",
+    "serious weaknesses": "inadequate",
+    "special measures": "inadequate",
+}
+
+
+def ofsted_category(rating: str) -> str:
+    """GIAS's `OfstedRating (name)` as one of OFSTED_CATEGORIES (anything else: not inspected or not known)."""
+    return OFSTED_GRADES.get((rating or "").strip().lower(), "not_known")
 
 
 def member_schools() -> QuerySet[School]:
@@ -237,15 +237,21 @@ def ofsted_dim() -> Dim:
     return tree_dim("ofsted", OFSTED_CATEGORIES, total="All member schools")
 
 
-def members_rows() -> QuerySet:
-    return member_schools().annotate(ofsted=OFSTED_CASE)
+def ofsted_q(category: str) -> Q:
+    if category == ALL:
+        return Q()
+    named = [rating for rating, c in OFSTED_GRADES.items() if c != "not_known"]
+    if category == "not_known":
+        return ~Q(ofsted_rating__iregex=rf"^\s*({'|'.join(named)})\s*$")
+    ratings = [rating for rating, c in OFSTED_GRADES.items() if c == category]
+    return Q(ofsted_rating__iregex=rf"^\s*({'|'.join(ratings)})\s*$")
 
 
 def members_cube(geo: Geography) -> Cube:
-    rows = members_rows().values_list("ofsted", "area_id", "phase").annotate(n=Count("pk")).order_by()
+    rows = member_schools().values_list("ofsted_rating", "area_id", "phase").annotate(n=Count("pk")).order_by()
     return Cube(
         [ofsted_dim(), geo.area_dim, geo.phase_dim],
-        (((ofsted, area_node(area), geo.phase_node(phase)), n) for ofsted, area, phase, n in rows),
+        (((ofsted_category(rating), area_node(area), geo.phase_node(phase)), n) for rating, area, phase, n in rows),
     )
 
 
@@ -582,7 +588,7 @@ def _pipeline_q(dim: str, node: str) -> Q:
 
 def _members_q(dim: str, node: str) -> Q:
     if dim == "ofsted":
-        return Q() if node == ALL else Q(ofsted=node)
+        return ofsted_q(node)
     raise KeyError(dim)
 
 
@@ -607,7 +613,7 @@ def schools_behind(
         raise KeyError(phase)
     phase_q = partial(_phase_q, geo=geography)
     if panel == "members":
-        rows = members_rows().filter(_members_q("ofsted", nodes.get("ofsted", ALL)), geo_q(geo), phase_q(phase))
+        rows = member_schools().filter(_members_q("ofsted", nodes.get("ofsted", ALL)), geo_q(geo), phase_q(phase))
         return School.objects.filter(pk__in=rows.values("pk"))
     if panel == "not-reviewed":
         rows = not_reviewed_rows(today).filter(
