@@ -136,16 +136,16 @@ def _standalone(extra_partitions: Sequence[tuple[str, Sequence[str]]]) -> set[st
 class Cube:
     """Counts of schools for every combination of the dimensions' nodes, totals included.
 
-    Stored densely (numpy for the sums, a flat list for the suppression loop). `unpublished` gives, per
-    dimension, a test of its nodes (or None for any node): the combinations passing every test are never shown
-    (e.g. a cluster split by phase), tie nothing together and count as hidden.
+    Stored densely (numpy for the sums, a flat list for the suppression loop). `unpublished` is a list of rules,
+    each a test per dimension of its nodes (or None for any node): the combinations passing every test of a
+    rule are never shown (e.g. a cluster split by phase), tie nothing together and count as hidden.
     """
 
     def __init__(
         self,
         dims: Sequence[Dim],
         leaf_counts: Iterable[tuple[Key, int]],
-        unpublished: Sequence[Callable[[str], bool] | None] | None = None,
+        unpublished: Sequence[Sequence[Callable[[str], bool] | None]] = (),
     ):
         self.dims = list(dims)
         self._index = [{node: i for i, node in enumerate(dim.nodes)} for dim in self.dims]
@@ -173,12 +173,13 @@ class Cube:
                 source[d] = children
                 cube[tuple(target)] = cube[tuple(source)].sum(axis=d)
         mask = np.zeros(shape, dtype=bool)
-        if unpublished is not None:
-            mask = np.ones(shape, dtype=bool)
-            for d, test in enumerate(unpublished):
+        for rule in unpublished or ():
+            matched = np.ones(shape, dtype=bool)
+            for d, test in enumerate(rule):
                 if test is not None:
                     along = np.array([bool(test(node)) for node in self.dims[d].nodes])
-                    mask &= along.reshape([-1 if e == d else 1 for e in range(len(shape))])
+                    matched &= along.reshape([-1 if e == d else 1 for e in range(len(shape))])
+            mask |= matched
         flat, flat_mask = cube.ravel(), mask.ravel()
         self.digest = _digest(self.dims, flat, flat_mask)
         self.values: list[int] = flat.tolist()
@@ -344,10 +345,12 @@ class Cube:
 
     def _cell_to_unpin(self, position: int, of_cell: dict[int, list[int]]) -> int | None:
         """The smallest shown non-zero part in a sum with the pinned cell (a total only when no part is left);
-        when every cell in those sums is hidden or zero, the nearest shown non-zero cell through hidden ones.
+        when every cell in those sums is hidden or zero, the nearest shown non-zero part through hidden ones
+        (looking two steps further for a part before settling for a total, often a headline figure).
         Hiding it loosens what the sums say about the pinned cell."""
         values, hidden = self.values, self._hidden
         seen, frontier = {position}, [position]
+        fallback, extra_levels = None, 0
         while frontier:
             best = best_total = None
             reached = []
@@ -360,18 +363,38 @@ class Cube:
                         if hidden[other]:
                             seen.add(other)
                             reached.append(other)
-                        elif values[other] and (best is None or values[other] < values[best]):
+                        elif (
+                            values[other]
+                            and other != self._grand_total
+                            and (best is None or values[other] < values[best])
+                        ):
                             best = other
                     if total not in seen:
                         if hidden[total]:
                             seen.add(total)
                             reached.append(total)
-                        elif values[total] and (best_total is None or values[total] < values[best_total]):
+                        elif (
+                            values[total]
+                            and total != self._grand_total
+                            and (best_total is None or values[total] < values[best_total])
+                        ):
                             best_total = total
-            if best is not None or best_total is not None:
-                return best if best is not None else best_total
+            if best is not None:
+                return best
+            if best_total is not None and fallback is None:
+                fallback, extra_levels = best_total, 0
+            if fallback is not None:
+                extra_levels += 1
+                if extra_levels > 2:  # a part a little further away costs less than a total (often a headline)
+                    return fallback
             frontier = reached
-        return None
+        if fallback is None and not hidden[self._grand_total] and values[self._grand_total]:
+            return self._grand_total  # the headline figure only when nothing else is left
+        return fallback
+
+    @cached_property
+    def _grand_total(self) -> int:
+        return self._position(tuple(ALL if ALL in dim.nodes else dim.nodes[0] for dim in self.dims)) or 0
 
     def _cell_to_hide(self, total: int, members: list[int]) -> int | None:
         values, hidden = self.values, self._hidden

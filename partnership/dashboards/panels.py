@@ -227,7 +227,8 @@ class Dashboard:
 
     @cached_property
     def pipeline_cubes(self) -> dict[int, Cube]:
-        return {pk: self._ready(c) for pk, c in s.pipeline_cubes(self.filters.cycles, self.geo).items()}
+        cubes = s.pipeline_cubes(self.filters.cycles, self.geo, clusters_by_stage=not self.audience.suppress)
+        return {pk: self._ready(c) for pk, c in cubes.items()}
 
     @cached_property
     def themes_cubes(self) -> dict[int, Cube]:
@@ -363,19 +364,30 @@ class Dashboard:
                 for a in self._rows_with_total(f.areas_in_view())
             ],
         )
+        cluster_stages = [*stages, ALL] if not self.audience.suppress else [ALL]
         cluster_rows = []
         for area in f.areas_in_view():
             for node, label in self.geo.clusters.get(area, []):
-                cluster_rows.append(Row(label, [cell(st, node, ALL) for st in [*stages, ALL]]))
+                cluster_rows.append(Row(label, [cell(st, node, ALL) for st in cluster_stages]))
         by_cluster = Table(
             id="pipeline-by-cluster",
-            caption=f"Reviews by stage and cluster ({self._area_text()}, all phases)",
-            hint="Clusters are shown for all phases together: split by phase, almost every figure would be about "
-            "one or two schools."
-            if f.phase != ALL
-            else "",
+            caption=f"Reviews by stage and cluster ({self._area_text()}, all phases)"
+            if not self.audience.suppress
+            else f"Schools enrolled by cluster ({self._area_text()}, all phases)",
+            hint=" ".join(
+                text
+                for text, applies in [
+                    ("Clusters are shown for all phases together.", f.phase != ALL),
+                    (
+                        "Clusters hold 5 to 10 schools: split by stage, nearly every figure would be about one or two "
+                        "schools, so the board sees each cluster's total only.",
+                        self.audience.suppress,
+                    ),
+                ]
+                if applies
+            ),
             row_heading="Cluster",
-            columns=columns,
+            columns=[columns[-1]] if self.audience.suppress else columns,
             rows=cluster_rows,
         )
         by_phase = Table(

@@ -301,7 +301,7 @@ def pipeline_rows() -> QuerySet[Enrolment]:
     return Enrolment.objects.annotate(stage=Coalesce(Subquery(status), Value("enrolled"), output_field=CharField()))
 
 
-def pipeline_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
+def pipeline_cubes(cycles: list[CycleInfo], geo: Geography, *, clusters_by_stage: bool = True) -> dict[int, Cube]:
     """Two plain aggregates (reviews by stage, enrolments) rather than a subquery per enrolment: a school
     enrolled without a review yet is "enrolled, not yet in a group"."""
     cycle_ids = [c.pk for c in cycles]
@@ -324,11 +324,14 @@ def pipeline_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
         if n > 0:  # (a review always has its enrolment; never count below zero if one went missing)
             leaves[cycle_id].append((("enrolled", cluster_node(area, cluster), geo.phase_node(phase)), n))
     dims = [stage_dim(), geo.cluster_dim, geo.phase_dim]
-    return {pk: Cube(dims, counted, unpublished=CLUSTER_BY_PHASE) for pk, counted in leaves.items()}
+    rules = [CLUSTER_BY_PHASE] if clusters_by_stage else [CLUSTER_BY_PHASE, CLUSTER_BY_STAGE]
+    return {pk: Cube(dims, counted, unpublished=rules) for pk, counted in leaves.items()}
 
 
-# A cluster holds 5-10 schools: split by phase it would be all small groups, so it is never shown.
+# A cluster holds 5-10 schools: split by phase it would be all small groups, so it is never shown; for a board
+# member, split by stage neither (nearly every figure would be hidden, and hiding them spreads to the totals).
 CLUSTER_BY_PHASE = (None, lambda geo: geo.startswith("cluster:"), lambda phase: phase != ALL)
+CLUSTER_BY_STAGE = (lambda stage: stage != ALL, lambda geo: geo.startswith("cluster:"), None)
 
 
 # Overdue items, in working days (reviews/calendar.py).

@@ -86,7 +86,7 @@ def test_unpublished_cells_count_as_hidden_and_tie_nothing():
     cube = Cube(
         [ROWS, COLS],
         [(("a", "x"), 5), (("a", "y"), 1), (("b", "x"), 7)],
-        unpublished=(lambda row: row == "a", lambda col: col != ALL),
+        unpublished=[(lambda row: row == "a", lambda col: col != ALL)],
     ).suppress()
     assert cube.is_hidden(("a", "x"))  # not shown at all
     assert not cube.is_hidden(("a", ALL)) and cube.value(("a", ALL)) == 6
