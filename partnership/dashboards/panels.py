@@ -551,7 +551,6 @@ class Dashboard:
                 row_heading="Focus area",
                 columns=columns,
                 rows=[Row(name, [theme_cell(c, s.CHOSEN, name) for c in cycles]) for name in focus_names],
-                hint="– : not a focus area in that cycle.",
             )
         )
         panel.tables.append(
@@ -561,9 +560,11 @@ class Dashboard:
                 row_heading="Focus area",
                 columns=columns,
                 rows=[Row(name, [theme_cell(c, s.WITH_AFD, name) for c in cycles]) for name in focus_names],
-                hint="– : not a focus area in that cycle.",
             )
         )
+        for table in panel.tables[1:]:
+            if any(cell.text == "–" for row in table.rows for cell in row.cells):
+                table.hint = "–: not a focus area in that cycle."
         return panel
 
     def not_reviewed(self) -> Panel:

@@ -6,6 +6,7 @@ finding per school and cycle.
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, partial
@@ -111,13 +112,13 @@ def geography() -> Geography:
         phases[row["phase"]] = phases.get(row["phase"], 0) + row["n"]
 
     def area_order(item):
-        return (item[0] == NO_AREA, item[1].lower(), item[0])
+        return (item[0] == NO_AREA, _natural(item[1]), item[0])
 
     ordered_areas = sorted(areas.items(), key=area_order)
     return Geography(
         areas=ordered_areas,
         clusters={
-            area: sorted(clusters[area].items(), key=lambda item: (item[0].endswith(":none"), item[1].lower()))
+            area: sorted(clusters[area].items(), key=lambda item: (item[0].endswith(":none"), _natural(item[1])))
             for area, _ in ordered_areas
         },
         **_recoded_phases(phases),
@@ -137,6 +138,11 @@ def _recoded_phases(counts: dict[str, int]) -> dict:
     kept = [p for p in PHASE_ORDER if p in counts and p not in merged]
     other = [p for p in PHASE_ORDER if p in merged]
     return {"phases": kept + ([OTHER_PHASES] if other else []), "other_phases": other}
+
+
+def _natural(label: str) -> list:
+    """ "Cluster 9" before "Cluster 10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label.lower())]
 
 
 def geo_q(node: str, prefix: str = "") -> Q:

@@ -1,4 +1,5 @@
 import csv
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -103,8 +104,20 @@ def schools_behind_a_figure(request):
             "description": _describe(nodes, geo, cycle),
             "page": page,
             "rows": [(school, reviews.get(school.pk)) for school in rows],
+            "back": _back_to_dashboard(request.GET),
         },
     )
+
+
+def _back_to_dashboard(query) -> str:
+    """The dashboard's filters for the figure's cycle, area (or the cluster's area) and phase."""
+    back = {"cycle": query.get("cycle", "")}
+    geo = query.get("geo", "")
+    if geo.startswith(("area:", "cluster:")):
+        back["area"] = geo.split(":")[1]
+    if query.get("phase", "all") != "all":
+        back["phase"] = query["phase"]
+    return urlencode({k: v for k, v in back.items() if v})
 
 
 def _describe(nodes: dict[str, str], geo: s.Geography, cycle: s.CycleInfo | None) -> list[tuple[str, str]]:
