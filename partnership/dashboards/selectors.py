@@ -549,29 +549,32 @@ def not_reviewed_dim() -> Dim:
     return tree_dim("category", NOT_REVIEWED_CATEGORIES, total="Not reviewed for more than a year")
 
 
-def not_reviewed_rows(today: datetime.date) -> QuerySet[School]:
+def not_reviewed_rows(today: datetime.date, *, only_those: bool = True) -> QuerySet[School]:
     cutoff = today - relativedelta(years=1)
     visits = VisitDay.objects.filter(review__status__in=REACHED_VISITED)
     ever, recent = visits.values("review__school_id"), visits.filter(date__gt=cutoff).values("review__school_id")
-    return (
-        member_schools()
-        .annotate(
-            category=Case(  # IN (subquery) rather than EXISTS per school: PostgreSQL hashes each list once
-                When(~Q(pk__in=ever), then=Value("never")),
-                When(~Q(pk__in=recent), then=Value("over_a_year")),
-                default=None,
-                output_field=CharField(),
-            )
+    schools = member_schools().annotate(
+        category=Case(  # IN (subquery) rather than EXISTS per school: PostgreSQL hashes each list once
+            When(~Q(pk__in=ever), then=Value("never")),
+            When(~Q(pk__in=recent), then=Value("over_a_year")),
+            default=None,
+            output_field=CharField(),
         )
-        .filter(category__isnull=False)
     )
+    return schools.filter(category__isnull=False) if only_those else schools
 
 
 def not_reviewed_cube(geo: Geography, today: datetime.date) -> Cube:
-    rows = not_reviewed_rows(today).values_list("category", "area_id", "phase").annotate(n=Count("pk")).order_by()
+    # Grouped without a filter on the category (which would compute it twice); the reviewed rows are dropped here.
+    rows = (
+        not_reviewed_rows(today, only_those=False)
+        .values_list("category", "area_id", "phase")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     return Cube(
         [not_reviewed_dim(), geo.area_dim, geo.phase_dim],
-        (((category, area_node(area), geo.phase_node(phase)), n) for category, area, phase, n in rows),
+        (((category, area_node(area), geo.phase_node(phase)), n) for category, area, phase, n in rows if category),
     )
 
 
