@@ -151,3 +151,12 @@ def test_the_query_count_is_the_same_for_60_and_600_schools(client_at, role):
     assert counts[60] == counts[600]
     assert counts[600]["/dashboard/"] <= 20
     assert all(n <= 14 for path, n in counts[600].items() if path.endswith(".csv"))
+
+
+def test_the_board_home_section_follows_the_small_group_rule(small_groups, board_member, client_at):
+    partnership, _ = small_groups
+    html = client_at(partnership, board_member).get("/").content.decode()
+    section = html[html.index("The partnership at a glance") :]
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="numeric">(.*?)</td>', section))
+    assert rows["Isle"].startswith("[c]") and rows["Fen"].startswith("[c]")  # two schools and one
+    assert all(v.startswith("[c]") or int(v) == 0 or int(v) >= 3 for v in rows.values())
