@@ -41,7 +41,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import product
+from itertools import product, repeat
 
 import numpy as np
 
@@ -154,14 +154,14 @@ class Cube:
         leaves = list(leaf_counts)
         cube = np.zeros(int(np.prod(shape)), dtype=np.int64)
         if leaves:
-            keys = [key for key, _ in leaves]
+            keys, counts = zip(*leaves, strict=True)
             positions = np.zeros(len(keys), dtype=np.int64)
             known = np.ones(len(keys), dtype=bool)
-            for d, index in enumerate(self._index):
-                along = np.array([index.get(key[d], -1) for key in keys], dtype=np.int64)
+            for d, column in enumerate(zip(*keys, strict=True)):
+                along = np.fromiter(map(self._index[d].get, column, repeat(-1)), dtype=np.int64, count=len(column))
                 known &= along >= 0  # a node the dimension does not show (e.g. a focus area of another cycle)
                 positions += along * self._strides[d]
-            counts = np.array([count for _, count in leaves], dtype=np.int64)
+            counts = np.array(counts, dtype=np.int64)
             np.add.at(cube, positions[known], counts[known])
         cube = cube.reshape(shape)
         for d, dim in enumerate(self.dims):

@@ -38,10 +38,12 @@ NO_AREA = "area:none"
 # -- Dimensions -------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def area_node(area_id: int | None) -> str:
     return f"area:{area_id if area_id is not None else 'none'}"
 
 
+@lru_cache(maxsize=16384)
 def cluster_node(area_id: int | None, cluster_id: int | None) -> str:
     return f"cluster:{area_id if area_id is not None else 'none'}:{cluster_id if cluster_id is not None else 'none'}"
 
@@ -239,6 +241,7 @@ def member_schools() -> QuerySet[School]:
     return School.objects.exclude(status=School.Status.CLOSED)
 
 
+@lru_cache(maxsize=1)
 def ofsted_dim() -> Dim:
     return tree_dim("ofsted", OFSTED_CATEGORIES, total="All member schools")
 
@@ -283,6 +286,7 @@ REACHED_VISITED = [
 ]
 
 
+@lru_cache(maxsize=1)
 def stage_dim() -> Dim:
     return tree_dim(
         "stage",
@@ -355,10 +359,12 @@ OVERDUE_BUCKET_LABELS = {
 }
 
 
+@lru_cache(maxsize=1)
 def overdue_kind_dim() -> Dim:
     return tree_dim("kind", OVERDUE_KINDS, total="All overdue items")
 
 
+@lru_cache(maxsize=1)
 def overdue_bucket_dim() -> Dim:
     return tree_dim("bucket", [(b, OVERDUE_BUCKET_LABELS[b]) for b, _, _ in OVERDUE_BUCKETS], total="Overdue")
 
@@ -473,6 +479,11 @@ def grade_node(grade: str) -> str:
 
 
 def measure_dim(cycle: CycleInfo) -> Dim:
+    return _measure_dim(tuple(cycle.grades))
+
+
+@lru_cache(maxsize=64)
+def _measure_dim(grades: tuple[str, ...]) -> Dim:
     items = [
         (CHOSEN, "Chosen as a focus"),
         (REPORTED, "Reported on in a final report"),
@@ -480,16 +491,20 @@ def measure_dim(cycle: CycleInfo) -> Dim:
         (WITHOUT_AFD, "Strengths only"),
     ]
     extra = []
-    if cycle.grades:
-        grades = [(grade_node(g), g) for g in cycle.grades] + [(NO_GRADE, "Not graded")]
-        items.extend(grades)
-        extra.append((REPORTED, [node for node, _ in grades]))
+    if grades:
+        graded = [(grade_node(g), g) for g in grades] + [(NO_GRADE, "Not graded")]
+        items.extend(graded)
+        extra.append((REPORTED, [node for node, _ in graded]))
     return tree_dim("measure", items, total=None, groups={REPORTED: [WITH_AFD, WITHOUT_AFD]}, extra_partitions=extra)
 
 
 def focus_dim(cycle: CycleInfo) -> Dim:
-    items = [(ANY_FOCUS, "Any focus area")] + [(name, name) for name in cycle.focus_areas]
-    return tree_dim("focus", items, total=None)
+    return _focus_dim(tuple(cycle.focus_areas))
+
+
+@lru_cache(maxsize=64)
+def _focus_dim(names: tuple[str, ...]) -> Dim:
+    return tree_dim("focus", [(ANY_FOCUS, "Any focus area")] + [(name, name) for name in names], total=None)
 
 
 def chosen_rows() -> QuerySet[SelfReview]:
@@ -545,6 +560,7 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
 NOT_REVIEWED_CATEGORIES = [("never", "Never reviewed"), ("over_a_year", "Last visited more than a year ago")]
 
 
+@lru_cache(maxsize=1)
 def not_reviewed_dim() -> Dim:
     return tree_dim("category", NOT_REVIEWED_CATEGORIES, total="Not reviewed for more than a year")
 
