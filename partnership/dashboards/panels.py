@@ -252,8 +252,12 @@ class Dashboard:
             if cycle is not None:
                 params["cycle"] = str(cycle.pk)
             params.update(dict(zip(dims, key, strict=True)))
-            url = f"{reverse('dashboard_schools')}?{urlencode(params)}"
+            url = f"{self._schools_url}?{urlencode(params)}"
         return Cell(value, url=url)
+
+    @cached_property
+    def _schools_url(self) -> str:
+        return reverse("dashboard_schools")
 
     @property
     def view_hidden(self) -> bool:
