@@ -292,26 +292,27 @@ def visit_dates_propose(
     return proposal
 
 
+def answered_message(proposal: VisitProposal) -> str:
+    """Why a proposal no longer waits for an answer, naming who answered and when."""
+    who = _person(proposal.responded_by) if proposal.responded_by else "Someone"
+    when = timezone.localtime(proposal.responded_at) if proposal.responded_at else None
+    at = f" at {when:%H:%M} on {when.day} {when:%B}" if when else ""
+    if proposal.status == VisitProposal.Status.ACCEPTED:
+        return f"{who} accepted these dates{at}: the visit is booked. Nothing else was changed."
+    if proposal.status == VisitProposal.Status.DECLINED:
+        return f"{who} asked for other dates{at}. Nothing else was changed."
+    return "The school has withdrawn these dates, for example by proposing others. Nothing was changed."
+
+
 def _lock_open_proposal(review: Review, proposal: VisitProposal) -> VisitProposal:
     proposal = (
         VisitProposal.objects.select_for_update(of=("self",))
         .select_related("responded_by")
         .get(pk=proposal.pk, review=review)
     )
-    if proposal.status == VisitProposal.Status.PROPOSED:
-        return proposal
-    who = _person(proposal.responded_by) if proposal.responded_by else "Someone"
-    when = timezone.localtime(proposal.responded_at) if proposal.responded_at else None
-    at = f" at {when:%H:%M} on {when.day} {when:%B}" if when else ""
-    if proposal.status == VisitProposal.Status.ACCEPTED:
-        raise ProposalAlreadyAnsweredError(
-            f"{who} accepted these dates{at}: the visit is booked. Nothing else was changed."
-        )
-    if proposal.status == VisitProposal.Status.DECLINED:
-        raise ProposalAlreadyAnsweredError(f"{who} asked for other dates{at}. Nothing else was changed.")
-    raise ProposalAlreadyAnsweredError(
-        "The school has withdrawn these dates, for example by proposing others. Nothing was changed."
-    )
+    if proposal.status != VisitProposal.Status.PROPOSED:
+        raise ProposalAlreadyAnsweredError(answered_message(proposal))
+    return proposal
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from ..services.notifications import notification_mark_done, notifications_mark_
 from ..services.scheduling import (
     ProposalAlreadyAnsweredError,
     VisitDatesRefusedError,
+    answered_message,
     calendar_token_regenerate,
     team_booked_days,
     visit_dates_accept,
@@ -76,7 +77,7 @@ def _visit_dates_url(review) -> str:
 @login_required
 def visit_dates_propose_view(request, pk: int):
     review = _review_or_404(request, pk, can_propose_visit_dates)
-    form = VisitDatesForm(request.POST or None)
+    form = VisitDatesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             visit_dates_propose(review=review, actor=request.user, days=form.days, note=form.cleaned_data["note"])
@@ -106,10 +107,10 @@ def visit_dates_respond_view(request, pk: int, proposal_pk: int):
     proposal = VisitProposal.objects.select_related("proposed_by").filter(pk=proposal_pk, review=review).first()
     if proposal is None:
         raise Http404
-    if proposal.status != VisitProposal.Status.PROPOSED or review.status != ReviewStatus.GROUPED:
-        messages.info(request, f"These dates are no longer waiting for an answer: {proposal.get_status_display()}.")
+    if proposal.status != VisitProposal.Status.PROPOSED:
+        messages.error(request, answered_message(proposal))
         return redirect(_visit_dates_url(review))
-    form = VisitDatesResponseForm(request.POST or None)
+    form = VisitDatesResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         accepting = form.cleaned_data["response"] == form.ACCEPT
         try:
