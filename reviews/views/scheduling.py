@@ -60,6 +60,8 @@ def visit_dates_section(request, review) -> dict:
         and review.status == ReviewStatus.GROUPED
         and can_respond_to_visit_dates(request.user, review),
         "has_visit": bool(review.visit_days.all()),
+        # The history says more than the section above once there is more than the open proposal.
+        "show_history": any(p is not open_proposal for p in proposals),
     }
 
 

@@ -310,4 +310,4 @@ def test_the_review_page_with_its_visit_dates_section_has_bounded_queries(
     client = client_at(partnership_a, s.reviewer)
     with django_assert_max_num_queries(12):
         page = client.get(f"/reviews/{s.review.pk}/").content.decode()
-    assert page.count("<tr>") == proposals + 1
+    assert page.count("<tr>") == (proposals + 1 if proposals > 1 else 0)  # the history, once there is one
