@@ -14,14 +14,14 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from partnership.accounts.models import User
 from partnership.tenancy.permissions import is_member
 
 from .. import ical
 from ..forms_scheduling import VisitDatesForm, VisitDatesResponseForm
-from ..models import Notification, ReviewStatus, VisitProposal
+from ..models import Notification, Review, ReviewStatus, VisitProposal
 from ..permissions import can_propose_visit_dates, can_respond_to_visit_dates, can_view_review
 from ..selectors.reviews import review_for_page
 from ..selectors.scheduling import (
@@ -139,13 +139,13 @@ def visit_dates_respond_view(request, pk: int, proposal_pk: int):
 
 
 @login_required
-@require_GET
+@require_safe
 def visit_ics(request, pk: int):
     """One visit as an .ics file, for anyone who may see the review."""
     review = review_for_page(pk)
     if review is None or not can_view_review(request.user, review):
         raise Http404
-    review = with_calendar_details(type(review).objects.filter(pk=review.pk)).first()
+    review = with_calendar_details(Review.objects.filter(pk=review.pk)).first()
     if review is None:
         raise Http404
     response = HttpResponse(
@@ -156,7 +156,7 @@ def visit_ics(request, pk: int):
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 def calendar_feed(request, token: str):
     """A person's private feed. Calendar apps fetch it without signing in: the secret address is the key."""
