@@ -182,6 +182,8 @@ def test_the_feed_needs_no_sign_in_and_is_not_cached_or_indexed(booked, client_a
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    # Some calendar apps ask for the headers first.
+    assert client_at(s.partnership).head(f"/calendar/{s.head.calendar_token}.ics").status_code == 200
 
 
 def test_the_calendar_page_lists_the_persons_next_visits_only(partnership_a, client_at, scope_of):
