@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("partnership.accounts.urls")),
     path("", include("partnership.tenancy.urls")),
+    path("", include("schools.urls")),
 ]
 
 handler403 = errors.permission_denied

@@ -8,7 +8,7 @@ from django.urls import reverse
 from partnership.accounts.models import User
 
 from .models import Partnership
-from .permissions import can_view_people, is_member
+from .permissions import can_manage_partnership, can_view_people, is_member
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,9 @@ def _always(user, partnership) -> bool:
 
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _always),
+    NavItem("Schools", "school_list", _always),
     NavItem("People", "people", can_view_people),
+    NavItem("Areas and clusters", "area_list", can_manage_partnership),
 ]
 
 
