@@ -204,14 +204,14 @@ class AssignSchoolsForm(forms.Form):
     area = forms.ModelChoiceField(
         queryset=Area.objects.none(),
         required=False,
-        label="Area",
+        label="Area to move them to",
         empty_label="Choose an area",
         error_messages={"invalid_choice": "That area no longer exists."},
     )
     cluster = forms.ModelChoiceField(
         queryset=Cluster.objects.none(),
         required=False,
-        label="Cluster",
+        label="Cluster to move them to",
         empty_label="Choose a cluster",
         error_messages={"invalid_choice": "That cluster no longer exists."},
     )

@@ -1,6 +1,7 @@
 """Every write to the schools registry: GIAS imports, areas, clusters and who chairs or leads them."""
 
 import datetime
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -51,6 +52,33 @@ def _delete_file_on_commit(run: ImportRun) -> None:
         run.file = ""
 
 
+EXTRACT_DATE = re.compile(r"edubasealldata(\d{8})", re.IGNORECASE)
+
+
+def extract_date(file_name: str) -> datetime.date | None:
+    """The date GIAS puts in an extract's name (edubasealldataYYYYMMDD.csv), if the name still has it."""
+    match = EXTRACT_DATE.search(file_name)
+    if not match:
+        return None
+    try:
+        return datetime.datetime.strptime(match.group(1), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def _older_extract_warning(run: ImportRun) -> None:
+    """Warn when an extract is older than the last one applied: importing it would undo newer changes."""
+    dated = extract_date(run.file_name)
+    last = ImportRun.objects.filter(status=ImportRun.Status.APPLIED).order_by("-applied_at").first()
+    last_dated = extract_date(last.file_name) if last else None
+    if dated and last_dated and dated < last_dated:
+        run.plan.setdefault("warnings", []).append(
+            f"This extract is dated {dated.day} {dated:%B %Y}, older than the last one applied "
+            f"({last.file_name}, dated {last_dated.day} {last_dated:%B %Y}). Applying it would undo newer "
+            "changes, such as reopening schools that have closed."
+        )
+
+
 def _check_upload_name(name: str) -> None:
     if not name.lower().endswith(ALLOWED_UPLOAD_SUFFIXES):
         suffix = Path(name).suffix or "no extension"
@@ -99,6 +127,7 @@ def gias_import_preview(
         created_by=user,
     )
     record_counts(run, plan)
+    _older_extract_warning(run)
     uploaded_file.seek(0)
     run.file.save(f"{run.token}.csv", uploaded_file, save=False)
     try:
@@ -172,6 +201,7 @@ def gias_import_apply(*, run: ImportRun, user: User | None, seen_digest: str) ->
         plan = build_plan(extract)
         if plan.digest != run.plan_digest:
             record_counts(run, plan)
+            _older_extract_warning(run)
             run.save()
             outdated = True
         else:

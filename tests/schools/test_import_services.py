@@ -329,3 +329,18 @@ def test_two_coordinators_applying_at_once_import_once(partnership_a, media_root
     with partnership_scope(partnership_a):
         assert School.objects.count() == 50
         assert SchoolChange.objects.count() == 50
+
+
+def test_an_extract_older_than_the_last_one_applied_is_flagged_in_the_preview(partnership_a, media_root):
+    def preview_named(name: str) -> ImportRun:
+        with partnership_scope(partnership_a):
+            return gias_import_preview(
+                partnership=partnership_a, user=None, uploaded_file=upload(gias_file([school(110001)]), name),
+                la_codes=["960"],
+            )  # fmt: skip
+
+    apply(preview_named("edubasealldata20261122.csv"))
+    older = preview_named("edubasealldata20260901.csv")
+    assert "This extract is dated 1 September 2026, older than the last one applied" in older.plan["warnings"][-1]
+    for name in ("edubasealldata20261123.csv", "renamed-extract.csv"):
+        assert not any("older than" in warning for warning in preview_named(name).plan["warnings"])
