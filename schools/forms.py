@@ -97,7 +97,7 @@ class GiasUploadForm(forms.Form):
             "The “All establishment data” CSV file from Get Information About Schools "
             f"(edubasealldataYYYYMMDD.csv), as downloaded. Up to {filesizeformat(self.max_bytes)}."
         )
-        self.fields["file"].required_for_some_roles = True
+        self.fields["file"].hide_optional = True  # required, but checked in clean_file to explain a too-large file
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

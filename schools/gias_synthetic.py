@@ -271,7 +271,7 @@ def establishment(
 
 FIRST_NAMES = ["Amira", "Ben", "Chloe", "Daniel", "Ellen", "Farid", "Grace", "Harry", "Imogen", "Jack", "Kiran"]
 LAST_NAMES = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hughes", "Iqbal", "Jones"]
-TOWNS = ["Ashworth", "Barnsdale", "Castleford Moor", "Dunholme", "Elmsworth", "Farthingdale", "Gorsebrook", "Holt End"]
+TOWNS = ["Ashworth", "Barnsdale", "Brontë Vale", "Café Quay", "Dunholme", "Elmsworth", "Gorsebrook", "Holt End"]
 OFSTED = ["Outstanding", "Good", "Good", "Good", "Requires improvement", "Inadequate", ""]
 
 
@@ -280,19 +280,19 @@ def national_rows(
 ) -> Iterator[list[str]]:
     """A national-sized extract: `count` rows over about 150 local authorities, `la_share` of them in `la_code`.
 
-    About half the rows are closed establishments, as in a real extract. Rows come as lists in header order so
-    that writing 50,000 of them is quick.
+    Elsewhere about half the rows are closed establishments, as in a real extract; in `la_code` one in ten is.
+    Place names need Windows-1252 (Brontë, Café). Rows come as lists in header order so that writing 50,000
+    of them is quick.
     """
     rng = random.Random(seed)
     other_las = [(str(code), f"Authority {code}") for code in range(800, 960)]
     la_every = max(count // max(la_share, 1), 1)
     for index in range(count):
-        if index % la_every == 0 and index // la_every < la_share:
-            code, name = la_code, la_name
-        else:
-            code, name = rng.choice(other_las)
+        ours = index % la_every == 0 and index // la_every < la_share
+        code, name = (la_code, la_name) if ours else rng.choice(other_las)
         kind = rng.choice(ESTABLISHMENT_KINDS)
-        status = "Closed" if rng.random() < 0.45 else rng.choice(["Open"] * 30 + ["Open, but proposed to close"])
+        closed = rng.random() < (0.1 if ours else 0.45)
+        status = "Closed" if closed else rng.choice(["Open"] * 30 + ["Open, but proposed to close"])
         town = rng.choice(TOWNS)
         in_trust = kind[2] == "Academies" and rng.random() < 0.8
         trust_code = rng.randint(2000, 2400)

@@ -162,7 +162,8 @@ def import_run_not_applicable_reason(run: ImportRun) -> str | None:
     """Why a run can no longer be applied, in words for the person looking at it; None while it can be."""
     if run.status == ImportRun.Status.APPLIED:
         who = f" by {run.applied_by}" if run.applied_by else ""
-        return f"This import was already applied{who} on {timezone.localtime(run.applied_at):%-d %B %Y at %H:%M}."
+        when = timezone.localtime(run.applied_at)
+        return f"This import was already applied{who} on {when.day} {when:%B %Y at %H:%M}."
     if run.status == ImportRun.Status.SUPERSEDED:
         return "A newer file was uploaded after this one, so this preview can no longer be applied."
     if run.status == ImportRun.Status.DISCARDED:

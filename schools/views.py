@@ -340,6 +340,17 @@ def cluster_edit(request, pk: int | None = None):
     return render(request, "schools/cluster_form.html", {"form": form, "cluster": cluster})
 
 
+def _assignment_message(result, data: dict) -> str:
+    target = {"area": data["area"], "cluster": data["cluster"]}.get(data["action"])
+    where = f"to {target.name}" if target else "out of their cluster"
+    message = f"Moved {result.changed} school{pluralize(result.changed)} {where}."
+    if result.unchanged:
+        message += f" {result.unchanged} {pluralize(result.unchanged, 'was,were')} already there."
+    if result.left_cluster:
+        message += f" {result.left_cluster} left a cluster of another area."
+    return message
+
+
 @login_required
 def schools_assign_view(request):
     """Tick schools (found by local authority, area, cluster, phase or name) and move them in one go."""
@@ -363,19 +374,7 @@ def schools_assign_view(request):
         except ValidationError as error:
             _validation_to_form(form, error)
         else:
-            target = {"area": data["area"], "cluster": data["cluster"]}.get(data["action"])
-            where = f"to {target.name}" if target else "out of their cluster"
-            note = f" {result.left_cluster} left a cluster of another area." if result.left_cluster else ""
-            messages.success(
-                request,
-                f"Moved {result.changed} school{pluralize(result.changed)} {where}"
-                + (
-                    f"; {result.unchanged} {'was' if result.unchanged == 1 else 'were'} already there."
-                    if result.unchanged
-                    else "."
-                )
-                + note,
-            )
+            messages.success(request, _assignment_message(result, data))
             return redirect(request.get_full_path())
     selected = {str(pk) for pk in request.POST.getlist("schools")} if request.method == "POST" else set()
     return render(

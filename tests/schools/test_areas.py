@@ -121,6 +121,13 @@ def test_assign_ticked_schools_to_a_cluster_and_its_area(partnership_a, client):
     assert placed[schools[0].pk] == placed[schools[1].pk] == (west.pk, cluster.pk)
     assert placed[schools[2].pk] == (None, None)
 
+    again = client.post(
+        "/areas/assign/?la=960",
+        {"schools": [*picked, schools[2].pk], "action": "cluster", "cluster": cluster.pk},
+        follow=True,
+    )
+    assert b"Moved 1 school to West 1. 2 were already there." in again.content
+
 
 def test_moving_to_another_area_takes_schools_out_of_a_cluster_of_the_old_area(partnership_a):
     with partnership_scope(partnership_a):

@@ -190,3 +190,16 @@ def test_another_partnerships_import_is_not_found(partnership_a, partnership_b, 
     assert other.get(f"/schools/import/{run.pk}/").status_code == 404
     assert other.post(f"/schools/import/{run.pk}/apply/", {"digest": run.plan_digest}).status_code == 404
     assert school_count(partnership_a) == 0 and school_count(partnership_b) == 0
+
+
+def test_platform_operators_can_look_at_imports_but_not_change_them(partnership_a, client_at, media_root):
+    from tests.factories import UserFactory, member
+
+    post_upload(client_at(partnership_a, member(partnership_a, Role.COORDINATOR)), gias_file(GOOD))
+    run = runs(partnership_a)[0]
+    operator = client_at(None, UserFactory(is_staff=True, is_superuser=True))
+    listing = operator.get("/admin/schools/importrun/")
+    assert listing.status_code == 200 and b"edubasealldata20261122.csv" in listing.content
+    assert operator.get(f"/admin/schools/importrun/{run.pk}/change/").status_code == 200
+    assert operator.post(f"/admin/schools/importrun/{run.pk}/change/", {"status": "applied"}).status_code == 403
+    assert operator.get("/admin/schools/importrun/add/").status_code == 403
