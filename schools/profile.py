@@ -11,7 +11,7 @@ from partnership.accounts.models import User
 from partnership.tenancy.permissions import can_end_membership
 from partnership.tenancy.roles import Role
 
-from .importer import change_label
+from .importer import IMPORTED_FIELDS, TRUST_FIELDS, change_label
 from .models import School
 from .permissions import can_invite_to_school, can_view_role_history, can_view_school_people
 from .selectors import school_history, school_people
@@ -59,8 +59,10 @@ def _people(user: User, school: School) -> dict[str, Any]:
 
 def _history(user: User, school: School) -> dict[str, Any]:
     changes = school_history(school)
-    for change in changes:
-        change.rows = [(change_label(name), before, after) for name, (before, after) in change.changes.items()]
+    order = {name: position for position, name in enumerate([*IMPORTED_FIELDS, *TRUST_FIELDS])}
+    for change in changes:  # jsonb does not keep the keys' order: show them in the importer's order
+        fields = sorted(change.changes.items(), key=lambda item: order.get(item[0], len(order)))
+        change.rows = [(change_label(name), before, after) for name, (before, after) in fields]
     return {"changes": changes}
 
 
