@@ -203,3 +203,21 @@ def test_platform_operators_can_look_at_imports_but_not_change_them(partnership_
     assert operator.get(f"/admin/schools/importrun/{run.pk}/change/").status_code == 200
     assert operator.post(f"/admin/schools/importrun/{run.pk}/change/", {"status": "applied"}).status_code == 403
     assert operator.get("/admin/schools/importrun/add/").status_code == 403
+
+
+def test_the_import_page_queries_do_not_grow_with_past_imports(
+    partnership_a, client_at, coordinator, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    with partnership_scope(partnership_a):
+        for n in range(30):
+            ImportRun.objects.create(
+                partnership=partnership_a, token=f"{n:032d}", file_name=f"edubasealldata2026{n:04d}.csv",
+                file_sha256="0" * 64, la_codes=["960"], status=ImportRun.Status.APPLIED, applied_at=timezone.now(),
+                created_by=coordinator, applied_by=coordinator,
+            )  # fmt: skip
+    client = client_at(partnership_a, coordinator)
+    with django_assert_max_num_queries(9):
+        page = client.get("/schools/import/")
+    assert page.content.count(b'<strong class="govuk-tag">Applied</strong>') == 20
