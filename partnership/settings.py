@@ -136,6 +136,9 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partnership portal")
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
+# The largest GIAS extract a coordinator may upload; a full national extract is about 60 MB.
+GIAS_UPLOAD_MAX_BYTES = env.int("GIAS_UPLOAD_MAX_MB", default=100) * 1024 * 1024
+
 # Email: the console locally (or files with EMAIL_BACKEND=...filebased.EmailBackend), SMTP elsewhere.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from partnership.tenancy.admin import TenantOwnedAdmin
 
-from .models import Area, Cluster, School, Trust
+from .models import Area, Cluster, ImportRun, School, Trust
 
 
 @admin.register(School)
@@ -14,3 +14,26 @@ class SchoolAdmin(TenantOwnedAdmin):
 
 
 admin.site.register([Area, Cluster, Trust], TenantOwnedAdmin)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Imports are made by coordinators in their partnership; operators can only look."""
+
+    list_display = [
+        "file_name",
+        "partnership",
+        "status",
+        "created_at",
+        "created_count",
+        "updated_count",
+        "closed_count",
+    ]
+    list_filter = ["partnership", "status", "source"]
+    exclude = ["plan"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

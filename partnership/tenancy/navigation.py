@@ -29,8 +29,10 @@ def _takes_part_in_reviews(user, partnership) -> bool:
 
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _always),
+    NavItem("Schools", "school_list", _always),
     NavItem("Reviews", "review_list", _takes_part_in_reviews),
     NavItem("People", "people", can_view_people),
+    NavItem("Areas and clusters", "area_list", can_manage_partnership),
     NavItem("Settings", "partnership_settings", can_manage_partnership),
 ]
 

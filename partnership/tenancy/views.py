@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnership.accounts.selectors import pending_invitations
@@ -85,15 +86,16 @@ def people(request):
         raise Http404
     role = request.GET.get("role", "")
     role = role if role in Role.values else ""
+    ended = request.GET.get("state") == "ended"
     coordinator = is_coordinator(request.user, partnership)
     school_scope = None if coordinator else schools_led_by(request.user, partnership) or None
     school_id = request.GET.get("school", "")
     school_id = int(school_id) if school_id.isdigit() else None
-    page = Paginator(memberships_list(role=role or None, school_id=school_id), PEOPLE_PER_PAGE).get_page(
+    page = Paginator(memberships_list(role=role or None, school_id=school_id, ended=ended), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")
     )
     invitations = []
-    if can_invite(request.user, partnership):
+    if can_invite(request.user, partnership) and not ended:
         invitations = pending_invitations(school_ids=school_scope)
         if role:
             invitations = invitations.filter(role=role)
@@ -102,7 +104,8 @@ def people(request):
         "tenancy/people.html",
         {
             "page": page,
-            "memberships": [(m, can_end_membership(request.user, m)) for m in page],
+            "memberships": [(m, not ended and can_end_membership(request.user, m)) for m in page],
+            "ended": ended,
             "invitations": [(i, can_revoke_invitation(request.user, i)) for i in invitations],
             "roles": Role.choices,
             "selected_role": role,
@@ -129,6 +132,9 @@ def membership_end_view(request, pk: int):
             f"{membership.user} no longer holds the role of "
             f"{membership.get_role_display().lower()}. The record is kept in the history.",
         )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
     return redirect("people")
 
 
