@@ -230,7 +230,7 @@ def test_the_school_shares_its_self_review_and_documents_and_the_team_downloads_
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("SEF 2026.pdf")).click()
     assert download.value.suggested_filename == "SEF 2026.pdf"
-    assert open(download.value.path(), "rb").read() == pdf_bytes()
+    assert download.value.path().read_bytes() == pdf_bytes()
     with partnership_scope(s.partnership):
         assert AttachmentDownload.objects.get().user == s.reviewer
     page.close()

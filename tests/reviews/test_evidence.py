@@ -9,7 +9,7 @@ from django.db import connection
 
 from reviews.models import EvidenceNote, FocusArea, ReviewStatus
 from reviews.services.concurrency import EditConflict
-from reviews.services.evidence import evidence_note_create, evidence_note_delete, evidence_note_update
+from reviews.services.evidence import evidence_note_create, evidence_note_update
 from tests.reviews.factories import review_scenario, visit_on
 from tests.reviews.factories_visit import add_activity, add_note
 
