@@ -41,12 +41,11 @@ def _package(main_part: str, main_content_type: str, main_xml: str, extra: dict[
         f'officeDocument" Target="{main_part}"/></Relationships>'
     )
     buffer = io.BytesIO()
+    parts = {"[Content_Types].xml": content_types, "_rels/.rels": rels, main_part: main_xml, **(extra or {})}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
-        package.writestr("[Content_Types].xml", content_types)
-        package.writestr("_rels/.rels", rels)
-        package.writestr(main_part, main_xml)
-        for name, text in (extra or {}).items():
-            package.writestr(name, text)
+        for name, text in parts.items():
+            # A fixed timestamp: the same document is the same bytes, whenever it is made.
+            package.writestr(zipfile.ZipInfo(name, date_time=(2026, 9, 1, 0, 0, 0)), text, zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 
