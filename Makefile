@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 run: install services database demo
 	@echo "Starting web, worker and beat (Ctrl-C stops all three)..."
-	$(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 install: $(STAMP)
 

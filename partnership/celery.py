@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
@@ -13,6 +14,14 @@ app.conf.beat_schedule = {
     "send-unsent-invitations": {
         "task": "partnership.accounts.tasks.send_unsent_invitations",
         "schedule": 300.0,
+    },
+    "send-unsent-notification-emails": {
+        "task": "reviews.tasks.send_unsent_notification_emails",
+        "schedule": 300.0,
+    },
+    "send-daily-reminders": {
+        "task": "reviews.tasks.send_daily_reminders",
+        "schedule": crontab(hour=6, minute=30),
     },
 }
 app.autodiscover_tasks()

@@ -14,6 +14,7 @@ from partnership.accounts.models import User
 
 from .models import Review
 from .permissions import can_view_review
+from .views.scheduling import visit_dates_section
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ def _no_context(request, review) -> dict[str, Any]:
 
 SECTIONS: list[ReviewSection] = [
     ReviewSection("timeline", "Progress", "reviews/sections/timeline.html", can_view_review, _no_context),
+    ReviewSection(
+        "visit-dates", "Visit dates", "reviews/scheduling/section.html", can_view_review, visit_dates_section
+    ),
 ]
 
 

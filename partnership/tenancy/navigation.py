@@ -9,7 +9,7 @@ from partnership.accounts.models import User
 from reviews.selectors.reviews import has_any_review
 
 from .models import Partnership
-from .permissions import can_view_people, is_coordinator, is_member
+from .permissions import can_manage_partnership, can_view_people, is_coordinator, is_member
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ ITEMS: list[NavItem] = [
     NavItem("Home", "home", _always),
     NavItem("Reviews", "review_list", _takes_part_in_reviews),
     NavItem("People", "people", can_view_people),
+    NavItem("Settings", "partnership_settings", can_manage_partnership),
 ]
 
 

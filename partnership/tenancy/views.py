@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from partnership.accounts.selectors import pending_invitations
 from schools.models import School
 
+from .forms import BrandingForm
 from .handoff import handoff_token, user_id_from_handoff
 from .home import home_sections
 from .hosts import partnership_url
@@ -19,6 +20,7 @@ from .models import Membership, Partnership
 from .permissions import (
     can_end_membership,
     can_invite,
+    can_manage_partnership,
     can_revoke_invitation,
     can_view_people,
     is_coordinator,
@@ -27,7 +29,7 @@ from .permissions import (
 )
 from .roles import Role
 from .selectors import memberships_list, partnerships_of
-from .services import membership_end
+from .services import membership_end, partnership_update_branding
 
 PEOPLE_PER_PAGE = 50
 
@@ -128,3 +130,35 @@ def membership_end_view(request, pk: int):
             f"{membership.get_role_display().lower()}. The record is kept in the history.",
         )
     return redirect("people")
+
+
+@login_required
+def partnership_settings(request):
+    partnership = request.partnership
+    if not can_manage_partnership(request.user, partnership):
+        raise Http404
+    initial = {field: getattr(partnership, field) for field in ("name", "short_description", "colour", "contact_email")}
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("logo")
+        try:
+            partnership_update_branding(
+                partnership=partnership,
+                name=data["name"],
+                short_description=data["short_description"],
+                colour=data["colour"],
+                contact_email=data["contact_email"],
+                logo=upload.read() if upload else None,
+                remove_logo=data["remove_logo"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages_ in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                form.add_error("logo" if upload else None, error)
+        else:
+            messages.success(request, "The partnership's details have been saved.")
+            return redirect("partnership_settings")
+    return render(request, "tenancy/settings.html", {"form": form})

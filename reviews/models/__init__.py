@@ -6,6 +6,7 @@ from .calendar import ClosureDay, Term
 from .cycles import Cycle, Enrolment, FocusArea, GradingScale, ReviewerTraining
 from .findings import Finding, ReportDraft
 from .groups import ReviewGroup, ReviewGroupMember
+from .notifications import Notification, NotificationKind
 from .reviews import Review, ReviewEvent, ReviewStatus, ReviewTeamMember, VisitDay, VisitProposal
 from .visits import Activity, ActivityKind, Attachment, EvidenceNote, SelfReview
 
@@ -21,6 +22,8 @@ __all__ = [
     "Finding",
     "FocusArea",
     "GradingScale",
+    "Notification",
+    "NotificationKind",
     "ReportDraft",
     "Review",
     "ReviewEvent",

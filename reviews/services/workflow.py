@@ -49,7 +49,7 @@ def review_step(*, review: Review, to_status: str, actor: User | None, note: str
 
 
 def lock_review(review: Review) -> Review:
-    return Review.objects.select_for_update().select_related("cycle", "school").get(pk=review.pk)
+    return Review.objects.select_for_update(of=("self",)).select_related("cycle", "school").get(pk=review.pk)
 
 
 def last_visit_day(review: Review) -> datetime.date | None:
