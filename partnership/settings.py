@@ -171,6 +171,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Review documents (self-evaluation, improvement plan, data): PDF, DOCX or XLSX up to this size, stored under
+# MEDIA_ROOT (never served by URL: only through a view that checks permission and writes an audit record).
+REVIEW_ATTACHMENT_MAX_BYTES = env.int("REVIEW_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

@@ -42,3 +42,45 @@ def sections_for(request: HttpRequest, review: Review) -> list[tuple[ReviewSecti
     return [
         (section, section.context(request, review)) for section in SECTIONS if section.visible(request.user, review)
     ]
+
+
+# The review itself: what to do next, the self-review, the programme, the evidence and the findings.
+from . import sections_visit  # noqa: E402
+
+SECTIONS += [
+    ReviewSection(
+        "next-steps",
+        "What happens next",
+        "reviews/sections/next_steps.html",
+        can_view_review,
+        sections_visit.next_steps_context,
+    ),
+    ReviewSection(
+        "self-review",
+        "Self-review",
+        "reviews/sections/self_review.html",
+        can_view_review,
+        sections_visit.self_review_context,
+    ),
+    ReviewSection(
+        "programme",
+        "Visit programme",
+        "reviews/sections/programme.html",
+        sections_visit.scheduled_and_visible,
+        sections_visit.programme_context,
+    ),
+    ReviewSection(
+        "evidence",
+        "Evidence",
+        "reviews/sections/evidence.html",
+        sections_visit.scheduled_and_visible,
+        sections_visit.evidence_context,
+    ),
+    ReviewSection(
+        "findings",
+        "Findings and report",
+        "reviews/sections/findings.html",
+        sections_visit.visited_and_visible,
+        sections_visit.findings_context,
+    ),
+]

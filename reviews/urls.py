@@ -8,4 +8,5 @@ urlpatterns = [
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("", include("reviews.urls_scheduling")),
+    path("", include("reviews.urls_visit")),
 ]

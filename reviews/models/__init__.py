@@ -1,6 +1,7 @@
 """Peer review: cycles, the partnership calendar, enrolment, review groups, reviews and their workflow,
 visits, evidence, findings and the report draft."""
 
+from .audit import AttachmentDownload
 from .calendar import ClosureDay, Term
 from .cycles import Cycle, Enrolment, FocusArea, GradingScale, ReviewerTraining
 from .findings import Finding, ReportDraft
@@ -13,6 +14,7 @@ __all__ = [
     "Activity",
     "ActivityKind",
     "Attachment",
+    "AttachmentDownload",
     "ClosureDay",
     "Cycle",
     "Enrolment",
