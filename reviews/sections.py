@@ -14,6 +14,7 @@ from partnership.accounts.models import User
 
 from .models import Review
 from .permissions import can_view_review
+from .reports.section import can_see_report_section, report_section_context
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ def _no_context(request, review) -> dict[str, Any]:
 
 SECTIONS: list[ReviewSection] = [
     ReviewSection("timeline", "Progress", "reviews/sections/timeline.html", can_view_review, _no_context),
+    ReviewSection("report", "Report", "reviews/sections/report.html", can_see_report_section, report_section_context),
 ]
 
 

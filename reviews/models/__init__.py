@@ -5,6 +5,7 @@ from .calendar import ClosureDay, Term
 from .cycles import Cycle, Enrolment, FocusArea, GradingScale, ReviewerTraining
 from .findings import Finding, ReportDraft
 from .groups import ReviewGroup, ReviewGroupMember
+from .reports import RenderStatus, ReportBatch, ReportBatchItem, ReportDownload, ReportKind, ReportRender
 from .reviews import Review, ReviewEvent, ReviewStatus, ReviewTeamMember, VisitDay, VisitProposal
 from .visits import Activity, ActivityKind, Attachment, EvidenceNote, SelfReview
 
@@ -19,7 +20,13 @@ __all__ = [
     "Finding",
     "FocusArea",
     "GradingScale",
+    "RenderStatus",
+    "ReportBatch",
+    "ReportBatchItem",
+    "ReportDownload",
     "ReportDraft",
+    "ReportKind",
+    "ReportRender",
     "Review",
     "ReviewEvent",
     "ReviewGroup",
