@@ -42,6 +42,10 @@ class ReportRender(TenantOwnedModel):
     page_count = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.TextField(blank=True, help_text="Why the last attempt failed, in words a coordinator can act on.")
     attempts = models.PositiveSmallIntegerField(default=0)
+    interrupted = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="Attempts whose worker stopped before finishing (killed, out of memory) since the last retry.",
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

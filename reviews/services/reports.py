@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Case, F, Max, PositiveSmallIntegerField, Q, When
 from django.utils import timezone
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
@@ -47,6 +47,8 @@ BROKER_ERRORS = (KombuError, RedisError, OSError)
 # Fail fast when the broker is down: the request is already saved and the beat task will send it.
 BROKER_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 RESEND_PENDING_AFTER = datetime.timedelta(minutes=15)
+# A report whose worker keeps dying (e.g. out of memory) is not handed back for ever.
+MAX_INTERRUPTED = 3
 
 
 def report_storage():
@@ -186,9 +188,10 @@ def report_retry(*, render: ReportRender, actor: User | None) -> ReportRender:
             raise ValidationError("This report is being prepared right now.")
         render.status = RenderStatus.PENDING
         render.error = ""
+        render.interrupted = 0
         render.enqueued_at = None
         render.requested_by = actor or render.requested_by
-        render.save(update_fields=["status", "error", "enqueued_at", "requested_by"])
+        render.save(update_fields=["status", "error", "interrupted", "enqueued_at", "requested_by"])
         _enqueue_on_commit([render])
     return render
 
@@ -215,7 +218,17 @@ def report_render(*, render_id: int) -> ReportRender | None:
     started = (
         ReportRender.objects.filter(pk=render_id)
         .exclude(status=RenderStatus.READY)
-        .update(status=RenderStatus.RENDERING, attempts=F("attempts") + 1, started_at=timezone.now())
+        .update(
+            status=RenderStatus.RENDERING,
+            attempts=F("attempts") + 1,
+            # Still "rendering" at a new start: the previous attempt's worker died before it finished.
+            interrupted=Case(
+                When(status=RenderStatus.RENDERING, then=F("interrupted") + 1),
+                default=F("interrupted"),
+                output_field=PositiveSmallIntegerField(),
+            ),
+            started_at=timezone.now(),
+        )
     )
     if not started:
         return ReportRender.objects.filter(pk=render_id).defer("content").first()
@@ -225,6 +238,14 @@ def report_render(*, render_id: int) -> ReportRender | None:
         # The lock is held until the file is in place and the row says so; a worker that dies drops it.
         render = ReportRender.objects.select_for_update().get(pk=render_id)
         if render.status == RenderStatus.READY:
+            return render
+        if render.interrupted >= MAX_INTERRUPTED:
+            render.status = RenderStatus.FAILED
+            render.error = (
+                f"The worker stopped {render.interrupted} times while preparing this report (for example, it ran "
+                "out of memory), so it was not tried again automatically."
+            )
+            render.save(update_fields=["status", "error"])
             return render
         rendered = render_report(render.content)
         name = report_file_name(

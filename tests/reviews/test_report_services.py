@@ -310,3 +310,22 @@ def test_the_beat_task_sends_again_only_what_is_stalled(partnership_a, scope_of,
         base.update(status=RenderStatus.FAILED)
         assert reports_resend_stalled(now=now) == 0, "failures wait for a person to retry"
     assert sent == [render.pk] * 3
+
+
+def test_a_report_whose_worker_keeps_dying_is_not_handed_back_for_ever(partnership_a, scope_of, media_root):
+    s = reported_scenario(partnership_a, ReviewStatus.FINAL)
+    with scope_of(partnership_a):
+        render = report_request(review=s.review, requested_by=s.head)
+        # Two earlier attempts died mid-render (the row still says "rendering" when the next one starts).
+        ReportRender.objects.filter(pk=render.pk).update(status=RenderStatus.RENDERING, interrupted=2, attempts=2)
+        report_render(render_id=render.pk)
+        render.refresh_from_db()
+        assert render.status == RenderStatus.FAILED and render.interrupted == 3
+        assert render.error.startswith("The worker stopped 3 times while preparing this report")
+
+        report_retry(render=render, actor=s.coordinator)  # a person decides to try again
+        render.refresh_from_db()
+        assert render.interrupted == 0 and render.status == RenderStatus.PENDING
+        report_render(render_id=render.pk)
+        render.refresh_from_db()
+    assert render.status == RenderStatus.READY and render.interrupted == 0

@@ -149,7 +149,7 @@ def test_a_worker_killed_mid_render_leaves_no_broken_file_and_the_report_is_made
     render = wait_for(render, RenderStatus.READY, RenderStatus.FAILED, timeout=180)
     assert (tmp_path / "killed").exists(), "the first attempt was killed before moving its file into place"
     assert render.status == RenderStatus.READY, render.error
-    assert render.attempts == 2, "killed once, then done once"
+    assert render.attempts == 2 and render.interrupted == 1, "killed once, then done once"
     folder = media_root / "reports" / str(s.partnership.pk) / str(s.review.pk)
     pdfs = sorted(path.name for path in folder.iterdir() if path.suffix == ".pdf")
     assert pdfs == [Path(render.file.name).name]
