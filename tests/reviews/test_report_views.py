@@ -385,3 +385,22 @@ def test_preparing_a_cycle_without_final_reviews_says_so(partnership_a, client_a
     client = client_at(partnership_a, s.coordinator)
     page = client.post(f"/reports/cycles/{s.review.cycle_id}/prepare/", follow=True)
     assert b"has no final reviews yet" in page.content
+
+
+@pytest.mark.parametrize("schools", [1, 6])
+def test_the_governors_reports_page_has_bounded_queries(
+    partnership_a, client_at, scope_of, media_root, django_assert_max_num_queries, schools
+):
+    s = reported_scenario(partnership_a, ReviewStatus.SHARED)
+    rendered(s, scope_of)
+    for index in range(schools - 1):
+        school = SchoolFactory(partnership=partnership_a, name=f"Governed School {index}")
+        member(partnership_a, Role.GOVERNOR, user=s.governor, school=school)
+        review = ReviewFactory(group=s.review.group, school=school, status=ReviewStatus.SHARED)
+        visit_on(review, *VISIT_DAYS)
+        write_findings(review)
+        stub_rendered(review)
+    client = client_at(partnership_a, s.governor)
+    with django_assert_max_num_queries(12):
+        page = client.get("/reports/")
+    assert page.content.count(b"Download the final report") == schools
