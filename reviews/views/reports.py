@@ -1,6 +1,8 @@
 """Report pages: the Reports page, downloads (checked and audited), progress while a report is prepared, and
 bulk preparation for a cycle. No view renders a PDF: a missing report is asked for and its progress shown."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -78,7 +80,8 @@ def _client_ip(request) -> str | None:
 def download_filename(review: Review, render: ReportRender) -> str:
     year = review.cycle.academic_year.replace("/", "-")
     kind = render.get_kind_display().lower()
-    return f"{review.school.name} - peer review report {year} ({kind}, v{render.version}).pdf"
+    school = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", review.school.name).strip(" .-") or "School"
+    return f"{school} - peer review report {year} ({kind}, v{render.version}).pdf"
 
 
 def _serve(request, review: Review, render: ReportRender):

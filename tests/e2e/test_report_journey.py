@@ -63,6 +63,16 @@ def test_a_governor_opens_reports_and_downloads_the_final_report(page, site, axe
         record = s.review.report_downloads.get()
     assert record.user == s.governor and record.ip_address == "127.0.0.1" and "Chrome" in record.user_agent
 
+    # The school's headteacher sees who downloaded it, on the review's page.
+    page.context.clear_cookies()
+    page.goto(site(partnership, "/accounts/login/"))
+    sign_in(page, s.head.email)
+    page.goto(site(partnership, f"/reviews/{s.review.pk}/"))
+    downloads = page.get_by_role("table", name="Who has downloaded the report")
+    expect(downloads).to_contain_text(s.governor.email)
+    expect(downloads).to_contain_text("Final v1")
+    axe(page)
+
 
 def test_the_progress_page_updates_itself_until_the_report_is_ready(
     page, site, axe, partnership, media_root, queued_without_a_worker

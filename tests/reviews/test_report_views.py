@@ -404,3 +404,12 @@ def test_the_governors_reports_page_has_bounded_queries(
     with django_assert_max_num_queries(12):
         page = client.get("/reports/")
     assert page.content.count(b"Download the final report") == schools
+
+
+def test_the_download_name_is_safe_for_any_school_name(partnership_a, scope_of):
+    from reviews.views.reports import download_filename
+
+    s = reported_scenario(partnership_a, ReviewStatus.SHARED)
+    render = stub_rendered(s.review)
+    s.review.school.name = "St Mary's C/E: Primary*"
+    assert download_filename(s.review, render) == "St Mary's C-E- Primary - peer review report 2026-27 (final, v1).pdf"
