@@ -9,7 +9,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 app = Celery("partnership")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("pdf"))
-app.conf.task_routes = {"reviews.tasks.render_*": {"queue": "pdf"}}
+app.conf.task_routes = {"reviews.tasks_reports.render_*": {"queue": "pdf"}}
 app.conf.beat_schedule = {
     "send-unsent-invitations": {
         "task": "partnership.accounts.tasks.send_unsent_invitations",
@@ -22,6 +22,10 @@ app.conf.beat_schedule = {
     "send-daily-reminders": {
         "task": "reviews.tasks.send_daily_reminders",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "resend-stalled-reports": {
+        "task": "reviews.tasks_reports.resend_stalled_reports",
+        "schedule": 60.0,
     },
 }
 app.autodiscover_tasks()

@@ -12,8 +12,10 @@ from django.http import HttpRequest
 
 from partnership.accounts.models import User
 
+from . import sections_visit
 from .models import Review
 from .permissions import can_view_review
+from .reports.section import can_see_report_section, report_section_context
 from .views.scheduling import visit_dates_section
 
 
@@ -33,27 +35,14 @@ def _no_context(request, review) -> dict[str, Any]:
 SECTIONS: list[ReviewSection] = [
     ReviewSection("timeline", "Progress", "reviews/sections/timeline.html", can_view_review, _no_context),
     ReviewSection(
-        "visit-dates", "Visit dates", "reviews/scheduling/section.html", can_view_review, visit_dates_section
-    ),
-]
-
-
-def sections_for(request: HttpRequest, review: Review) -> list[tuple[ReviewSection, dict[str, Any]]]:
-    return [
-        (section, section.context(request, review)) for section in SECTIONS if section.visible(request.user, review)
-    ]
-
-
-# The review itself: what to do next, the self-review, the programme, the evidence and the findings.
-from . import sections_visit  # noqa: E402
-
-SECTIONS += [
-    ReviewSection(
         "next-steps",
         "What happens next",
         "reviews/sections/next_steps.html",
         can_view_review,
         sections_visit.next_steps_context,
+    ),
+    ReviewSection(
+        "visit-dates", "Visit dates", "reviews/scheduling/section.html", can_view_review, visit_dates_section
     ),
     ReviewSection(
         "self-review",
@@ -83,4 +72,11 @@ SECTIONS += [
         sections_visit.visited_and_visible,
         sections_visit.findings_context,
     ),
+    ReviewSection("report", "Report", "reviews/sections/report.html", can_see_report_section, report_section_context),
 ]
+
+
+def sections_for(request: HttpRequest, review: Review) -> list[tuple[ReviewSection, dict[str, Any]]]:
+    return [
+        (section, section.context(request, review)) for section in SECTIONS if section.visible(request.user, review)
+    ]

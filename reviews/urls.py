@@ -9,4 +9,5 @@ urlpatterns = [
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
     path("", include("reviews.urls_scheduling")),
     path("", include("reviews.urls_visit")),
+    path("", include("reviews.urls_reports")),
 ]

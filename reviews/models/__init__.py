@@ -7,6 +7,7 @@ from .cycles import Cycle, Enrolment, FocusArea, GradingScale, ReviewerTraining
 from .findings import Finding, ReportDraft
 from .groups import ReviewGroup, ReviewGroupMember
 from .notifications import Notification, NotificationKind
+from .reports import RenderStatus, ReportBatch, ReportBatchItem, ReportDownload, ReportKind, ReportRender
 from .reviews import Review, ReviewEvent, ReviewStatus, ReviewTeamMember, VisitDay, VisitProposal
 from .visits import Activity, ActivityKind, Attachment, EvidenceNote, SelfReview
 
@@ -24,7 +25,13 @@ __all__ = [
     "GradingScale",
     "Notification",
     "NotificationKind",
+    "RenderStatus",
+    "ReportBatch",
+    "ReportBatchItem",
+    "ReportDownload",
     "ReportDraft",
+    "ReportKind",
+    "ReportRender",
     "Review",
     "ReviewEvent",
     "ReviewGroup",
