@@ -8,8 +8,8 @@ STAMP := $(VENV)/.installed
 .PHONY: run install services database demo test lint lock clean-venv
 
 run: install services database demo
-	@echo "Starting web, worker and beat (Ctrl-C stops all three)..."
-	$(BIN)/honcho start -f Procfile
+	@echo "Starting web, the Celery workers and beat (Ctrl-C stops them all)..."
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
 install: $(STAMP)
 

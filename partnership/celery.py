@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
@@ -8,11 +9,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 app = Celery("partnership")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("pdf"))
-app.conf.task_routes = {"reviews.tasks.render_*": {"queue": "pdf"}}
+app.conf.task_routes = {"reviews.tasks_reports.render_*": {"queue": "pdf"}}
 app.conf.beat_schedule = {
     "send-unsent-invitations": {
         "task": "partnership.accounts.tasks.send_unsent_invitations",
         "schedule": 300.0,
+    },
+    "send-unsent-notification-emails": {
+        "task": "reviews.tasks.send_unsent_notification_emails",
+        "schedule": 300.0,
+    },
+    "send-daily-reminders": {
+        "task": "reviews.tasks.send_daily_reminders",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "resend-stalled-reports": {
+        "task": "reviews.tasks_reports.resend_stalled_reports",
+        "schedule": 60.0,
     },
 }
 app.autodiscover_tasks()

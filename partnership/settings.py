@@ -137,6 +137,9 @@ MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partnership portal")
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
+# The largest GIAS extract a coordinator may upload; a full national extract is about 60 MB.
+GIAS_UPLOAD_MAX_BYTES = env.int("GIAS_UPLOAD_MAX_MB", default=100) * 1024 * 1024
+
 # Email: the console locally (or files with EMAIL_BACKEND=...filebased.EmailBackend), SMTP elsewhere.
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
@@ -169,6 +172,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Review documents (self-evaluation, improvement plan, data): PDF, DOCX or XLSX up to this size, stored under
+# MEDIA_ROOT (never served by URL: only through a view that checks permission and writes an audit record).
+REVIEW_ATTACHMENT_MAX_BYTES = env.int("REVIEW_ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -197,7 +203,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint.progress": {"level": "WARNING"}},
 }
 
 # Production hardening: everything `manage.py check --deploy` asks for once DEBUG is off.

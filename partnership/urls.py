@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("partnership.accounts.urls")),
     path("", include("partnership.tenancy.urls")),
     path("", include("reviews.urls")),
+    path("", include("schools.urls")),
     path("", include("partnership.dashboards.urls")),
 ]
 

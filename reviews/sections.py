@@ -12,8 +12,11 @@ from django.http import HttpRequest
 
 from partnership.accounts.models import User
 
+from . import sections_visit
 from .models import Review
 from .permissions import can_view_review
+from .reports.section import can_see_report_section, report_section_context
+from .views.scheduling import visit_dates_section
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,45 @@ def _no_context(request, review) -> dict[str, Any]:
 
 SECTIONS: list[ReviewSection] = [
     ReviewSection("timeline", "Progress", "reviews/sections/timeline.html", can_view_review, _no_context),
+    ReviewSection(
+        "next-steps",
+        "What happens next",
+        "reviews/sections/next_steps.html",
+        can_view_review,
+        sections_visit.next_steps_context,
+    ),
+    ReviewSection(
+        "visit-dates", "Visit dates", "reviews/scheduling/section.html", can_view_review, visit_dates_section
+    ),
+    ReviewSection(
+        "self-review",
+        "Self-review",
+        "reviews/sections/self_review.html",
+        can_view_review,
+        sections_visit.self_review_context,
+    ),
+    ReviewSection(
+        "programme",
+        "Visit programme",
+        "reviews/sections/programme.html",
+        sections_visit.scheduled_and_visible,
+        sections_visit.programme_context,
+    ),
+    ReviewSection(
+        "evidence",
+        "Evidence",
+        "reviews/sections/evidence.html",
+        sections_visit.scheduled_and_visible,
+        sections_visit.evidence_context,
+    ),
+    ReviewSection(
+        "findings",
+        "Findings and report",
+        "reviews/sections/findings.html",
+        sections_visit.visited_and_visible,
+        sections_visit.findings_context,
+    ),
+    ReviewSection("report", "Report", "reviews/sections/report.html", can_see_report_section, report_section_context),
 ]
 
 

@@ -48,18 +48,22 @@ def compose():
 
 def test_compose_describes_the_whole_stack():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "mailpit"}
+    assert set(services) == {"postgres", "redis", "web", "worker", "worker-pdf", "beat", "mailpit"}
     assert "gunicorn partnership.wsgi" in services["web"]["command"]
     assert "celery -A partnership worker" in services["worker"]["command"]
-    assert "-Q default,pdf" in services["worker"]["command"]
+    assert "-Q default " in services["worker"]["command"]
+    # PDF reports have a worker of their own whose processes restart every N tasks to bound memory.
+    pdf_worker = services["worker-pdf"]["command"]
+    assert "celery -A partnership worker" in pdf_worker and "-Q pdf " in pdf_worker
+    assert re.search(r"--max-tasks-per-child \d+", pdf_worker)
     assert "celery -A partnership beat" in services["beat"]["command"]
     assert (ROOT / "Dockerfile").exists()
 
 
 def test_compose_services_share_settings_the_portal_reads():
     services = compose()["services"]
-    environments = [services[name]["environment"] for name in ("web", "worker", "beat")]
-    assert environments[0] == environments[1] == environments[2]
+    environments = [services[name]["environment"] for name in ("web", "worker", "worker-pdf", "beat")]
+    assert all(environment == environments[0] for environment in environments)
     environment = environments[0]
     assert set(environment) <= settings_variables(), set(environment) - settings_variables()
     for required in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "PORTAL_DOMAIN", "EMAIL_HOST", "DEBUG"):
@@ -72,6 +76,13 @@ def test_compose_services_share_settings_the_portal_reads():
         f"{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@postgres:5432/{postgres['POSTGRES_DB']}"
         in (environment["DATABASE_URL"])
     )
+
+
+def test_the_procfile_runs_every_queue_and_a_pdf_worker_that_restarts_its_processes():
+    processes = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    assert set(processes) == {"web", "worker", "worker-pdf", "beat"}
+    assert "-Q default " in processes["worker"]
+    assert "-Q pdf " in processes["worker-pdf"] and re.search(r"--max-tasks-per-child \d+", processes["worker-pdf"])
 
 
 def test_the_readme_documents_every_setting_compose_uses():

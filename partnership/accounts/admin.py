@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from partnership.tenancy.admin import TenantOwnedAdmin
+
 from .models import Invitation, User
 
 
@@ -20,7 +22,8 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(TenantOwnedAdmin):
     list_display = ["email", "role", "partnership", "created_at", "expires_at", "accepted_at", "revoked_at"]
     list_filter = ["partnership", "role"]
     readonly_fields = ["token_hash"]
+    exclude = ["token_hash"]

@@ -120,6 +120,8 @@ def _invitation_form(request, data=None):
     initial = {}
     if schools.count() == 1:
         initial["school"] = schools.first()
+    elif request.GET.get("school", "").isdigit():
+        initial["school"] = schools.filter(pk=int(request.GET["school"])).first()
     return InvitationForm(data, roles=roles, schools=schools, areas=areas, clusters=clusters, initial=initial)
 
 

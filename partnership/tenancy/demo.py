@@ -1,23 +1,36 @@
 """The demo: two partnerships, their schools and a person in every role. Safe to run again."""
 
+import datetime
+import functools
 import io
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import transaction
 from PIL import Image, ImageDraw
 
 from partnership.accounts.models import User
 from partnership.dashboards.demo import ensure_dashboard_demo
-from schools.demo import ensure_demo_schools, northshire_schools, riverside_schools
+from reviews.demo_reports import ensure_demo_reports
+from reviews.demo_scheduling import ensure_demo_scheduling
+from schools.demo import (
+    CURRENT_EXTRACT,
+    ensure_demo_registry,
+    northshire_schools,
+    riverside_schools,
+    write_demo_extracts,
+)
 from schools.models import Area, Cluster, School
+from schools.services import area_chair_set, cluster_lead_set
 
 from .hosts import partnership_url, portal_url
 from .models import Membership, Partnership
 from .roles import Role, StaffRole
 from .scoping import partnership_scope
-from .services import membership_create
+from .services import membership_create, membership_end
 
 DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 - printed for demo sign-ins, never used outside DEBUG
 FIRST_NAMES = [
@@ -106,12 +119,20 @@ def _logo_png(initials: str, colour: str) -> bytes:
     return buffer.getvalue()
 
 
+@functools.cache
+def _demo_password_hash() -> str:
+    """Hashed once: hashing the same password for each of the ~70 demo people took most of a minute."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(email: str, rng: random.Random, *, title: str = "") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
-            email, DEMO_PASSWORD, first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES), title=title
+            email, None, first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES), title=title
         )
+        user.password = _demo_password_hash()
+        user.save(update_fields=["password"])
     return user
 
 
@@ -172,17 +193,64 @@ def _people(partnership: Partnership, spec: DemoPartnership, schools: list[Schoo
             Role.HEADTEACHER,
             school=school,
         )
+    _chairs_and_leads(schools)
+    _former_deputy(partnership, f"former.deputy@{domain}", home_school, rng)
     return [(label, email) for label, email, _, _ in logins]
 
 
+def _chairs_and_leads(schools: list[School]) -> None:
+    """Every area and cluster without a chair or lead gets one: the head of one of its schools (a person with
+    two roles, as in real partnerships)."""
+    heads = {
+        m.school_id: m.user
+        for m in Membership.objects.filter(role=Role.HEADTEACHER, ended_on__isnull=True).select_related("user")
+    }
+    held = set(
+        Membership.objects.filter(role__in=[Role.AREA_CHAIR, Role.CLUSTER_LEAD], ended_on__isnull=True).values_list(
+            "area_id", "cluster_id"
+        )
+    )
+    for area in Area.objects.order_by("name"):
+        candidates = [s for s in schools if s.area_id == area.pk and s.pk in heads]
+        if (area.pk, None) not in held and candidates:
+            area_chair_set(area=area, user=heads[candidates[-1].pk])
+    for cluster in Cluster.objects.order_by("name"):
+        candidates = [s for s in schools if s.cluster_id == cluster.pk and s.pk in heads]
+        if (None, cluster.pk) not in held and candidates:
+            cluster_lead_set(cluster=cluster, user=heads[candidates[0].pk])
+
+
+def _former_deputy(partnership: Partnership, email: str, school: School, rng: random.Random) -> None:
+    """A role that has ended, so the school's profile and the people page show some history."""
+    if User.objects.filter(email=email).exists():
+        return
+    membership = membership_create(
+        partnership=partnership,
+        user=_user(email, rng),
+        role=Role.SENIOR_LEADER,
+        school=school,
+        started_on=datetime.date(2021, 9, 1),
+    )
+    membership_end(membership=membership, ended_on=datetime.date(2026, 7, 31))
+
+
 @transaction.atomic
-def build_demo() -> list[tuple[Partnership, list[tuple[str, str]]]]:
+def build_demo(gias_dir: Path) -> list[tuple[Partnership, list[tuple[str, str]]]]:
+    """Both demo partnerships. Their schools come from GIAS-format extracts written to gias_dir and imported
+    through the real importer: Northshire takes its whole local authority (960), Riverside nine academies by URN."""
+    extracts = write_demo_extracts(gias_dir)
     result = []
-    for spec, records in ((NORTHSHIRE, northshire_schools()), (RIVERSIDE, riverside_schools())):
+    northshire, riverside = northshire_schools(), riverside_schools()
+    for spec, records, selection in (
+        (NORTHSHIRE, northshire, {"la_codes": (NORTHSHIRE.la_code,)}),
+        (RIVERSIDE, riverside, {"urns": tuple(r.urn for r in riverside)}),
+    ):
         partnership = _partnership(spec)
         with partnership_scope(partnership):
-            schools = ensure_demo_schools(partnership, records, spec.la_code, spec.la_name)
+            schools = ensure_demo_registry(partnership, extracts=extracts, records=records, **selection)
             logins = _people(partnership, spec, schools)
+            ensure_demo_scheduling(partnership)
+            ensure_demo_reports(partnership)
             ensure_dashboard_demo(partnership)  # last: it only adds the cycles the other apps' demo data lacks
         result.append((partnership, logins))
     if not User.objects.filter(email="admin@portal.example").exists():
@@ -192,10 +260,11 @@ def build_demo() -> list[tuple[Partnership, list[tuple[str, str]]]]:
     return result
 
 
-def describe(result) -> str:
+def describe(result, gias_dir: Path) -> str:
     lines = [
         f"Portal address: {portal_url()}  (platform admin: admin@portal.example at {portal_url('/admin/')})",
         f"Every demo password: {DEMO_PASSWORD}",
+        f"Demo GIAS extract (to try the upload page, local authority 960): {gias_dir / CURRENT_EXTRACT}",
         "",
     ]
     for partnership, logins in result:

@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from .branding import validate_brand_colour
 from .roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role, StaffRole
 from .scoping import TenantOwnedModel
 
@@ -26,7 +27,10 @@ class Partnership(models.Model):
     colour = models.CharField(
         max_length=7,
         default="#1d70b8",
-        validators=[RegexValidator(HEX_COLOUR, "Enter a colour as #RRGGBB.")],
+        validators=[
+            RegexValidator(HEX_COLOUR, "Enter a colour as #RRGGBB, for example #005a5b."),
+            validate_brand_colour,
+        ],
         help_text="The brand colour used in the header and on buttons.",
     )
     logo = models.FileField(upload_to="branding/", blank=True)

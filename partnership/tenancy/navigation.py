@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partnership.accounts.models import User
+from reviews.reports.permissions import can_use_reports_page
 from reviews.selectors.reviews import has_any_review
 
 from .models import Partnership
-from .permissions import can_view_board_overview, can_view_people, is_coordinator, is_member
+from .permissions import can_manage_partnership, can_view_board_overview, can_view_people, is_coordinator, is_member
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,13 @@ def _takes_part_in_reviews(user, partnership) -> bool:
 
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _always),
+    NavItem("Schools", "school_list", _always),
     NavItem("Reviews", "review_list", _takes_part_in_reviews),
+    NavItem("Reports", "reports_index", can_use_reports_page),
     NavItem("People", "people", can_view_people),
     NavItem("Dashboard", "dashboard", can_view_board_overview),
+    NavItem("Areas and clusters", "area_list", can_manage_partnership),
+    NavItem("Settings", "partnership_settings", can_manage_partnership),
 ]
 
 

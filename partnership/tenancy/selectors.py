@@ -40,11 +40,14 @@ def people_counts_by_role(partnership: Partnership) -> dict[str, int]:
     return counts
 
 
-def memberships_list(*, role: str | None = None, school_id: int | None = None) -> QuerySet[Membership]:
+def memberships_list(
+    *, role: str | None = None, school_id: int | None = None, ended: bool = False
+) -> QuerySet[Membership]:
+    """Current roles, or (ended=True) the history of roles that have ended, most recently ended first."""
     memberships = (
-        Membership.objects.filter(ended_on__isnull=True)
+        Membership.objects.filter(ended_on__isnull=not ended)
         .select_related("user", "school", "area", "cluster", "partnership")
-        .order_by("user__last_name", "user__first_name", "role")
+        .order_by(*(("-ended_on",) if ended else ()), "user__last_name", "user__first_name", "role")
     )
     if role:
         memberships = memberships.filter(role=role)

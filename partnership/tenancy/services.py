@@ -1,11 +1,14 @@
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership.accounts.models import User
 
+from .branding import validate_logo
 from .models import Membership, Partnership
 from .roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
 
@@ -106,3 +109,34 @@ def membership_end(*, membership: Membership, ended_on: datetime.date | None = N
     membership.ended_on = max(ended_on or timezone.localdate(), membership.started_on)
     membership.save(update_fields=["ended_on"])
     return membership
+
+
+@transaction.atomic
+def partnership_update_branding(
+    *,
+    partnership: Partnership,
+    name: str,
+    short_description: str,
+    colour: str,
+    contact_email: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Partnership:
+    """Name, description, colour and logo. Everything is checked before anything is saved."""
+    partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    partnership.name = name.strip()
+    partnership.short_description = short_description.strip()
+    partnership.colour = colour.strip().lower()
+    partnership.contact_email = contact_email.strip().lower()
+    partnership.full_clean(exclude=["logo", "slug"])
+    extension = validate_logo(logo) if logo is not None else None
+    old_logo = partnership.logo.name if (extension or remove_logo) and partnership.logo else ""
+    if extension:
+        partnership.logo.save(f"{partnership.slug}-{secrets.token_hex(4)}.{extension}", ContentFile(logo), save=False)
+    elif remove_logo:
+        partnership.logo = ""
+    partnership.save()
+    if old_logo:
+        storage = partnership.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return partnership

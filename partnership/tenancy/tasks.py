@@ -2,7 +2,7 @@
 
 from celery import Task
 
-from .scoping import partnership_scope
+from .scoping import active_partnership_id, partnership_scope
 
 
 class TenantTask(Task):
@@ -18,3 +18,10 @@ class TenantTask(Task):
     def __call__(self, *args, partnership_id: int, **kwargs):
         with partnership_scope(partnership_id):
             return super().__call__(*args, **kwargs)
+
+    def retry(self, args=None, kwargs=None, *more, **options):
+        # Task.__call__ records the body's kwargs (without partnership_id) as the request's, so a retry built
+        # from the request would arrive without its partnership. Put it back.
+        kwargs = dict(self.request.kwargs or {}) if kwargs is None else dict(kwargs)
+        kwargs.setdefault("partnership_id", active_partnership_id())
+        return super().retry(args, kwargs, *more, **options)

@@ -8,5 +8,6 @@ urlpatterns = [
     path("accounts/handoff/", views.tenant_handoff, name="tenant_handoff"),
     path("branding/logo", views.partnership_logo, name="partnership_logo"),
     path("people/", views.people, name="people"),
+    path("settings/", views.partnership_settings, name="partnership_settings"),
     path("people/roles/<int:pk>/end/", views.membership_end_view, name="membership_end"),
 ]

@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnership.accounts.selectors import pending_invitations
 from schools.models import School
 
+from .forms import BrandingForm
 from .handoff import handoff_token, user_id_from_handoff
 from .home import home_sections
 from .hosts import partnership_url
@@ -19,6 +21,7 @@ from .models import Membership, Partnership
 from .permissions import (
     can_end_membership,
     can_invite,
+    can_manage_partnership,
     can_revoke_invitation,
     can_view_people,
     is_coordinator,
@@ -27,7 +30,7 @@ from .permissions import (
 )
 from .roles import Role
 from .selectors import memberships_list, partnerships_of
-from .services import membership_end
+from .services import membership_end, partnership_update_branding
 
 PEOPLE_PER_PAGE = 50
 
@@ -83,15 +86,16 @@ def people(request):
         raise Http404
     role = request.GET.get("role", "")
     role = role if role in Role.values else ""
+    ended = request.GET.get("state") == "ended"
     coordinator = is_coordinator(request.user, partnership)
     school_scope = None if coordinator else schools_led_by(request.user, partnership) or None
     school_id = request.GET.get("school", "")
     school_id = int(school_id) if school_id.isdigit() else None
-    page = Paginator(memberships_list(role=role or None, school_id=school_id), PEOPLE_PER_PAGE).get_page(
+    page = Paginator(memberships_list(role=role or None, school_id=school_id, ended=ended), PEOPLE_PER_PAGE).get_page(
         request.GET.get("page")
     )
     invitations = []
-    if can_invite(request.user, partnership):
+    if can_invite(request.user, partnership) and not ended:
         invitations = pending_invitations(school_ids=school_scope)
         if role:
             invitations = invitations.filter(role=role)
@@ -100,7 +104,8 @@ def people(request):
         "tenancy/people.html",
         {
             "page": page,
-            "memberships": [(m, can_end_membership(request.user, m)) for m in page],
+            "memberships": [(m, not ended and can_end_membership(request.user, m)) for m in page],
+            "ended": ended,
             "invitations": [(i, can_revoke_invitation(request.user, i)) for i in invitations],
             "roles": Role.choices,
             "selected_role": role,
@@ -127,4 +132,39 @@ def membership_end_view(request, pk: int):
             f"{membership.user} no longer holds the role of "
             f"{membership.get_role_display().lower()}. The record is kept in the history.",
         )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
     return redirect("people")
+
+
+@login_required
+def partnership_settings(request):
+    partnership = request.partnership
+    if not can_manage_partnership(request.user, partnership):
+        raise Http404
+    initial = {field: getattr(partnership, field) for field in ("name", "short_description", "colour", "contact_email")}
+    form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data.get("logo")
+        try:
+            partnership_update_branding(
+                partnership=partnership,
+                name=data["name"],
+                short_description=data["short_description"],
+                colour=data["colour"],
+                contact_email=data["contact_email"],
+                logo=upload.read() if upload else None,
+                remove_logo=data["remove_logo"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages_ in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                form.add_error("logo" if upload else None, error)
+        else:
+            messages.success(request, "The partnership's details have been saved.")
+            return redirect("partnership_settings")
+    return render(request, "tenancy/settings.html", {"form": form})

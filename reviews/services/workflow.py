@@ -49,7 +49,7 @@ def review_step(*, review: Review, to_status: str, actor: User | None, note: str
 
 
 def lock_review(review: Review) -> Review:
-    return Review.objects.select_for_update().select_related("cycle", "school").get(pk=review.pk)
+    return Review.objects.select_for_update(of=("self",)).select_related("cycle", "school").get(pk=review.pk)
 
 
 def last_visit_day(review: Review) -> datetime.date | None:
@@ -145,6 +145,8 @@ def review_finalise(*, review: Review, actor: User, today: datetime.date | None 
     window_over = review.factual_accuracy_due_on is not None and (today or timezone.localdate()) > (
         review.factual_accuracy_due_on
     )
+    if review.status == ReviewStatus.FACTUAL_ACCURACY and not responded and review.factual_accuracy_due_on is None:
+        raise ValidationError("The school has not replied to the draft yet; finalise after it replies.")
     if review.status == ReviewStatus.FACTUAL_ACCURACY and not (responded or window_over):
         raise ValidationError(
             f"The school has until {review.factual_accuracy_due_on:%A %d %B %Y} to check the draft; "

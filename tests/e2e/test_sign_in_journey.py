@@ -94,6 +94,13 @@ def test_coordinator_pages_and_the_invitation_journey(page, site, axe, partnersh
     expect(page.get_by_role("heading", level=1)).to_contain_text("Two-Factor Authentication")
     axe(page)
 
+    page.get_by_role("link", name="Settings").click()
+    page.get_by_label("Brand colour").fill("#ffdd00")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("alert")).to_contain_text("choose a darker colour")
+    expect(page.get_by_label("Brand colour")).to_have_value("#ffdd00")
+    axe(page)
+
 
 def test_the_portal_address_lists_partnerships_and_hands_over(page, site, axe, partnership):
     person = member(partnership, Role.HEADTEACHER)

@@ -91,3 +91,29 @@ def test_people_list_filters_by_role_and_school(partnership_a, client_at):
     assert b"kingsmead.governor@x.org" in governors
     assert b"elsewhere.governor@x.org" not in governors
     assert b"kingsmead.head@x.org" not in governors
+
+
+def test_ended_roles_are_kept_and_listed_as_history(partnership_a, client_at, scope_of):
+    from partnership.tenancy.models import Membership
+    from partnership.tenancy.services import membership_end
+
+    coordinator = member(partnership_a, Role.COORDINATOR)
+    school = SchoolFactory(partnership=partnership_a, name="Kingsmead Primary Academy")
+    member(partnership_a, Role.GOVERNOR, school=school, user=UserFactory(email="former.governor@x.org"))
+    member(partnership_a, Role.GOVERNOR, school=school, user=UserFactory(email="current.governor@x.org"))
+    with scope_of(partnership_a):
+        membership_end(membership=Membership.objects.get(user__email="former.governor@x.org"))
+    client = client_at(partnership_a, coordinator)
+    current = client.get("/people/?role=governor").content
+    assert b"current.governor@x.org" in current and b"former.governor@x.org" not in current
+    history = client.get("/people/?role=governor&state=ended").content
+    assert b"former.governor@x.org" in history and b"current.governor@x.org" not in history
+    assert b"1 ended role" in history
+    assert b"End role" not in history
+
+
+def test_navigation_offers_schools_to_everyone_and_areas_to_coordinators(partnership_a, client_at):
+    coordinator_page = client_at(partnership_a, member(partnership_a, Role.COORDINATOR)).get("/").content
+    governor_page = client_at(partnership_a, member(partnership_a, Role.GOVERNOR)).get("/").content
+    assert b'href="/schools/"' in coordinator_page and b'href="/schools/"' in governor_page
+    assert b'href="/areas/"' in coordinator_page and b'href="/areas/"' not in governor_page

@@ -1,0 +1,236 @@
+"""Forms for the self-review, the visit programme, evidence notes, findings, the report and the accuracy check.
+
+The forms parse and describe fields; the rules live in the services (reviews/services/), whose ValidationErrors
+the views put back on these forms so that the person keeps what they typed.
+"""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from .models import ActivityKind, Attachment, Review
+from .selectors.visits import cycle_focus_areas, programme_people
+
+NO_PUPIL_NAMES = "Do not name pupils: write ‘a Year 4 pupil’ or ‘pupils in the Year 6 group’."
+
+
+class GroupedCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes in named groups, each group a fieldset with its legend (not an orphan label)."""
+
+    template_name = "reviews/widgets/grouped_checkboxes.html"
+
+
+def _textarea(rows: int = 5, **attrs) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "spellcheck": "true", **attrs})
+
+
+def _focus_area_choices(review: Review) -> list[tuple[int, str]]:
+    return [(area.pk, area.name) for area in cycle_focus_areas(review)]
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the object had when the form was loaded (0: nothing saved yet)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+    def with_version(self, version: int) -> "VersionedForm":
+        """The same form, as the person typed it, but now based on `version` (after an edit conflict)."""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+        self.full_clean()
+        return self
+
+
+class SelfReviewForm(forms.Form):
+    focus_areas = forms.TypedMultipleChoiceField(
+        label="Focus areas",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The areas the review should explore. Choose all of them for a whole-school review.",
+    )
+    line_of_enquiry_1 = forms.CharField(
+        label="First line of enquiry",
+        required=False,
+        max_length=500,
+        widget=_textarea(2),
+        help_text="A question you want the review to explore, e.g. ‘How consistently is phonics taught in KS1?’",
+    )
+    line_of_enquiry_2 = forms.CharField(
+        label="Second line of enquiry", required=False, max_length=500, widget=_textarea(2)
+    )
+    self_evaluation_summary = forms.CharField(
+        label="Summary of your self-evaluation (SEF)",
+        required=False,
+        widget=_textarea(8),
+        help_text="What you judge is going well and what needs to improve, and how you know.",
+    )
+    improvement_plan_summary = forms.CharField(
+        label="Summary of your school improvement plan (SIP)",
+        required=False,
+        widget=_textarea(8),
+        help_text="Your current priorities and the actions you are taking.",
+    )
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focus_areas"].choices = _focus_area_choices(review)
+
+
+class AttachmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of document is it?",
+        choices=Attachment.Kind.choices,
+        error_messages={"required": "Choose what kind of document this is."},
+    )
+    file = forms.FileField(
+        label="Document",
+        error_messages={"required": "Choose a document to upload.", "empty": "The document you chose is empty."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"A PDF, Word document (.docx) or Excel workbook (.xlsx), up to "
+            f"{filesizeformat(settings.REVIEW_ATTACHMENT_MAX_BYTES)}."
+        )
+        self.fields["file"].widget.attrs["accept"] = (
+            ".pdf,.docx,.xlsx,application/pdf,"
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Activity",
+        choices=[("", "Choose an activity"), *ActivityKind.choices],
+        error_messages={"required": "Choose the kind of activity."},
+    )
+    title = forms.CharField(
+        label="Title", required=False, max_length=200, help_text="For example ‘Year 5 maths lesson’."
+    )
+    date = forms.TypedChoiceField(
+        label="Day", coerce=lambda value: value, error_messages={"required": "Choose the day of the visit."}
+    )
+    starts_at = forms.TimeField(
+        label="Starts at",
+        widget=forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-10"}, format="%H:%M"),
+        error_messages={"required": "Enter the time the activity starts.", "invalid": "Enter a time like 09:30."},
+    )
+    ends_at = forms.TimeField(
+        label="Ends at",
+        widget=forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-10"}, format="%H:%M"),
+        error_messages={"required": "Enter the time the activity ends.", "invalid": "Enter a time like 10:15."},
+    )
+    participants = forms.TypedMultipleChoiceField(
+        label="Who takes part", coerce=int, required=False, widget=GroupedCheckboxes
+    )
+    others_taking_part = forms.CharField(
+        label="Others taking part",
+        required=False,
+        max_length=300,
+        help_text="People without an account here, e.g. ‘Year 5 pupils’ or ‘the SENDCo’. " + NO_PUPIL_NAMES,
+    )
+    location = forms.CharField(label="Where", required=False, max_length=120)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = [day.date for day in review.visit_days.all()]
+        self.fields["date"].choices = [(d.isoformat(), f"{d:%A} {d.day} {d:%B %Y}") for d in days]
+        self.fields["date"].coerce = lambda value: next(d for d in days if d.isoformat() == value)
+        if len(days) == 1:
+            self.fields["date"].initial = days[0].isoformat()
+        team = [(u.pk, f"{u} ({part})") for u, part in programme_people(review) if part.endswith("reviewer")]
+        school = [(u.pk, f"{u} ({part})") for u, part in programme_people(review) if not part.endswith("reviewer")]
+        self.fields["participants"].choices = [
+            group for group in (("Review team", team), (review.school.name, school)) if group[1]
+        ]
+
+
+class EvidenceNoteForm(VersionedForm):
+    activity = forms.TypedChoiceField(label="Activity", coerce=int, required=False, empty_value=None)
+    text = forms.CharField(
+        label="Evidence",
+        widget=_textarea(10),
+        help_text="What you saw, heard or read, and what it shows. " + NO_PUPIL_NAMES,
+        error_messages={"required": "Enter the evidence you saw or heard."},
+    )
+    focus_areas = forms.TypedMultipleChoiceField(
+        label="Focus areas this is evidence for",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, review: Review, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", "General (not one activity)")] + [
+            (a.pk, f"{a.date:%a %d %b} {a.starts_at:%H:%M}: {a}") for a in activities
+        ]
+        self.fields["focus_areas"].choices = _focus_area_choices(review)
+
+
+class FindingForm(VersionedForm):
+    strengths = forms.CharField(
+        label="Strengths (what went well)", required=False, widget=_textarea(10), help_text=NO_PUPIL_NAMES
+    )
+    areas_for_development = forms.CharField(
+        label="Areas for development (even better if)", required=False, widget=_textarea(10)
+    )
+    grade = forms.ChoiceField(label="Grade", required=False)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        cycle = review.cycle
+        if cycle.uses_grades:
+            self.fields["grade"].choices = [("", "Not graded yet"), *((g, g) for g in cycle.grades)]
+            self.fields["grade"].help_text = "On the cycle's scale. Every focus area written up needs a grade."
+        else:
+            del self.fields["grade"]
+
+
+class ReportDraftForm(VersionedForm):
+    context = forms.CharField(
+        label="Context",
+        required=False,
+        widget=_textarea(6),
+        help_text="The school's context: size, phase, community, recent changes.",
+    )
+    area_of_excellence = forms.CharField(label="Area of excellence", required=False, widget=_textarea(6))
+    recommendations = forms.CharField(label="Recommendations", required=False, widget=_textarea(6))
+    next_steps = forms.CharField(label="Next steps", required=False, widget=_textarea(6))
+
+
+class SendDraftForm(forms.Form):
+    """No fields: carries the reasons the draft cannot be sent yet, for the error summary."""
+
+
+class FactualAccuracyForm(forms.Form):
+    corrections = forms.ChoiceField(
+        label="Are there any factual errors in the draft?",
+        choices=[("none", "No, there are no factual errors"), ("some", "Yes, I have factual-accuracy comments")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether there are any factual errors in the draft."},
+    )
+    comments = forms.CharField(
+        label="Your factual-accuracy comments",
+        required=False,
+        widget=_textarea(8),
+        help_text="Say where each error is (the focus area and the sentence) and what is correct.",
+    )
+    school_response = forms.CharField(
+        label="The school's response (right to reply)",
+        required=False,
+        widget=_textarea(8),
+        help_text="Printed at the end of the final report for your governors to read.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("corrections") == "some" and not cleaned.get("comments", "").strip():
+            self.add_error("comments", "Enter your factual-accuracy comments, or choose ‘No’.")
+        if cleaned.get("corrections") == "none":
+            cleaned["comments"] = ""
+        return cleaned

@@ -1,0 +1,478 @@
+"""Notifications: what a person needs to know or do, on their home page and by email.
+
+Every notification is recorded in the database first; its email is sent by a Celery task enqueued when the
+transaction commits (robustly: if Redis is down the notification stays unsent and the beat task
+`send_unsent_notification_emails` sends it later). The daily reminders (self-review due, visit soon, report and
+factual-accuracy check overdue) run per partnership from Celery beat; each occasion has a dedupe key so a person
+is reminded once however often the task runs.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import Min, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from partnership.accounts.models import User
+from partnership.tenancy.hosts import partnership_url
+from partnership.tenancy.models import Membership
+from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import active_partnership_id
+
+from ..calendar import SchoolCalendar, calendar_for_partnership
+from ..models import Notification, NotificationKind, Review, ReviewStatus, ReviewTeamMember, VisitProposal
+
+logger = logging.getLogger(__name__)
+
+SELF_REVIEW_REMINDER_DAYS_BEFORE_DUE = 7
+VISIT_SOON_DAYS = 2
+# An email that could not be sent for this long is no longer news; the item stays on the home page.
+EMAIL_GIVE_UP_AFTER = datetime.timedelta(days=3)
+# The beat sweep leaves fresh notifications to the task enqueued when they were made.
+EMAIL_SWEEP_GRACE = datetime.timedelta(minutes=2)
+
+
+def day_label(day: datetime.date) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def days_label(days: Iterable[datetime.date]) -> str:
+    labels = [day_label(day) for day in days]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def overdue_label(working_days: int) -> str:
+    return f"{working_days} working day{'s' if working_days != 1 else ''} overdue"
+
+
+def review_path(review: Review, anchor: str = "") -> str:
+    return reverse("review_detail", args=[review.pk]) + (f"#{anchor}" if anchor else "")
+
+
+# Who is told -------------------------------------------------------------------------------------------------------
+
+
+def team_user_ids(review: Review) -> set[int]:
+    return set(ReviewTeamMember.objects.filter(review=review).values_list("user_id", flat=True))
+
+
+def school_user_ids(review: Review, roles: Iterable[str] = (Role.HEADTEACHER,)) -> set[int]:
+    return set(
+        Membership.objects.filter(school_id=review.school_id, role__in=list(roles), ended_on__isnull=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def coordinator_user_ids() -> set[int]:
+    return set(
+        Membership.objects.filter(role=Role.COORDINATOR, ended_on__isnull=True).values_list("user_id", flat=True)
+    )
+
+
+# Creating and sending ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One thing to tell some people: the same message, link and dedupe key for each of them."""
+
+    kind: str
+    review: Review | None
+    message: str
+    url: str
+    dedupe_key: str
+    user_ids: frozenset[int]
+
+
+def notifications_create(occasions: Iterable[Occasion], *, email: bool = True) -> list[Notification]:
+    """Record each occasion once per person (existing dedupe keys are skipped) and, if `email`, enqueue the emails
+    for when the transaction commits. Returns the notifications made now."""
+    occasions = [o for o in occasions if o.user_ids]
+    if not occasions:
+        return []
+    active = set(
+        User.objects.filter(pk__in={uid for o in occasions for uid in o.user_ids}, is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
+    existing = set(
+        Notification.objects.filter(dedupe_key__in={o.dedupe_key for o in occasions}).values_list(
+            "user_id", "dedupe_key"
+        )
+    )
+    partnership_id = active_partnership_id()
+    new = [
+        Notification(
+            partnership_id=partnership_id,
+            user_id=user_id,
+            kind=o.kind,
+            review=o.review,
+            message=o.message,
+            url=o.url,
+            dedupe_key=o.dedupe_key,
+        )
+        for o in occasions
+        for user_id in sorted(o.user_ids & active)
+        if (user_id, o.dedupe_key) not in existing
+    ]
+    try:
+        with transaction.atomic():
+            created = Notification.objects.bulk_create(new)
+    except IntegrityError:
+        # Someone else recorded some of them at the same moment: keep the ones that are still new.
+        created = []
+        for notification in new:
+            try:
+                with transaction.atomic():
+                    notification.save()
+            except IntegrityError:
+                continue
+            created.append(notification)
+    if email:
+        for notification in created:
+            _enqueue_email(notification)
+    return created
+
+
+def _enqueue_email(notification: Notification) -> None:
+    from ..tasks import send_notification_email
+
+    partnership_id, notification_id = notification.partnership_id, notification.pk
+    # robust: if the broker is down the notification stays unsent and the beat sweep sends it later.
+    transaction.on_commit(
+        lambda: send_notification_email.delay(partnership_id=partnership_id, notification_id=notification_id),
+        robust=True,
+    )
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one notification unless it has been emailed, read (done) or its person is inactive. Returns whether
+    an email left. A failure to send raises, leaving the notification unsent for a retry."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user", "partnership", "review__school")
+            .filter(pk=notification_id, emailed_at__isnull=True, read_at__isnull=True)
+            .first()
+        )
+        if notification is None or not notification.user.is_active:
+            return False
+        partnership = notification.partnership
+        context = {
+            "notification": notification,
+            "partnership": partnership,
+            "person": notification.user,
+            "url": partnership_url(partnership, notification.url or "/"),
+            "home_url": partnership_url(partnership, "/"),
+        }
+        subject = notification.get_kind_display()
+        if notification.review is not None:
+            subject = f"{subject}: {notification.review.school.name}"
+        message = EmailMultiAlternatives(
+            subject=f"{subject} - {partnership.name}",
+            body=render_to_string("reviews/scheduling/email/notification.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.user.email],
+        )
+        message.attach_alternative(render_to_string("reviews/scheduling/email/notification.html", context), "text/html")
+        message.send()
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def unsent_notification_ids(*, now: datetime.datetime | None = None) -> list[int]:
+    """Notifications of the active partnership whose email never left (e.g. the broker was down)."""
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            read_at__isnull=True,
+            created_at__gte=now - EMAIL_GIVE_UP_AFTER,
+            created_at__lt=now - EMAIL_SWEEP_GRACE,
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def notification_emails_send_unsent(*, now: datetime.datetime | None = None) -> int:
+    """Send the active partnership's unsent emails now, one by one; one that fails stays unsent for the sweep."""
+    sent = 0
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(
+            emailed_at__isnull=True, read_at__isnull=True, created_at__gte=now - EMAIL_GIVE_UP_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for notification_id in ids:
+        try:
+            sent += notification_email_send(notification_id=notification_id)
+        except OSError:
+            logger.exception("Could not email notification %s; the sweep will try again", notification_id)
+    return sent
+
+
+# Reading and marking done ------------------------------------------------------------------------------------------
+
+
+def notification_mark_done(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_done(*, user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def notifications_resolve(notifications: QuerySet[Notification]) -> int:
+    """Mark items done for everybody once what they asked for has happened (e.g. someone answered the dates)."""
+    return notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+# Events of scheduling ----------------------------------------------------------------------------------------------
+
+
+def proposal_key(proposal: VisitProposal, event: str) -> str:
+    return f"proposal-{proposal.pk}:{event}"
+
+
+def notify_dates_proposed(
+    *, proposal: VisitProposal, actor: User, replaced_days: list[datetime.date] | None = None
+) -> list[Notification]:
+    review = proposal.review
+    school = review.school.name
+    proposer = actor.get_full_name() or actor.email
+    dates = days_label(proposal.days)
+    if replaced_days:
+        kind = NotificationKind.VISIT_RESCHEDULED
+        message = (
+            f"{proposer} has asked to move the peer review visit to {school} from {days_label(replaced_days)} "
+            f"to {dates}. The review team needs to accept the new dates or ask for others."
+        )
+        recipients = team_user_ids(review) | school_user_ids(review, (Role.HEADTEACHER, Role.SENIOR_LEADER))
+    else:
+        kind = NotificationKind.DATES_PROPOSED
+        message = (
+            f"{proposer} has proposed {dates} for the peer review visit to {school}. "
+            "Accept the dates or ask for others."
+        )
+        recipients = team_user_ids(review) | school_user_ids(review)
+    if proposal.note:
+        message += f' Their note: "{proposal.note}"'
+    return notifications_create(
+        [
+            Occasion(
+                kind=kind,
+                review=review,
+                message=message,
+                url=review_path(review, "visit-dates"),
+                dedupe_key=proposal_key(proposal, "proposed"),
+                user_ids=frozenset(recipients - {actor.pk}),
+            )
+        ]
+    )
+
+
+def notify_dates_answered(*, proposal: VisitProposal, actor: User) -> list[Notification]:
+    review = proposal.review
+    responder = actor.get_full_name() or actor.email
+    dates = days_label(proposal.days)
+    if proposal.status == VisitProposal.Status.ACCEPTED:
+        kind, event = NotificationKind.DATES_ACCEPTED, "accepted"
+        message = f"{responder} has accepted {dates} for the peer review visit to {review.school.name}."
+        if review.self_review_due_on:
+            message += f" The school's self-review is due on {day_label(review.self_review_due_on)}."
+    else:
+        kind, event = NotificationKind.OTHER_DATES_ASKED, "declined"
+        message = (
+            f"{responder} has asked for other dates than {dates} for the peer review visit to "
+            f'{review.school.name}: "{proposal.response_note}"'
+        )
+    notifications_resolve(Notification.objects.filter(dedupe_key=proposal_key(proposal, "proposed")))
+    recipients = team_user_ids(review) | school_user_ids(review)
+    return notifications_create(
+        [
+            Occasion(
+                kind=kind,
+                review=review,
+                message=message,
+                url=review_path(review, "visit-dates"),
+                dedupe_key=proposal_key(proposal, event),
+                user_ids=frozenset(recipients - {actor.pk}),
+            )
+        ]
+    )
+
+
+# Daily reminders ---------------------------------------------------------------------------------------------------
+
+
+def _people_by_school(school_ids: set[int], roles: set[str]) -> dict[int, set[int]]:
+    people: dict[int, set[int]] = defaultdict(set)
+    for school_id, user_id in Membership.objects.filter(
+        school_id__in=school_ids, role__in=sorted(roles), ended_on__isnull=True
+    ).values_list("school_id", "user_id"):
+        people[school_id].add(user_id)
+    return people
+
+
+def _team_by_review(review_ids: set[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    team: dict[int, set[int]] = defaultdict(set)
+    leads: dict[int, set[int]] = defaultdict(set)
+    for review_id, user_id, is_lead in ReviewTeamMember.objects.filter(review_id__in=review_ids).values_list(
+        "review_id", "user_id", "is_lead"
+    ):
+        team[review_id].add(user_id)
+        if is_lead:
+            leads[review_id].add(user_id)
+    return team, leads
+
+
+def _due_phrase(due: datetime.date, today: datetime.date) -> str:
+    days = (due - today).days
+    if days > 1:
+        return f"is due on {day_label(due)} (in {days} days)"
+    if days == 1:
+        return f"is due tomorrow, {day_label(due)}"
+    if days == 0:
+        return f"is due today, {day_label(due)}"
+    return f"was due on {day_label(due)}"
+
+
+def reminder_occasions(*, today: datetime.date, calendar: SchoolCalendar) -> list[Occasion]:
+    """Every reminder that applies today in the active partnership (a bounded number of queries)."""
+    scheduled = (
+        Review.objects.filter(status=ReviewStatus.SCHEDULED)
+        .annotate(first_day=Min("visit_days__date"))
+        .filter(first_day__gt=today)
+        .select_related("school")
+    )
+    self_review_due = list(
+        scheduled.filter(
+            self_review_due_on__isnull=False,
+            self_review_due_on__lte=today + datetime.timedelta(days=SELF_REVIEW_REMINDER_DAYS_BEFORE_DUE),
+        ).filter(Q(self_review__isnull=True) | Q(self_review__shared_at__isnull=True))
+    )
+    visit_soon = list(scheduled.filter(first_day__lte=today + datetime.timedelta(days=VISIT_SOON_DAYS)))
+    report_overdue = [
+        review
+        for review in Review.objects.filter(
+            status__in=[ReviewStatus.VISITED, ReviewStatus.DRAFT], report_due_on__lt=today
+        ).select_related("school")
+        if calendar.working_days_between(review.report_due_on, today) >= 1
+    ]
+    check_overdue = [
+        review
+        for review in Review.objects.filter(status=ReviewStatus.FACTUAL_ACCURACY, factual_accuracy_due_on__lt=today)
+        .filter(Q(report__isnull=True) | Q(report__factual_accuracy_responded_at__isnull=True))
+        .select_related("school")
+        if calendar.working_days_between(review.factual_accuracy_due_on, today) >= 1
+    ]
+    reviews = self_review_due + visit_soon + report_overdue + check_overdue
+    if not reviews:
+        return []
+    leaders = _people_by_school({r.school_id for r in reviews}, {Role.HEADTEACHER, Role.SENIOR_LEADER})
+    heads = _people_by_school({r.school_id for r in check_overdue}, {Role.HEADTEACHER})
+    team, leads = _team_by_review({r.pk for r in visit_soon + report_overdue})
+    coordinators = coordinator_user_ids() if report_overdue or check_overdue else set()
+
+    occasions = []
+    for review in self_review_due:
+        due = review.self_review_due_on
+        occasions.append(
+            Occasion(
+                kind=NotificationKind.SELF_REVIEW_DUE,
+                review=review,
+                message=(
+                    f"{review.school.name}'s self-review {_due_phrase(due, today)}: share the school's focus, "
+                    f"self-evaluation and improvement plan with the review team before the visit on "
+                    f"{day_label(review.first_day)}."
+                ),
+                url=review_path(review),
+                dedupe_key=f"self-review-due:review-{review.pk}:{due.isoformat()}",
+                user_ids=frozenset(leaders[review.school_id]),
+            )
+        )
+    for review in visit_soon:
+        days = (review.first_day - today).days
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        occasions.append(
+            Occasion(
+                kind=NotificationKind.VISIT_SOON,
+                review=review,
+                message=(
+                    f"The peer review visit to {review.school.name} starts {when}, on {day_label(review.first_day)}."
+                ),
+                url=review_path(review),
+                dedupe_key=f"visit-soon:review-{review.pk}:{review.first_day.isoformat()}",
+                user_ids=frozenset(team[review.pk] | leaders[review.school_id]),
+            )
+        )
+    for review in report_overdue:
+        overdue = calendar.working_days_between(review.report_due_on, today)
+        occasions.append(
+            Occasion(
+                kind=NotificationKind.REPORT_OVERDUE,
+                review=review,
+                message=(
+                    f"The report on the peer review of {review.school.name} was due on "
+                    f"{day_label(review.report_due_on)}: it is {overdue_label(overdue)}."
+                ),
+                url=review_path(review),
+                dedupe_key=f"report-overdue:review-{review.pk}:{review.report_due_on.isoformat()}",
+                user_ids=frozenset(leads[review.pk] | coordinators),
+            )
+        )
+    for review in check_overdue:
+        overdue = calendar.working_days_between(review.factual_accuracy_due_on, today)
+        occasions.append(
+            Occasion(
+                kind=NotificationKind.FACTUAL_ACCURACY_OVERDUE,
+                review=review,
+                message=(
+                    f"The factual-accuracy check of the draft report on {review.school.name} was due on "
+                    f"{day_label(review.factual_accuracy_due_on)}: it is {overdue_label(overdue)}."
+                ),
+                url=review_path(review),
+                dedupe_key=f"factual-accuracy-overdue:review-{review.pk}:{review.factual_accuracy_due_on.isoformat()}",
+                user_ids=frozenset(heads[review.school_id] | coordinators),
+            )
+        )
+    return occasions
+
+
+def reminders_resolve(*, today: datetime.date) -> int:
+    """Reminders whose occasion has passed are done for everybody: the report went in, the visit happened."""
+    stale = Q(kind=NotificationKind.REPORT_OVERDUE) & ~Q(review__status__in=[ReviewStatus.VISITED, ReviewStatus.DRAFT])
+    stale |= Q(kind=NotificationKind.FACTUAL_ACCURACY_OVERDUE) & (
+        ~Q(review__status=ReviewStatus.FACTUAL_ACCURACY)
+        | Q(review__report__factual_accuracy_responded_at__isnull=False)
+    )
+    stale |= Q(kind__in=[NotificationKind.VISIT_SOON, NotificationKind.SELF_REVIEW_DUE]) & ~Q(
+        review__status=ReviewStatus.SCHEDULED
+    )
+    stale |= Q(kind=NotificationKind.SELF_REVIEW_DUE, review__self_review__shared_at__isnull=False)
+    return notifications_resolve(Notification.objects.filter(stale))
+
+
+@transaction.atomic
+def reminders_create(
+    *, today: datetime.date | None = None, calendar: SchoolCalendar | None = None
+) -> list[Notification]:
+    """The active partnership's reminders for today, each recorded once; their emails are sent by the caller."""
+    today = today or timezone.localdate()
+    calendar = calendar or calendar_for_partnership()
+    reminders_resolve(today=today)
+    return notifications_create(reminder_occasions(today=today, calendar=calendar), email=False)

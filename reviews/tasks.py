@@ -1,0 +1,45 @@
+"""Celery tasks of the review: each loads by id inside its partnership's scope (TenantTask) and calls a service."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from partnership.tenancy.models import Partnership
+from partnership.tenancy.scoping import partnership_scope
+from partnership.tenancy.tasks import TenantTask
+
+from .services import notifications
+
+
+@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(self, *, notification_id: int) -> bool:
+    return notifications.notification_email_send(notification_id=notification_id)
+
+
+@shared_task(base=TenantTask)
+def create_reminders() -> int:
+    """One partnership's reminders for today, then every email of it still unsent."""
+    created = notifications.reminders_create(today=timezone.localdate())
+    notifications.notification_emails_send_unsent()
+    return len(created)
+
+
+@shared_task
+def send_daily_reminders() -> int:
+    """Beat, once a day: a reminders task per partnership."""
+    partnership_ids = list(Partnership.objects.order_by("pk").values_list("pk", flat=True))
+    for partnership_id in partnership_ids:
+        create_reminders.delay(partnership_id=partnership_id)
+    return len(partnership_ids)
+
+
+@shared_task
+def send_unsent_notification_emails() -> int:
+    """Beat: emails whose task never ran (e.g. the broker was down when the notification was recorded)."""
+    queued = 0
+    for partnership_id in Partnership.objects.order_by("pk").values_list("pk", flat=True):
+        with partnership_scope(partnership_id):
+            ids = notifications.unsent_notification_ids()
+        for notification_id in ids:
+            send_notification_email.delay(partnership_id=partnership_id, notification_id=notification_id)
+            queued += 1
+    return queued

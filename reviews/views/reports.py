@@ -1,0 +1,288 @@
+"""Report pages: the Reports page, downloads (checked and audited), progress while a report is prepared, and
+bulk preparation for a cycle. No view renders a PDF: a missing report is asked for and its progress shown."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.shortcuts import render as render_page
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ..models import Cycle, Review
+from ..models.reports import ReportBatch, ReportRender
+from ..permissions import can_view_review
+from ..reports.content import report_kind_for
+from ..reports.permissions import (
+    can_download_kind,
+    can_download_render,
+    can_prepare_cycle_reports,
+    can_use_reports_page,
+)
+from ..selectors.reports import (
+    batch_progress,
+    cycle_report_counts,
+    final_reviews_of_cycle,
+    latest_ready_final_version,
+    recent_batches,
+    reports_for_governor,
+    reports_of_reviews_taken_part_in,
+    with_latest_final,
+)
+from ..selectors.reviews import current_cycle
+from ..services.reports import (
+    report_batch_create,
+    report_download_record,
+    report_file_missing,
+    report_request,
+    report_retry,
+)
+
+REVIEWS_PER_PAGE = 50
+BROKER_DOWN_MESSAGE = (
+    "The service that prepares reports cannot be reached at the moment. Your request is saved: the report "
+    "will be prepared as soon as the service is back. You can leave this page and come back later."
+)
+
+
+def _review_or_404(pk: int) -> Review:
+    review = Review.objects.select_related("school", "cycle", "partnership").filter(pk=pk).first()
+    if review is None:
+        raise Http404
+    return review
+
+
+def _render_or_404(request, review: Review, render_pk: int) -> ReportRender:
+    """A version of the review's report that the person may have, or 404 (never a hint that it exists)."""
+    render = ReportRender.objects.defer("content").filter(pk=render_pk, review=review).first()
+    if render is None:
+        raise Http404
+    render.review = review
+    latest_final = None if can_view_review(request.user, review) else latest_ready_final_version(review)
+    if not can_download_render(request.user, render, latest_final_version=latest_final):
+        raise Http404
+    return render
+
+
+def _progress_url(render: ReportRender) -> str:
+    return reverse("report_progress", args=[render.review_id, render.pk])
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def download_filename(review: Review, render: ReportRender) -> str:
+    year = review.cycle.academic_year.replace("/", "-")
+    kind = render.get_kind_display().lower()
+    school = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", review.school.name).strip(" .-") or "School"
+    return f"{school} - peer review report {year} ({kind}, v{render.version}).pdf"
+
+
+def _serve(request, review: Review, render: ReportRender):
+    storage = render.file.storage
+    try:
+        handle = storage.open(render.file.name, "rb")
+    except FileNotFoundError:
+        render = report_file_missing(render=render)
+        return redirect(_progress_url(render))
+    report_download_record(
+        render=render,
+        user=request.user,
+        ip_address=_client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=download_filename(review, render), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_download(request, pk: int):
+    """The review's current report: the file when it is ready, otherwise ask for it and show its progress."""
+    review = _review_or_404(pk)
+    kind = report_kind_for(review)
+    if kind is None or not can_download_kind(request.user, review, kind):
+        raise Http404
+    render = report_request(review=review, requested_by=request.user)
+    if render is None:
+        raise Http404
+    if render.is_ready:
+        return _serve(request, review, render)
+    render.refresh_from_db(fields=["status", "enqueued_at", "error"])
+    if render.is_ready:  # rendered while we asked (eager Celery in development)
+        return _serve(request, review, render)
+    if render.waiting_for_broker:
+        messages.warning(request, BROKER_DOWN_MESSAGE)
+    return redirect(_progress_url(render))
+
+
+@login_required
+@require_POST
+def report_prepare(request, pk: int):
+    """Ask for the current report without downloading it (from the review's page)."""
+    review = _review_or_404(pk)
+    kind = report_kind_for(review)
+    if kind is None or not can_download_kind(request.user, review, kind):
+        raise Http404
+    render = report_request(review=review, requested_by=request.user)
+    if render is None:
+        raise Http404
+    render.refresh_from_db(fields=["status", "enqueued_at", "error"])
+    if render.waiting_for_broker:
+        messages.warning(request, BROKER_DOWN_MESSAGE)
+    return redirect(_progress_url(render))
+
+
+@login_required
+def report_version_download(request, pk: int, render_pk: int):
+    review = _review_or_404(pk)
+    render = _render_or_404(request, review, render_pk)
+    if not render.is_ready:
+        return redirect(_progress_url(render))
+    return _serve(request, review, render)
+
+
+def _progress_context(request, review: Review, render: ReportRender) -> dict:
+    return {
+        "review": review,
+        "render": render,
+        "status_url": reverse("report_status", args=[review.pk, render.pk]),
+        "download_url": reverse("report_version_download", args=[review.pk, render.pk]),
+        "retry_url": reverse("report_retry", args=[review.pk, render.pk]),
+        "here": request.get_full_path(),
+        "can_open_review": can_view_review(request.user, review),
+    }
+
+
+@login_required
+def report_progress(request, pk: int, render_pk: int):
+    review = _review_or_404(pk)
+    render = _render_or_404(request, review, render_pk)
+    return render_page(request, "reviews/reports/progress.html", _progress_context(request, review, render))
+
+
+@login_required
+def report_status(request, pk: int, render_pk: int):
+    """The progress region alone, polled by static/js/report-progress.js."""
+    review = _review_or_404(pk)
+    render = _render_or_404(request, review, render_pk)
+    context = _progress_context(request, review, render)
+    context["here"] = _progress_url(render)
+    response = render_page(request, "reviews/reports/includes/progress_status.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return fallback
+
+
+@login_required
+@require_POST
+def report_retry_view(request, pk: int, render_pk: int):
+    review = _review_or_404(pk)
+    render = _render_or_404(request, review, render_pk)
+    try:
+        render = report_retry(render=render, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_safe_next(request, _progress_url(render)))
+    render.refresh_from_db(fields=["status", "enqueued_at", "error"])
+    if render.waiting_for_broker:
+        messages.warning(request, BROKER_DOWN_MESSAGE)
+    else:
+        messages.success(request, f"The report for {review.school.name} will be prepared again.")
+    return redirect(_safe_next(request, _progress_url(render)))
+
+
+@login_required
+def reports_index(request):
+    user, partnership = request.user, request.partnership
+    if not can_use_reports_page(user, partnership):
+        raise Http404
+    context: dict = {
+        "governed": reports_for_governor(user, partnership),
+        "taking_part": [],
+        "coordinator": can_prepare_cycle_reports(user, partnership),
+    }
+    if context["coordinator"]:
+        cycles = list(Cycle.objects.all())
+        cycle_id = request.GET.get("cycle", "")
+        cycle = next((c for c in cycles if str(c.pk) == cycle_id), None) or current_cycle()
+        context.update({"cycles": cycles, "cycle": cycle})
+        if cycle is not None:
+            page = Paginator(final_reviews_of_cycle(cycle), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+            with_latest_final(page)
+            context.update(
+                {
+                    "page": page,
+                    "counts": cycle_report_counts(cycle),
+                    "batches": recent_batches(cycle),
+                }
+            )
+    else:
+        context["taking_part"] = reports_of_reviews_taken_part_in(user, partnership)
+    return render_page(request, "reviews/reports/index.html", context)
+
+
+@login_required
+@require_POST
+def report_batch_create_view(request, cycle_pk: int):
+    if not can_prepare_cycle_reports(request.user, request.partnership):
+        raise Http404
+    cycle = Cycle.objects.filter(pk=cycle_pk).first()
+    if cycle is None:
+        raise Http404
+    try:
+        batch = report_batch_create(cycle=cycle, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{reverse('reports_index')}?cycle={cycle.pk}")
+    return redirect("report_batch", pk=batch.pk)
+
+
+def _batch_or_404(request, pk: int) -> ReportBatch:
+    if not can_prepare_cycle_reports(request.user, request.partnership):
+        raise Http404
+    batch = ReportBatch.objects.select_related("cycle", "requested_by").filter(pk=pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+def _batch_context(request, batch: ReportBatch) -> dict:
+    progress = batch_progress(batch)
+    return {
+        "batch": batch,
+        "progress": progress,
+        "status_url": reverse("report_batch_status", args=[batch.pk]),
+        "here": reverse("report_batch", args=[batch.pk]),
+    }
+
+
+@login_required
+def report_batch(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    context = _batch_context(request, batch)
+    if context["progress"].waiting_for_broker:
+        messages.warning(request, BROKER_DOWN_MESSAGE)
+    return render_page(request, "reviews/reports/batch.html", context)
+
+
+@login_required
+def report_batch_status(request, pk: int):
+    batch = _batch_or_404(request, pk)
+    response = render_page(request, "reviews/reports/includes/batch_status.html", _batch_context(request, batch))
+    response["Cache-Control"] = "no-store"
+    return response

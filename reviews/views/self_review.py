@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ..forms_visit import AttachmentForm, SelfReviewForm
+from ..models import Attachment, Review
+from ..permissions import can_edit_self_review, leads_reviewed_school
+from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of
+from ..services.self_review import attachment_add, attachment_delete, attachment_download_record, self_review_save
+from .visit_helpers import add_service_errors, client_ip, review_or_404
+
+
+def self_review_visible(user, review: Review) -> bool:
+    """The school's leaders always; the team and coordinators once the school has shared it."""
+    self_review = self_review_of(review)
+    return leads_reviewed_school(user, review) or (self_review is not None and self_review.shared_at is not None)
+
+
+def _page(request, review: Review, form: SelfReviewForm | None) -> dict:
+    self_review = self_review_of(review)
+    today = timezone.localdate()
+    return {
+        "review": review,
+        "self_review": self_review,
+        "visible": self_review_visible(request.user, review),
+        "lines": lines_of_enquiry(self_review),
+        "attachments": list(attachments_of(review)) if self_review_visible(request.user, review) else [],
+        "can_edit": can_edit_self_review(request.user, review),
+        "form": form,
+        "overdue": bool(
+            review.self_review_due_on
+            and review.self_review_due_on < today
+            and (self_review is None or self_review.shared_at is None)
+        ),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_review_page(request, pk: int):
+    review = review_or_404(pk, request.user)
+    can_edit = can_edit_self_review(request.user, review)
+    if request.method == "POST" and not can_edit:
+        raise Http404
+    form = None
+    if can_edit:
+        self_review = self_review_of(review)
+        initial = {}
+        if self_review is not None:
+            lines = lines_of_enquiry(self_review)
+            initial = {
+                "focus_areas": [area.pk for area in self_review.focus_areas.all()],
+                "line_of_enquiry_1": lines[0] if lines else "",
+                "line_of_enquiry_2": lines[1] if len(lines) > 1 else "",
+                "self_evaluation_summary": self_review.self_evaluation_summary,
+                "improvement_plan_summary": self_review.improvement_plan_summary,
+            }
+        form = SelfReviewForm(request.POST or None, review=review, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            share = request.POST.get("action") == "share"
+            try:
+                saved = self_review_save(
+                    review=review,
+                    actor=request.user,
+                    focus_area_ids=form.cleaned_data["focus_areas"],
+                    lines_of_enquiry=[form.cleaned_data["line_of_enquiry_1"], form.cleaned_data["line_of_enquiry_2"]],
+                    self_evaluation_summary=form.cleaned_data["self_evaluation_summary"],
+                    improvement_plan_summary=form.cleaned_data["improvement_plan_summary"],
+                    share=share,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if share:
+                    messages.success(request, "Your self-review is shared with the review team.")
+                elif saved.shared_at:
+                    messages.success(request, "Your changes are saved; the review team sees them.")
+                else:
+                    messages.success(request, "Saved as a draft. The review team sees it once you share it.")
+                return redirect("review_self_review", pk=review.pk)
+    return render(request, "reviews/self_review.html", _page(request, review, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_add_page(request, pk: int):
+    review = review_or_404(pk, request.user, can_edit_self_review)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attachment = attachment_add(
+                review=review,
+                actor=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"‘{attachment.original_name}’ is uploaded.")
+            return redirect(reverse("review_self_review", args=[review.pk]) + "#documents")
+    return render(request, "reviews/attachment_add.html", {"review": review, "form": form})
+
+
+def _attachment_or_404(review: Review, attachment_id: int) -> Attachment:
+    attachment = Attachment.objects.filter(review=review, pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attachment_delete_page(request, pk: int, attachment_id: int):
+    review = review_or_404(pk, request.user, can_edit_self_review)
+    attachment = _attachment_or_404(review, attachment_id)
+    if request.method == "POST":
+        try:
+            attachment_delete(attachment=attachment, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"‘{attachment.original_name}’ is deleted.")
+        return redirect(reverse("review_self_review", args=[review.pk]) + "#documents")
+    return render(request, "reviews/attachment_delete.html", {"review": review, "attachment": attachment})
+
+
+@login_required
+@require_http_methods(["GET"])
+def attachment_download(request, pk: int, attachment_id: int):
+    """The only way to a review document: permission checked, each download recorded, never shown inline."""
+    review = review_or_404(pk, request.user, self_review_visible)
+    attachment = _attachment_or_404(review, attachment_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    attachment_download_record(
+        attachment=attachment,
+        user=request.user,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

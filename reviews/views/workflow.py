@@ -1,0 +1,117 @@
+"""The workflow's buttons: mark as visited, the factual-accuracy reply, finalise and share with governors.
+
+Each view checks that this person may make this step now (a 404 otherwise) and calls the step's service in
+reviews/services/workflow.py, which records who made it and when.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ..forms_visit import FactualAccuracyForm
+from ..permissions import (
+    can_finalise,
+    can_mark_visited,
+    can_respond_to_factual_accuracy,
+    can_share_with_governors,
+)
+from ..selectors.findings import report_content, report_of
+from ..services.workflow import (
+    review_finalise,
+    review_mark_visited,
+    review_respond_to_factual_accuracy,
+    review_share_with_governors,
+)
+from .visit_helpers import add_service_errors, review_or_404
+
+
+def _long_date(day) -> str:
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+@login_required
+@require_POST
+def mark_visited(request, pk: int):
+    review = review_or_404(pk, request.user, can_mark_visited)
+    try:
+        review = review_mark_visited(review=review, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"The visit is marked as done. The draft report is due by {_long_date(review.report_due_on)} "
+            f"({review.cycle.report_due_working_days} working days after the visit).",
+        )
+    return redirect("review_detail", pk=review.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def factual_accuracy(request, pk: int):
+    """The reviewed school's headteacher reads the draft and replies: corrections (or none) and a response."""
+    review = review_or_404(pk, request.user, can_respond_to_factual_accuracy)
+    report = report_of(review)
+    initial = {}
+    if report is not None and report.factual_accuracy_responded_at:
+        initial = {
+            "corrections": "some" if report.factual_accuracy_comments else "none",
+            "comments": report.factual_accuracy_comments,
+            "school_response": report.school_response,
+        }
+    elif report is not None:
+        initial = {"school_response": report.school_response}
+    form = FactualAccuracyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_respond_to_factual_accuracy(
+                review=review,
+                actor=request.user,
+                comments=form.cleaned_data["comments"],
+                school_response=form.cleaned_data["school_response"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Thank you: your reply is sent to the lead reviewer and the partnership's coordinator."
+                if form.cleaned_data["comments"]
+                else "Thank you: you have accepted the draft as factually accurate.",
+            )
+            return redirect("review_detail", pk=review.pk)
+    return render(
+        request,
+        "reviews/factual_accuracy.html",
+        {"review": review, "content": report_content(review), "form": form, "report": report},
+    )
+
+
+@login_required
+@require_POST
+def finalise(request, pk: int):
+    review = review_or_404(pk, request.user, can_finalise)
+    try:
+        review_finalise(review=review, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, "The report is final. The school's headteacher or you can now share it with governors."
+        )
+    return redirect("review_detail", pk=review.pk)
+
+
+@login_required
+@require_POST
+def share_with_governors(request, pk: int):
+    review = review_or_404(pk, request.user, can_share_with_governors)
+    try:
+        review_share_with_governors(review=review, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The final report is shared with the school's governors.")
+    return redirect("review_detail", pk=review.pk)
