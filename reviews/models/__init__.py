@@ -4,6 +4,7 @@ visits, evidence, findings and the report draft."""
 from .calendar import ClosureDay, Term
 from .cycles import Cycle, Enrolment, FocusArea, GradingScale, ReviewerTraining
 from .findings import Finding, ReportDraft
+from .grouping_runs import GroupingRun
 from .groups import ReviewGroup, ReviewGroupMember
 from .reviews import Review, ReviewEvent, ReviewStatus, ReviewTeamMember, VisitDay, VisitProposal
 from .visits import Activity, ActivityKind, Attachment, EvidenceNote, SelfReview
@@ -19,6 +20,7 @@ __all__ = [
     "Finding",
     "FocusArea",
     "GradingScale",
+    "GroupingRun",
     "ReportDraft",
     "Review",
     "ReviewEvent",
