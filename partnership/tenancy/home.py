@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from partnership.accounts.models import User
 from partnership.accounts.selectors import pending_invitation_count
 from reviews.home import reviews_home_context
+from reviews.selectors.cycles import coordinator_cycle_home
 from schools.models import Area, School
 
 from .models import Membership, Partnership
@@ -79,6 +80,7 @@ def _cluster_lead_context(user, partnership, memberships):
 
 SECTIONS: list[HomeSection] = [
     HomeSection("tenancy/home/coordinator.html", frozenset({Role.COORDINATOR}), _coordinator_context),
+    HomeSection("reviews/home/cycles.html", frozenset({Role.COORDINATOR}), coordinator_cycle_home),
     HomeSection(
         "tenancy/home/school.html", frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF}), _school_context
     ),

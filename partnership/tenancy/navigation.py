@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partnership.accounts.models import User
+from reviews.permissions import can_manage_cycles
 from reviews.selectors.reviews import has_any_review
 
 from .models import Partnership
@@ -30,6 +31,7 @@ def _takes_part_in_reviews(user, partnership) -> bool:
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _always),
     NavItem("Reviews", "review_list", _takes_part_in_reviews),
+    NavItem("Cycles", "cycle_list", can_manage_cycles),
     NavItem("People", "people", can_view_people),
 ]
 

@@ -282,9 +282,14 @@ def groups_page(cycle: Cycle) -> GroupsPage:
 
 def group_for_page(cycle: Cycle, pk: int) -> ReviewGroup | None:
     members = ReviewGroupMember.objects.select_related("school__trust", "school__federation").order_by("position")
-    return (
+    group = (
         ReviewGroup.objects.filter(cycle=cycle, pk=pk).prefetch_related(Prefetch("members", queryset=members)).first()
     )
+    if group is not None:
+        ordered = list(group.members.all())
+        for index, member in enumerate(ordered):
+            member.reviews = ordered[(index + 1) % len(ordered)].school if len(ordered) > 1 else None
+    return group
 
 
 def ungrouped_schools(cycle: Cycle) -> list[School]:
