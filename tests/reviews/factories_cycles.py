@@ -15,10 +15,8 @@ D = datetime.date
 TRAINED_ON = D(2026, 7, 1)
 
 
-def train(user: User, on: datetime.date = TRAINED_ON, provider: str = "Partnership reviewer training"):
-    return ReviewerTraining.objects.create(
-        partnership=user.memberships.first().partnership, user=user, trained_on=on, provider=provider
-    )
+def train(partnership: Partnership, user: User, on: datetime.date = TRAINED_ON, provider: str = "Partnership training"):
+    return ReviewerTraining.objects.create(partnership=partnership, user=user, trained_on=on, provider=provider)
 
 
 @dataclass
@@ -66,7 +64,7 @@ def county(
             head = member(partnership, Role.HEADTEACHER, school=school)
             heads[school.pk] = head
             if trained:
-                train(head)
+                train(partnership, head)
     if enrolled:
         for school in made:
             enrol(cycle, school)

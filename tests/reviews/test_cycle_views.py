@@ -1,0 +1,233 @@
+"""The cycle set-up pages: coordinators only (everyone else gets a 404), each page renders, forms keep what was
+typed and show the service's message."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from partnership.tenancy.roles import Role
+from reviews.models import ClosureDay, Cycle, Enrolment, GroupingRun, ReviewerTraining, Term
+from tests.factories import PartnershipFactory, SchoolFactory, member
+from tests.reviews.factories import ReviewGroupFactory, add_to_group, review_scenario
+from tests.reviews.factories_cycles import county
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+NOT_COORDINATORS = [role for role in Role if role != Role.COORDINATOR]
+
+
+@pytest.fixture
+def world(partnership_a, scope_of):
+    """A cycle being set up (enrolled, one group, a run) and a published one (a review with a team)."""
+    setup = county(partnership_a, schools=6)
+    with scope_of(partnership_a):
+        group = ReviewGroupFactory(cycle=setup.cycle, partnership=partnership_a, number=1)
+        add_to_group(group, setup.schools[0])
+        run = GroupingRun.objects.create(
+            partnership=partnership_a, cycle=setup.cycle, status=GroupingRun.Status.INFEASIBLE, reasons=["No."]
+        )
+        term = Term.objects.create(
+            partnership=partnership_a, name="Autumn", starts_on=D(2026, 9, 3), ends_on=D(2026, 12, 18)
+        )
+        closure = ClosureDay.objects.create(partnership=partnership_a, date=D(2026, 11, 2))
+        training = ReviewerTraining.objects.filter(user=setup.heads[setup.schools[0].pk]).get()
+        enrolment = Enrolment.objects.get(school=setup.schools[1])
+        scenario = review_scenario(partnership_a)
+        published = scenario.review.cycle
+        Cycle.objects.filter(pk=published.pk).update(groups_published_at=timezone.now())
+        seat = scenario.review.team.get(is_lead=True)
+        area = setup.cycle.focus_areas.first()
+    c, p = setup.cycle.pk, published.pk
+    gets = [
+        "/cycles/",
+        "/cycles/new/",
+        f"/cycles/{c}/",
+        f"/cycles/{c}/edit/",
+        f"/cycles/{c}/focus-areas/",
+        f"/cycles/{c}/focus-areas/{area.pk}/",
+        f"/cycles/{c}/calendar/",
+        f"/cycles/{c}/calendar/terms/new/",
+        f"/cycles/{c}/calendar/terms/{term.pk}/",
+        f"/cycles/{c}/calendar/closures/new/",
+        f"/cycles/{c}/calendar/closures/{closure.pk}/",
+        f"/cycles/{c}/enrolment/",
+        f"/cycles/{c}/training/",
+        f"/cycles/{c}/groups/",
+        f"/cycles/{c}/groups/proposals/{run.pk}/",
+        f"/cycles/{c}/groups/new/",
+        f"/cycles/{c}/groups/{group.pk}/",
+        f"/cycles/{c}/publish/",
+        f"/cycles/{p}/publish/",
+        f"/cycles/{p}/reviews/",
+        f"/cycles/{p}/reviews/{scenario.review.pk}/team/",
+    ]
+    posts = [
+        f"/cycles/{c}/focus-areas/{area.pk}/move/",
+        f"/cycles/{c}/focus-areas/{area.pk}/remove/",
+        f"/cycles/{c}/calendar/terms/{term.pk}/delete/",
+        f"/cycles/{c}/calendar/closures/{closure.pk}/delete/",
+        f"/cycles/{c}/enrolment/{enrolment.pk}/remove/",
+        f"/cycles/{c}/training/{training.pk}/remove/",
+        f"/cycles/{c}/groups/propose/",
+        f"/cycles/{c}/groups/{group.pk}/lock/",
+        f"/cycles/{c}/groups/{group.pk}/delete/",
+        f"/cycles/{c}/groups/{group.pk}/schools/{setup.schools[0].pk}/remove/",
+        f"/cycles/{c}/groups/{group.pk}/schools/{setup.schools[0].pk}/move/",
+        f"/cycles/{p}/reviews/{scenario.review.pk}/team/{seat.pk}/remove/",
+        f"/cycles/{p}/reviews/{scenario.review.pk}/team/{seat.pk}/lead/",
+    ]
+    return {"setup": setup, "scenario": scenario, "gets": gets, "posts": posts, "form_posts": gets[1:]}
+
+
+def test_a_coordinator_opens_every_page(partnership_a, client_at, world):
+    client = client_at(partnership_a, world["setup"].coordinator)
+    for url in world["gets"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"<h1" in response.content, url
+
+
+@pytest.mark.parametrize("role", NOT_COORDINATORS)
+def test_everyone_else_gets_a_404_for_every_page_and_action(partnership_a, client_at, world, role):
+    user = member(partnership_a, role)
+    client = client_at(partnership_a, user)
+    enrolments = Enrolment.objects.with_scope(partnership=partnership_a.pk)
+    before = enrolments.count()
+    for url in world["gets"]:
+        assert client.get(url).status_code == 404, (role, url)
+    for url in world["posts"] + world["form_posts"]:
+        assert client.post(url, {"name": "x", "locked": "1"}).status_code == 404, (role, url)
+    assert enrolments.count() == before
+
+
+def test_the_reviews_own_people_get_a_404_too(partnership_a, client_at, world):
+    s = world["scenario"]
+    for person in (s.head, s.lead_reviewer, s.reviewer, s.board_member, s.governor):
+        client = client_at(partnership_a, person)
+        for url in world["gets"]:
+            assert client.get(url).status_code == 404, url
+
+
+def test_signed_out_people_are_sent_to_sign_in(partnership_a, client_at, world):
+    response = client_at(partnership_a).get(world["gets"][2])
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_a_coordinator_of_another_partnership_gets_a_404(partnership_a, client_at, world):
+    elsewhere = PartnershipFactory(slug="elsewhere")
+    outsider = member(elsewhere, Role.COORDINATOR)
+    for url in world["gets"][2:]:
+        assert client_at(partnership_a, outsider).get(url).status_code == 404, url
+        assert client_at(elsewhere, outsider).get(url).status_code == 404, url
+
+
+def test_the_cycles_menu_item_is_for_coordinators(partnership_a, client_at, world):
+    assert b'href="/cycles/"' in client_at(partnership_a, world["setup"].coordinator).get("/").content
+    head = world["scenario"].head
+    assert b'href="/cycles/"' not in client_at(partnership_a, head).get("/").content
+
+
+def test_the_coordinators_home_page_shows_the_cycle_and_what_needs_doing(partnership_a, client_at, scope_of):
+    coordinator = member(partnership_a, Role.COORDINATOR)
+    page = client_at(partnership_a, coordinator).get("/").content.decode()
+    assert "No peer review cycle is open yet." in page
+    world = county(partnership_a, schools=6, trained=False)
+    with scope_of(partnership_a):
+        add_to_group(ReviewGroupFactory(cycle=world.cycle, partnership=partnership_a), world.schools[0])
+    page = client_at(partnership_a, coordinator).get("/").content.decode()
+    assert "Peer review: Peer review 2026/27" in page
+    assert "5 enrolled schools are not in a review group." in page
+    assert "6 headteachers of enrolled schools have no reviewer training recorded before the visit window." in page
+
+
+# Forms keep what was typed and show the service's messages ----------------------------------------------------
+
+
+def test_creating_a_cycle_from_the_form(partnership_a, client_at, scope_of):
+    coordinator = member(partnership_a, Role.COORDINATOR)
+    client = client_at(partnership_a, coordinator)
+    form = {
+        "name": "Peer review 2026/27",
+        "academic_year_start": "2026",
+        "focus_areas_from": "ofsted",
+        "grading_scale": "peer_review",
+        "custom_grades": "",
+        "visit_window_starts_on": "2026-10-01",
+        "visit_window_ends_on": "2027-06-30",
+        "self_review_due_days_before_visit": "14",
+        "report_due_working_days": "18",
+        "factual_accuracy_working_days": "5",
+        "impact_visit_months": "6",
+        "group_size": "3",
+        "separate_trusts": "on",
+    }
+    response = client.post("/cycles/new/", {**form, "visit_window_ends_on": "2027-09-30"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in page
+    assert "The visit window must be inside the 2026/27 academic year" in page
+    assert 'value="Peer review 2026/27"' in page
+    with scope_of(partnership_a):
+        assert not Cycle.objects.exists()
+    response = client.post("/cycles/new/", form)
+    with scope_of(partnership_a):
+        cycle = Cycle.objects.get()
+        assert cycle.grading_scale == "peer_review" and cycle.focus_areas.count() == 8
+    assert response.status_code == 302 and response["Location"] == f"/cycles/{cycle.pk}/"
+
+
+def test_a_missing_field_gets_its_own_message(partnership_a, client_at):
+    client = client_at(partnership_a, member(partnership_a, Role.COORDINATOR))
+    page = client.post("/cycles/new/", {"name": ""}).content.decode()
+    for message in (
+        "Enter a name for the cycle",
+        "Enter the year the academic year starts",
+        "Enter the first day visits can take place.",
+        "Choose how many schools make a review group.",
+    ):
+        assert message in page
+
+
+def test_enrolling_an_area_from_the_page(partnership_a, client_at, scope_of):
+    world = county(partnership_a, schools=6, enrolled=False)
+    client = client_at(partnership_a, world.coordinator)
+    url = f"/cycles/{world.cycle.pk}/enrolment/"
+    response = client.post(url, {"action": "area", "area": ""})
+    assert "Choose an area to enrol." in response.content.decode()
+    response = client.post(url, {"action": "area", "area": world.areas[0].pk}, follow=True)
+    assert "Enrolled 2 schools in the area Area West." in response.content.decode()
+    with scope_of(partnership_a):
+        closed = SchoolFactory(partnership=partnership_a, name="Old Mill Primary", status="closed")
+    response = client.post(url, {"action": "school", "school": closed.pk})
+    assert "Old Mill Primary is closed and cannot be enrolled." in response.content.decode()
+
+
+def test_recording_training_from_the_page(partnership_a, client_at, scope_of):
+    world = county(partnership_a, schools=3, trained=False)
+    client = client_at(partnership_a, world.coordinator)
+    url = f"/cycles/{world.cycle.pk}/training/"
+    head = world.heads[world.schools[0].pk]
+    page = client.get(url).content.decode()
+    assert "These 3 have no training recorded" in page
+    response = client.post(url, {"user": head.pk, "trained_on": "2026-07-01", "provider": ""})
+    assert "Enter who provided the training." in response.content.decode()
+    response = client.post(url, {"user": head.pk, "trained_on": "2026-07-01", "provider": "Partnership"}, follow=True)
+    assert "reviewer training on Wednesday 1 July 2026" in response.content.decode()
+    assert "These 2 have no training recorded" in response.content.decode()
+
+
+def test_a_team_change_refused_keeps_the_form(partnership_a, client_at, scope_of):
+    s = review_scenario(partnership_a)
+    with scope_of(partnership_a):
+        Cycle.objects.filter(pk=s.review.cycle_id).update(groups_published_at=timezone.now())
+        newcomer = member(partnership_a, Role.SENIOR_LEADER, school=s.reviewing_school)
+    url = f"/cycles/{s.review.cycle_id}/reviews/{s.review.pk}/team/"
+    client = client_at(partnership_a, s.coordinator)
+    page = client.post(url, {"user": newcomer.pk, "override_reason": ""}).content.decode()
+    assert "has no reviewer training recorded on or before" in page
+    response = client.post(url, {"user": newcomer.pk, "override_reason": "Trained elsewhere in June"}, follow=True)
+    assert "is on the review team" in response.content.decode()
+    with scope_of(partnership_a):
+        seat = s.review.team.get(user=newcomer)
+        assert seat.training_override_reason == "Trained elsewhere in June"
