@@ -9,6 +9,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 
 from partnership.accounts.models import User
+from reviews.demo import build_review_demo
 from schools.demo import ensure_demo_schools, northshire_schools, riverside_schools
 from schools.models import Area, Cluster, School
 
@@ -182,6 +183,7 @@ def build_demo() -> list[tuple[Partnership, list[tuple[str, str]]]]:
         with partnership_scope(partnership):
             schools = ensure_demo_schools(partnership, records, spec.la_code, spec.la_name)
             logins = _people(partnership, spec, schools)
+            build_review_demo(partnership)
         result.append((partnership, logins))
     if not User.objects.filter(email="admin@portal.example").exists():
         User.objects.create_superuser(
