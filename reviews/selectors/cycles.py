@@ -259,7 +259,7 @@ class GroupsPage:
 
 
 def groups_page(cycle: Cycle) -> GroupsPage:
-    members = ReviewGroupMember.objects.select_related("school").order_by("position", "pk")
+    members = ReviewGroupMember.objects.select_related("school__trust").order_by("position", "pk")
     groups = list(ReviewGroup.objects.filter(cycle=cycle).prefetch_related(Prefetch("members", queryset=members)))
     grouped = ReviewGroupMember.objects.filter(cycle=cycle).values("school_id")
     ungrouped = list(
