@@ -43,14 +43,6 @@ def number_field(label: str, required: str, help_text: str = "", unit: str = "da
     )
 
 
-GRADING_HELP = {
-    GradingScale.NONE: "Findings have strengths and areas for development but no grade.",
-    GradingScale.PEER_REVIEW: "The four-point peer review scale.",
-    GradingScale.OFSTED: "The five-point scale of Ofsted's renewed framework.",
-    GradingScale.CUSTOM: "Type your own grades below.",
-}
-
-
 class CycleForm(forms.Form):
     name = forms.CharField(
         label="Name",

@@ -136,7 +136,7 @@ def test_the_coordinators_home_page_shows_the_cycle_and_what_needs_doing(partner
     with scope_of(partnership_a):
         add_to_group(ReviewGroupFactory(cycle=world.cycle, partnership=partnership_a), world.schools[0])
     page = client_at(partnership_a, coordinator).get("/").content.decode()
-    assert "Peer review: Peer review 2026/27" in page
+    assert 'id="cycle-home-heading">Peer review 2026/27</h2>' in page
     assert "5 enrolled schools are not in a review group." in page
     assert "6 headteachers of enrolled schools have no reviewer training recorded before the visit window." in page
 
