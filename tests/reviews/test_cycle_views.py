@@ -231,3 +231,64 @@ def test_a_team_change_refused_keeps_the_form(partnership_a, client_at, scope_of
     with scope_of(partnership_a):
         seat = s.review.team.get(user=newcomer)
         assert seat.training_override_reason == "Trained elsewhere in June"
+
+
+def test_proposing_groups_from_the_page_shows_the_progress_page(partnership_a, client_at, scope_of):
+    world = county(partnership_a, schools=6)
+    client = client_at(partnership_a, world.coordinator)
+    response = client.post(f"/cycles/{world.cycle.pk}/groups/propose/")
+    with scope_of(partnership_a):
+        run = GroupingRun.objects.get()
+    assert response["Location"] == f"/cycles/{world.cycle.pk}/groups/proposals/{run.pk}/"
+    assert client.get(response["Location"], {"format": "json"}).json() == {
+        "status": "done",
+        "label": "Groups proposed",
+        "finished": True,
+    }
+    page = client.get(response["Location"]).content.decode()
+    assert "2 groups proposed" in page and "grouping-run.js" not in page
+
+
+def test_a_proposal_under_way_refreshes_itself(partnership_a, client_at, scope_of):
+    world = county(partnership_a, schools=6, with_heads=False)
+    with scope_of(partnership_a):
+        run = GroupingRun.objects.create(partnership=partnership_a, cycle=world.cycle, status="running")
+    client = client_at(partnership_a, world.coordinator)
+    page = client.get(f"/cycles/{world.cycle.pk}/groups/proposals/{run.pk}/").content.decode()
+    assert "grouping-run.js" in page and "Check again" in page and 'role="status"' in page
+    assert (
+        client.get(f"/cycles/{world.cycle.pk}/groups/proposals/{run.pk}/", {"format": "json"}).json()["finished"]
+        is False
+    )
+    # Proposing again while it runs shows the same run rather than starting another.
+    response = client.post(f"/cycles/{world.cycle.pk}/groups/propose/")
+    assert response["Location"].endswith(f"/groups/proposals/{run.pk}/")
+
+
+def test_impossible_rules_are_shown_on_the_groups_page(partnership_a, client_at, scope_of):
+    world = county(partnership_a, schools=6, with_heads=False, trust_every=1)
+    client = client_at(partnership_a, world.coordinator)
+    response = client.post(f"/cycles/{world.cycle.pk}/groups/propose/", follow=True)
+    page = response.content.decode()
+    assert "The rules cannot all be met" in page and "Nothing was changed." in page
+    page = client.get(f"/cycles/{world.cycle.pk}/groups/").content.decode()
+    assert "could not be made: the rules cannot all be met" in page and "Vale Learning Trust" in page
+
+
+def test_when_the_queue_is_down_the_page_says_so(partnership_a, client_at, scope_of, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from reviews.tasks import propose_review_groups
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(propose_review_groups, "apply_async", refuse)
+    world = county(partnership_a, schools=6, with_heads=False)
+    client = client_at(partnership_a, world.coordinator)
+    response = client.post(f"/cycles/{world.cycle.pk}/groups/propose/", follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/cycles/{world.cycle.pk}/groups/"
+    assert "task queue is not reachable" in page and "Nothing was changed" in page
+    with scope_of(partnership_a):
+        assert not GroupingRun.objects.exists()
