@@ -292,3 +292,76 @@ def test_when_the_queue_is_down_the_page_says_so(partnership_a, client_at, scope
     assert "task queue is not reachable" in page and "Nothing was changed" in page
     with scope_of(partnership_a):
         assert not GroupingRun.objects.exists()
+
+
+def test_each_coordinator_action_works_from_its_page(partnership_a, client_at, scope_of):
+    world = county(partnership_a, schools=6)
+    c = world.cycle.pk
+    client = client_at(partnership_a, world.coordinator)
+
+    def post(url, data=None):
+        response = client.post(url, data or {}, follow=True)
+        assert response.status_code == 200, url
+        return response.content.decode()
+
+    with scope_of(partnership_a):
+        areas = list(world.cycle.focus_areas.order_by("position"))
+    assert "Added the focus area Reading." in post(f"/cycles/{c}/focus-areas/", {"name": "Reading"})
+    post(f"/cycles/{c}/focus-areas/{areas[1].pk}/move/", {"direction": "up"})
+    assert "Saved the focus area Belonging." in post(f"/cycles/{c}/focus-areas/{areas[0].pk}/", {"name": "Belonging"})
+    assert "Removed the focus area" in post(f"/cycles/{c}/focus-areas/{areas[2].pk}/remove/")
+    with scope_of(partnership_a):
+        names = list(world.cycle.focus_areas.order_by("position").values_list("name", flat=True))
+    assert names[:2] == ["Curriculum and teaching", "Belonging"] and names[-1] == "Reading" and len(names) == 6
+
+    page = post(
+        f"/cycles/{c}/calendar/terms/new/", {"name": "Autumn 2026", "starts_on": "2026-09-03", "ends_on": "2026-12-18"}
+    )
+    assert "The term is added." in page and "Outside term time" in page
+    page = post(f"/cycles/{c}/calendar/closures/new/", {"date": "2026-11-02", "reason": "INSET day"})
+    assert "The closure day is added." in page and "A closure day (INSET day)" in page
+    with scope_of(partnership_a):
+        term, closure = Term.objects.get(), ClosureDay.objects.get()
+    assert "The term is saved." in post(
+        f"/cycles/{c}/calendar/terms/{term.pk}/", {"name": "Autumn", "starts_on": "2026-09-02", "ends_on": "2026-12-18"}
+    )
+    assert "The closure day is saved." in post(
+        f"/cycles/{c}/calendar/closures/{closure.pk}/", {"date": "2026-11-03", "reason": "Training"}
+    )
+    assert "Deleted the closure day" in post(f"/cycles/{c}/calendar/closures/{closure.pk}/delete/")
+    assert "Deleted the term Autumn." in post(f"/cycles/{c}/calendar/terms/{term.pk}/delete/")
+
+    with scope_of(partnership_a):
+        enrolment = Enrolment.objects.get(school=world.schools[5])
+        record = ReviewerTraining.objects.filter(user=world.heads[world.schools[5].pk]).get()
+    assert "is no longer enrolled" in post(f"/cycles/{c}/enrolment/{enrolment.pk}/remove/")
+    assert "Removed" in post(f"/cycles/{c}/training/{record.pk}/remove/")
+
+    ids = [s.pk for s in world.schools]
+    assert "Group 1 is made." in post(f"/cycles/{c}/groups/new/", {"schools": ids[:2]})
+    with scope_of(partnership_a):
+        group = world.cycle.groups.get()
+    assert "Added School 002 Primary to Group 1." in post(f"/cycles/{c}/groups/{group.pk}/", {"school": ids[2]})
+    post(f"/cycles/{c}/groups/{group.pk}/schools/{ids[2]}/move/", {"direction": "up"})
+    assert "Took School 000 Primary out of Group 1." in post(f"/cycles/{c}/groups/{group.pk}/schools/{ids[0]}/remove/")
+    assert "Group 1 is locked" in post(f"/cycles/{c}/groups/{group.pk}/lock/", {"locked": "1"})
+    assert "Group 1 is unlocked" in post(f"/cycles/{c}/groups/{group.pk}/lock/", {"locked": "0", "back": "group_edit"})
+    with scope_of(partnership_a):
+        assert list(group.members.order_by("position").values_list("school_id", flat=True)) == [ids[2], ids[1]]
+    assert "Group 1 is deleted" in post(f"/cycles/{c}/groups/{group.pk}/delete/")
+
+    post(f"/cycles/{c}/groups/new/", {"schools": ids[:2]})
+    post(f"/cycles/{c}/groups/new/", {"schools": ids[2:5]})
+    assert "Who reviews whom" in client.get(f"/cycles/{c}/publish/").content.decode()
+    page = post(f"/cycles/{c}/publish/", {"include_senior_leaders": ""})
+    assert "Published 5 reviews." in page and "Reviews and their teams" in page
+    with scope_of(partnership_a):
+        review = world.cycle.reviews.get(school=world.schools[0])
+        seat = review.team.get()
+    newcomer = world.heads[world.schools[3].pk]
+    page = post(f"/cycles/{c}/reviews/{review.pk}/team/", {"user": newcomer.pk, "is_lead": "on"})
+    assert "is on the review team as lead reviewer" in page
+    assert "is now the lead reviewer" in post(f"/cycles/{c}/reviews/{review.pk}/team/{seat.pk}/lead/")
+    assert "is no longer on the review team" in post(f"/cycles/{c}/reviews/{review.pk}/team/{seat.pk}/remove/")
+    with scope_of(partnership_a):
+        assert list(review.team.values_list("user", "is_lead")) == [(newcomer.pk, False)]
