@@ -332,7 +332,8 @@ def _apply(cycle: Cycle, result, locked: dict[int, tuple[int, ...]]) -> int:
     locked_by_members = {frozenset(ids): group_id for group_id, ids in locked.items()}
     used_numbers = set(ReviewGroup.objects.filter(cycle=cycle).values_list("number", flat=True))
     names = dict(School.objects.filter(enrolments__cycle=cycle).values_list("pk", "name"))
-    number, created = 0, 0
+    number = 0
+    new_groups, new_members = [], []
     for proposed in sorted(result.groups, key=lambda g: sorted(names.get(i, "") for i in g.school_ids)):
         costs = stored_costs(proposed)
         group_id = locked_by_members.get(frozenset(proposed.school_ids))
@@ -342,23 +343,26 @@ def _apply(cycle: Cycle, result, locked: dict[int, tuple[int, ...]]) -> int:
         number += 1
         while number in used_numbers:
             number += 1
-        group = ReviewGroup.objects.create(
-            partnership_id=cycle.partnership_id,
-            cycle=cycle,
-            number=number,
-            costs=costs,
-            explanation=list(proposed.explanation),
-            proposed_automatically=True,
-        )
-        ordered = sorted(proposed.school_ids, key=lambda i: names.get(i, ""))
-        ReviewGroupMember.objects.bulk_create(
-            ReviewGroupMember(
-                partnership_id=cycle.partnership_id, group=group, cycle=cycle, school_id=school_id, position=position
+        new_groups.append(
+            ReviewGroup(
+                partnership_id=cycle.partnership_id,
+                cycle=cycle,
+                number=number,
+                costs=costs,
+                explanation=list(proposed.explanation),
+                proposed_automatically=True,
             )
-            for position, school_id in enumerate(ordered)
         )
-        created += 1
-    return created
+        new_members.append(sorted(proposed.school_ids, key=lambda i: names.get(i, "")))
+    ReviewGroup.objects.bulk_create(new_groups)
+    ReviewGroupMember.objects.bulk_create(
+        ReviewGroupMember(
+            partnership_id=cycle.partnership_id, group=group, cycle=cycle, school_id=school_id, position=position
+        )
+        for group, school_ids in zip(new_groups, new_members, strict=True)
+        for position, school_id in enumerate(school_ids)
+    )
+    return len(new_groups)
 
 
 def fingerprint_of(enrolled: Iterable[int], locked: dict[int, tuple[int, ...]]) -> str:
@@ -472,51 +476,57 @@ def groups_publish(*, cycle: Cycle, actor: User | None, include_senior_leaders: 
     if problems := publish_problems(cycle):
         raise ValidationError(problems)
     plan = planned_reviews(cycle)
-    reference = cycle.visit_window_starts_on
     candidates = {m.user_id for p in plan for m in [*p.leads, *p.senior_leaders]}
-    trained = trained_user_ids(candidates, reference)
-    without_lead, untrained = [], []
+    trained = trained_user_ids(candidates, cycle.visit_window_starts_on)
+    sizes: dict[int, int] = defaultdict(int)
     for planned in plan:
-        group = planned.group
-        pattern = ReviewGroup.Pattern.PAIRS if group.members.count() == 2 else ReviewGroup.Pattern.ROTATION
-        if group.pattern != pattern:
-            group.pattern = pattern
-            group.save(update_fields=["pattern"])
-        review = Review.objects.create(
-            partnership_id=cycle.partnership_id, cycle=cycle, group=group, school=planned.reviewed
-        )
-        ReviewEvent.objects.create(
-            partnership_id=cycle.partnership_id,
-            review=review,
-            from_status="",
-            to_status=ReviewStatus.GROUPED,
-            actor=actor,
-            note=f"Groups published: reviewed by {planned.reviewing.name} ({group}).",
+        sizes[planned.group.pk] += 1
+    pairs = [group_id for group_id, size in sizes.items() if size == 2]
+    ReviewGroup.objects.filter(cycle=cycle).exclude(pk__in=pairs).update(pattern=ReviewGroup.Pattern.ROTATION)
+    ReviewGroup.objects.filter(pk__in=pairs).update(pattern=ReviewGroup.Pattern.PAIRS)
+    partnership_id = cycle.partnership_id
+    reviews = Review.objects.bulk_create(
+        Review(partnership_id=partnership_id, cycle=cycle, group=p.group, school=p.reviewed) for p in plan
+    )
+    events, seats, without_lead, untrained = [], [], [], set()
+    for planned, review in zip(plan, reviews, strict=True):
+        events.append(
+            ReviewEvent(
+                partnership_id=partnership_id,
+                review=review,
+                from_status="",
+                to_status=ReviewStatus.GROUPED,
+                actor=actor,
+                note=f"Groups published: reviewed by {planned.reviewing.name} ({planned.group}).",
+            )
         )
         seated: set[int] = set()
         lead_given = False
-        people = planned.leads + (planned.senior_leaders if include_senior_leaders else [])
-        for membership in people:
+        for membership in planned.leads + (planned.senior_leaders if include_senior_leaders else []):
             if membership.user_id in seated:
                 continue
             if membership.user_id not in trained:
-                untrained.append(f"{membership.user} ({planned.reviewing.name})")
+                untrained.add(f"{membership.user} ({planned.reviewing.name})")
                 continue
             is_lead = not lead_given and membership.role == Role.HEADTEACHER
-            ReviewTeamMember.objects.create(
-                partnership_id=cycle.partnership_id,
-                review=review,
-                user_id=membership.user_id,
-                school=planned.reviewing,
-                is_lead=is_lead,
+            seats.append(
+                ReviewTeamMember(
+                    partnership_id=partnership_id,
+                    review=review,
+                    user_id=membership.user_id,
+                    school=planned.reviewing,
+                    is_lead=is_lead,
+                )
             )
             lead_given = lead_given or is_lead
             seated.add(membership.user_id)
         if not lead_given:
             without_lead.append(planned.reviewed.name)
+    ReviewEvent.objects.bulk_create(events)
+    ReviewTeamMember.objects.bulk_create(seats)
     cycle.groups_published_at = timezone.now()
     cycle.save(update_fields=["groups_published_at"])
-    return PublishOutcome(reviews=len(plan), without_lead=without_lead, untrained=sorted(set(untrained)))
+    return PublishOutcome(reviews=len(plan), without_lead=without_lead, untrained=sorted(untrained))
 
 
 # Review teams after publishing --------------------------------------------------------------------------------
