@@ -43,7 +43,6 @@ from .grouping_costs import (
     CostModel,
     group_units,
     km_between,
-    mix_points,
     normalise_outcome,
     normalise_phase,
     weighted,
@@ -170,8 +169,10 @@ def propose_groups(
 
     cost_free = sum(group.total_cost for group in proposed)
     cost_locked = sum(group.total_cost for group in locked_described)
-    # Float sums of the same numbers in another order can differ in the last bits.
-    lower_bound_free = min(lower_bound_free, cost_free)
+    # Float sums of the same numbers in another order can differ in the last bits; anything more would
+    # be a bug and is left visible (a negative gap) rather than hidden.
+    if cost_free < lower_bound_free <= cost_free + 1e-6 * max(1.0, cost_free):
+        lower_bound_free = cost_free
     gap = _gap(cost_free, lower_bound_free)
     groups = tuple(locked_described + proposed)
     met = check_hard_rules(schools, [group.school_ids for group in groups], rules, locked)
@@ -192,9 +193,12 @@ def propose_groups(
 
 
 def _gap(cost: float, bound: float) -> float:
-    if cost <= bound + 1e-9:
+    """(cost - bound) / bound; negative only if the bound were wrong (then it shows)."""
+    if abs(cost - bound) <= 1e-9 * max(1.0, abs(cost)):
         return 0.0
-    return (cost - bound) / bound if bound > 0 else math.inf
+    if bound > 0:
+        return (cost - bound) / bound
+    return math.inf
 
 
 def _names(members: Sequence[SchoolForGrouping]) -> str:
@@ -306,15 +310,17 @@ def _partner_lines(members: Sequence[SchoolForGrouping]) -> list[str]:
 
 def _ofsted_line(members: Sequence[SchoolForGrouping]) -> str:
     words = ", ".join(member.ofsted.strip() or "not rated" for member in members)
-    points = mix_points([member.ofsted for member in members])
-    if points == 2:
-        return f"Ofsted mix: {words} (no school rated Good or better)"
-    if points == 1:
-        return f"Ofsted mix: {words} (all the same outcome)"
     outcomes = [normalise_outcome(member.ofsted) for member in members]
-    if any(o in GOOD_OR_BETTER for o in outcomes) and any(o in BELOW_GOOD for o in outcomes):
-        return f"Ofsted mix: {words} (stronger and weaker schools together)"
-    return f"Ofsted mix: {words}"
+    weaker = sum(outcome in BELOW_GOOD for outcome in outcomes)
+    stronger = any(outcome in GOOD_OR_BETTER for outcome in outcomes)
+    notes = []
+    if weaker >= 2:
+        notes.append(f"{weaker} schools rated below Good together")
+    if weaker and not stronger:
+        notes.append("no school rated Good or better")
+    if weaker == 1 and stronger:
+        notes.append("stronger and weaker schools together")
+    return f"Ofsted mix: {words}" + (f" ({'; '.join(notes)})" if notes else "")
 
 
 def _trust_lines(

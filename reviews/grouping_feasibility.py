@@ -190,12 +190,14 @@ def _grouping_by_cp_sat(
     for i, school in enumerate(schools):
         for trust in school.trust_ids:
             members.setdefault(trust, []).append(i)
-    keep_apart = {}
+    keep_apart: dict[int, int] = {}
+    literal_for: dict[int, cp_model.IntVar] = {}
     for trust in sorted(members):
         if len(members[trust]) < 2:
             continue
         literal = model.new_bool_var(f"apart{trust}")
         keep_apart[literal.index] = trust
+        literal_for[trust] = literal
         for g in range(len(sizes)):
             model.add_at_most_one(x[i, g] for i in members[trust]).only_enforce_if(literal)
         model.add_assumption(literal)
@@ -208,6 +210,7 @@ def _grouping_by_cp_sat(
         return [[i for i in range(len(schools)) if solver.value(x[i, g])] for g in range(len(sizes))]
     if status == cp_model.INFEASIBLE:
         core = [keep_apart[index] for index in solver.sufficient_assumptions_for_infeasibility() if index in keep_apart]
+        core = _smallest_core(model, literal_for, core, rules.random_seed)
         names = _join([trust_label(trust, trust_names) for trust in sorted(core)]) if core else "the trusts"
         return _raise(
             GroupingInfeasible(
@@ -229,6 +232,28 @@ def _grouping_by_cp_sat(
             ]
         )
     )
+
+
+def _smallest_core(
+    model: cp_model.CpModel, literal_for: dict[int, cp_model.IntVar], core: list[int], seed: int
+) -> list[int]:
+    """Drop trusts from an infeasible core one at a time while it stays infeasible (a short re-solve
+    each), so the message names only trusts that matter. Best effort: a re-solve that times out keeps
+    its trust in."""
+    kept = sorted(core)
+    for trust in list(kept):
+        if len(kept) <= 1:
+            break
+        trial = [t for t in kept if t != trust]
+        model.clear_assumptions()
+        model.add_assumptions([literal_for[t] for t in trial])
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 1.0
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        if solver.solve(model) == cp_model.INFEASIBLE:
+            kept = trial
+    return kept
 
 
 def _raise(error: GroupingInfeasible) -> list[list[int]]:

@@ -294,13 +294,16 @@ def _quints_below(
             block = quads[sub : sub + max(1, CHUNK_CELLS // max(n, 1))]
             totals = w[block[:, 0]] + w[block[:, 1]] + w[block[:, 2]] + w[block[:, 3]]
             block_codes = codes[block]
-            totals = totals + table[
-                block_codes[:, 0, None],
-                block_codes[:, 1, None],
-                block_codes[:, 2, None],
-                block_codes[:, 3, None],
-                codes[None, :],
-            ]
+            totals = (
+                totals
+                + table[
+                    block_codes[:, 0, None],
+                    block_codes[:, 1, None],
+                    block_codes[:, 2, None],
+                    block_codes[:, 3, None],
+                    codes[None, :],
+                ]
+            )
             fifth = np.argmin(totals, axis=1)
             value = totals[np.arange(len(block)), fifth] + base[rows, cols][sub : sub + len(block)]
             keep = value < theta
