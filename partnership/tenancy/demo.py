@@ -13,6 +13,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw
 
 from partnership.accounts.models import User
+from reviews.demo import build_review_demo
 from reviews.demo_reports import ensure_demo_reports
 from reviews.demo_scheduling import ensure_demo_scheduling
 from schools.demo import (
@@ -248,6 +249,7 @@ def build_demo(gias_dir: Path) -> list[tuple[Partnership, list[tuple[str, str]]]
         with partnership_scope(partnership):
             schools = ensure_demo_registry(partnership, extracts=extracts, records=records, **selection)
             logins = _people(partnership, spec, schools)
+            build_review_demo(partnership)
             ensure_demo_scheduling(partnership)
             ensure_demo_reports(partnership)
         result.append((partnership, logins))
