@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import time
 from collections.abc import Mapping, Sequence
 
@@ -25,7 +26,7 @@ import numpy as np
 from .grouping_costs import CostModel
 
 PARTNERS_PER_SCHOOL = 8
-MAX_TEMPLATE_SCHOOLS = 12  # triples of groups are re-partitioned only up to this many schools
+MAX_TEMPLATES = 2500  # neighbourhoods with more ways to split (three groups of 4 or 5) are skipped
 BATCH_CELLS = 3_000_000
 
 
@@ -96,10 +97,14 @@ def _best_splits(
     for hood in neighbourhoods:
         by_shape.setdefault(tuple(len(groups[g]) for g in hood), []).append(hood)
     for shape, hoods in sorted(by_shape.items()):
-        if sum(shape) > MAX_TEMPLATE_SCHOOLS:
-            continue
+        if math.prod(range(1, sum(shape) + 1)) > 50 * MAX_TEMPLATES * math.prod(
+            math.prod(range(1, size + 1)) for size in shape
+        ):
+            continue  # far too many splits (a quick over-estimate, before building the templates)
         layout = sorted(shape)
         templates = partition_templates(tuple(layout))
+        if len(templates) > MAX_TEMPLATES:
+            continue
         batch = max(1, BATCH_CELLS // (templates.size or 1))
         for start in range(0, len(hoods), batch):
             chunk = hoods[start : start + batch]
