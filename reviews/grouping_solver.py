@@ -25,8 +25,12 @@ so we enumerate those pairs and, for each, the best third member over all school
 vector per pair): the minimum over ALL triads is found exactly. Quads: the six pairs split into three
 perfect matchings, one of which is below theta / 3; its lighter pair ("anchor") is below theta / 6
 and its other pair below theta / 3 - min w; enumerating anchor x light pairs finds the exact
-minimum. Groups of 5: we bound instead (each pair lies in 3 of the 5 sub-quads, so pairs(P) >=
-5/3 min over quads; or 10/3 min over triads, by the same counting) and generate columns greedily.
+minimum. Groups of 5: the ten pairs split into five classes of two disjoint pairs (K5 has chromatic
+index 5), so an anchor below theta / 10 and a light pair below theta / 5 - min w, then the best fifth
+member over all schools. When these searches would be too much work (wild early duals, or a size
+with only a few groups, such as the one group of 4 among 199 triads), we bound instead by counting
+sub-groups (a group of 4 holds each pair in 2 of its 4 triads, so pairs >= 2 x the lightest triad;
+groups of 5: 5/3 x the lightest quad, or 10/3 x the lightest triad) and generate columns greedily.
 
 The bound (Lagrangian, valid for the full problem at ANY iteration). Relax the school constraints
 with multipliers pi; what remains picks K_s groups of each size s, each at least as cheap as the
@@ -36,10 +40,11 @@ cheapest allowed group:
 
 Every feasible grouping costs at least L(pi) (weak duality), whatever the columns were. We keep the
 best L over the iterations. When pricing finds nothing negative, L equals the LP optimum over ALL
-allowed groups (not only the generated ones). This is `GroupingResult.lower_bound`. Two places
-weaken it, still validly: groups of 5 (bounded through their sub-groups, above) and an iteration
-whose pricing had to be cut short (`PRICING_WORK`: then the lightest pairs only, and the bound is
-capped by three times the lightest pair left out).
+allowed groups (not only the generated ones). This is `GroupingResult.lower_bound`. Two things
+weaken it, still validly: the sub-group bounds above, and an iteration whose triad pricing had to be
+cut short (`PRICING_WORK`: then the lightest pairs only, and the bound is capped by three times the
+lightest pair left out). A time-limited run may stop before convergence; the bound is then the best
+of the iterations done (at worst 0, which is always valid as every cost is at least 0).
 
 Finding groupings (grouping_search). The LP is nearly integral but not quite: a cluster of four
 close schools, for example, can be "4/3 of a triad" in the LP, while a real grouping must send one
