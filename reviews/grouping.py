@@ -22,7 +22,8 @@ one sentence per broken rule (`reviews.grouping_feasibility`). `GroupingTimedOut
 no grouping was found in time and none was proved impossible.
 
 How the optimum is sought and bounded: `reviews.grouping_solver` (column generation with exact
-pricing, a Lagrangian lower bound valid for the full problem, CP-SAT over the generated groups).
+pricing for a Lagrangian lower bound valid for the full problem; local search from several roundings
+of the LP, `reviews.grouping_search`; CP-SAT merging the best groups found).
 
 `check_hard_rules` verifies a grouping from scratch (plain sets, no solver data); the result's
 `hard_rules_met` comes from it, and the tests use it too. `describe_group` costs and explains any

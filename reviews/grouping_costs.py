@@ -189,7 +189,10 @@ class CostModel:
                 else (np.tile(np.arange(len(self)), (len(self), 1)))
             )
             values = np.take_along_axis(self.pair_or_inf, nearest, axis=1)
-            order = np.lexsort((nearest, values), axis=1)
+            # Ties (e.g. schools without a location) are broken by a fixed scramble rather than by
+            # index, so that tied schools do not all share the same few "nearest" partners.
+            scramble = (nearest * 104_729 + np.arange(len(self))[:, None] * 7_919) % 1_000_003
+            order = np.lexsort((nearest, scramble, values), axis=1)
             self._partner_order = np.take_along_axis(nearest, order, axis=1)
         return self._partner_order[:, :count]
 

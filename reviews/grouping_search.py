@@ -1,22 +1,26 @@
-"""A fast first grouping and local search, to hand CP-SAT a good complete solution.
+"""Local optima for the proposer: rounding the LP into a grouping, then local search.
 
 Construction: take the LP solution's columns, highest value first, while they stay disjoint and the
-size plan has room; group the schools left over with their nearest compatible leftovers; if that
-breaks down (trusts), use the Gale-Ryser construction on the leftovers, and if even that fails, the
-`start` grouping (which always meets the hard rules).
+size plan has room; group the schools left over nearest-first (the loneliest school first, with
+its cheapest compatible leftovers). If trusts leave no way to finish, fall back to the `start`
+grouping (the Gale-Ryser construction, which always meets the hard rules).
 
-Local search: re-partition two or three neighbouring groups at a time, exactly: every way to split
-their schools into groups of the same sizes is costed (numpy, in batches) and the best kept. Groups
-are neighbours when a member of one is among the cheapest partners of a member of the other. Moves
-never break a hard rule (sizes are kept, incompatible pairs cost infinity). Improving moves that do
-not share a group are applied together, largest gain first; rounds repeat until none is left or the
-time is up. Everything is deterministic.
+Local search, two kinds of moves, neither of which can break a hard rule (sizes are kept, pairs that
+may not meet cost infinity):
+* re-split two or three neighbouring groups exactly: every way to split their schools into groups
+  of the same sizes is costed (numpy, in batches over neighbourhoods) and the best kept. Groups are
+  neighbours when a member of one is among the cheapest partners of a member of the other.
+* cyclic exchanges along up to five groups (`cyclic_exchanges`), for chains no 2-3 group move sees.
+Improving moves that do not share a group are applied together, largest gain first; after the first
+round only neighbourhoods touching a changed group are costed again. Rounds repeat until nothing
+improves or the time is up. Everything is deterministic.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import math
 import time
 from collections.abc import Mapping, Sequence
 
@@ -25,7 +29,7 @@ import numpy as np
 from .grouping_costs import CostModel
 
 PARTNERS_PER_SCHOOL = 8
-MAX_TEMPLATE_SCHOOLS = 12  # triples of groups are re-partitioned only up to this many schools
+MAX_TEMPLATES = 2500  # neighbourhoods with more ways to split (three groups of 4 or 5) are skipped
 BATCH_CELLS = 3_000_000
 
 
@@ -96,10 +100,14 @@ def _best_splits(
     for hood in neighbourhoods:
         by_shape.setdefault(tuple(len(groups[g]) for g in hood), []).append(hood)
     for shape, hoods in sorted(by_shape.items()):
-        if sum(shape) > MAX_TEMPLATE_SCHOOLS:
-            continue
+        if math.prod(range(1, sum(shape) + 1)) > 50 * MAX_TEMPLATES * math.prod(
+            math.prod(range(1, size + 1)) for size in shape
+        ):
+            continue  # far too many splits (a quick over-estimate, before building the templates)
         layout = sorted(shape)
         templates = partition_templates(tuple(layout))
+        if len(templates) > MAX_TEMPLATES:
+            continue
         batch = max(1, BATCH_CELLS // (templates.size or 1))
         for start in range(0, len(hoods), batch):
             chunk = hoods[start : start + batch]

@@ -25,8 +25,12 @@ so we enumerate those pairs and, for each, the best third member over all school
 vector per pair): the minimum over ALL triads is found exactly. Quads: the six pairs split into three
 perfect matchings, one of which is below theta / 3; its lighter pair ("anchor") is below theta / 6
 and its other pair below theta / 3 - min w; enumerating anchor x light pairs finds the exact
-minimum. Groups of 5: we bound instead (each pair lies in 3 of the 5 sub-quads, so pairs(P) >=
-5/3 min over quads; or 10/3 min over triads, by the same counting) and generate columns greedily.
+minimum. Groups of 5: the ten pairs split into five classes of two disjoint pairs (K5 has chromatic
+index 5), so an anchor below theta / 10 and a light pair below theta / 5 - min w, then the best fifth
+member over all schools. When these searches would be too much work (wild early duals, or a size
+with only a few groups, such as the one group of 4 among 199 triads), we bound instead by counting
+sub-groups (a group of 4 holds each pair in 2 of its 4 triads, so pairs >= 2 x the lightest triad;
+groups of 5: 5/3 x the lightest quad, or 10/3 x the lightest triad) and generate columns greedily.
 
 The bound (Lagrangian, valid for the full problem at ANY iteration). Relax the school constraints
 with multipliers pi; what remains picks K_s groups of each size s, each at least as cheap as the
@@ -36,10 +40,11 @@ cheapest allowed group:
 
 Every feasible grouping costs at least L(pi) (weak duality), whatever the columns were. We keep the
 best L over the iterations. When pricing finds nothing negative, L equals the LP optimum over ALL
-allowed groups (not only the generated ones). This is `GroupingResult.lower_bound`. Two places
-weaken it, still validly: groups of 5 (bounded through their sub-groups, above) and an iteration
-whose pricing had to be cut short (`PRICING_WORK`: then the lightest pairs only, and the bound is
-capped by three times the lightest pair left out).
+allowed groups (not only the generated ones). This is `GroupingResult.lower_bound`. Two things
+weaken it, still validly: the sub-group bounds above, and an iteration whose triad pricing had to be
+cut short (`PRICING_WORK`: then the lightest pairs only, and the bound is capped by three times the
+lightest pair left out). A time-limited run may stop before convergence; the bound is then the best
+of the iterations done (at worst 0, which is always valid as every cost is at least 0).
 
 Finding groupings (grouping_search). The LP is nearly integral but not quite: a cluster of four
 close schools, for example, can be "4/3 of a triad" in the LP, while a real grouping must send one
@@ -82,6 +87,8 @@ COST_SCALE = 100  # CP-SAT works in hundredths of a point
 QUAD_SEARCH_WORK = 10_000_000  # anchor x light pairs we are willing to scan for exact quad pricing
 QUINT_SEARCH_WORK = 10_000_000  # (anchor x light quads) x schools for exact pricing of groups of 5
 CHUNK_CELLS = 2_000_000
+MINORITY_SHARE = 0.1
+MERGE_POOL_PER_SCHOOL = 3  # LP columns in the merge pool, at most, per school
 PRICING_WORK = 6_000_000  # pairs x schools scanned per triad pricing, at most
 
 
@@ -361,7 +368,7 @@ def _price(
             order = np.argsort(values, kind="stable")
             new.append(triads[order][values[order] < theta - TOLERANCE])
         elif size == 4:
-            exact = _quads_below(w, model.mix_table(4), codes, theta)
+            exact = None if _minority(plan, 4) else _quads_below(w, model.mix_table(4), codes, theta)
             if exact is not None:
                 bounds[4], quads, values = exact
                 order = np.argsort(values, kind="stable")
@@ -369,10 +376,10 @@ def _price(
             else:
                 best_triad, triads, values = _triads_below(w, None, codes, math.inf)
                 bounds[4] = 2.0 * best_triad
-                new.append(_grow(w, 4))
-                new.append(_extend(w, triads[np.argsort(values, kind="stable")][: 4 * len(pi)]))
+                grown = [_grow(w, 4), _extend(w, triads[np.argsort(values, kind="stable")][: 4 * len(pi)])]
+                new.append(_negative(model, w, np.concatenate(grown), theta))
         else:
-            exact = _quints_below(w, model.mix_table(5), codes, theta)
+            exact = None if _minority(plan, 5) else _quints_below(w, model.mix_table(5), codes, theta)
             if exact is not None:
                 bounds[5], quints, values = exact
                 order = np.argsort(values, kind="stable")
@@ -388,10 +395,28 @@ def _price(
                 exact = _quads_below(w, None, codes, float(quad_values.min()) + 1e-9)
                 if exact is not None:
                     bound = max(bound, 5.0 / 3.0 * exact[0])
-                new.append(_extend(w, quads))
-            new.append(_grow(w, 5))
+                new.append(_negative(model, w, _extend(w, quads), theta))
+            new.append(_negative(model, w, _grow(w, 5), theta))
             bounds[5] = bound
     return bounds, new
+
+
+def _negative(model: CostModel, w: np.ndarray, groups: np.ndarray, theta: float) -> np.ndarray:
+    """The heuristic candidates whose reduced cost is negative, most negative first."""
+    if len(groups) == 0:
+        return groups
+    size = groups.shape[1]
+    values = model.mix_table(size)[tuple(model.outcome_code[groups].T)]
+    for a, b in itertools.combinations(range(size), 2):
+        values = values + w[groups[:, a], groups[:, b]]
+    order = np.argsort(values, kind="stable")
+    return groups[order][values[order] < theta - TOLERANCE]
+
+
+def _minority(plan: Mapping[int, int], size: int) -> bool:
+    """A size with few groups (the remainder, e.g. the one group of 4 among 199 triads): its columns
+    and its share of the bound matter little, so cheaper pricing is used for it."""
+    return plan[size] < MINORITY_SHARE * sum(plan.values())
 
 
 def _initial_columns(model: CostModel, plan: Mapping[int, int]) -> list[np.ndarray]:
@@ -399,7 +424,7 @@ def _initial_columns(model: CostModel, plan: Mapping[int, int]) -> list[np.ndarr
     cost = np.where(model.compatible, model.pair, np.inf)
     out = []
     for size in plan:
-        k = min(NEIGHBOURS[size], n - 1)
+        k = min(NEIGHBOURS[size] if not _minority(plan, size) else size, n - 1)
         if k < size - 1:
             continue
         nearest = np.argsort(cost, axis=1, kind="stable")[:, :k]
@@ -420,7 +445,7 @@ def solve_partition(
     seed: int,
 ) -> Partition:
     """Best grouping of model's schools into `plan`, given a feasible `start` grouping."""
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     n = len(model)
     stats: dict[str, float] = {}
     columns = _Columns(model)
@@ -437,7 +462,9 @@ def solve_partition(
     best_bound = -math.inf
     iterations = 0
     column_budget = 0.4 * seconds
+    last_iteration = 0.0
     while True:
+        iteration_began = time.perf_counter()
         lp_value, values, pi, mu = master.solve()
         iterations += 1
         bounds, candidates = _price(model, plan, pi, mu)
@@ -447,8 +474,9 @@ def solve_partition(
             break
         if iterations >= MAX_ITERATIONS:
             break
-        if time.perf_counter() - began > column_budget:
-            reproducible = False
+        last_iteration = time.perf_counter() - iteration_began
+        if time.perf_counter() - began + last_iteration > column_budget:
+            reproducible = False  # stopped by the clock, not by convergence or the iteration count
             break
         added = []
         for block in candidates:
@@ -461,8 +489,9 @@ def solve_partition(
     stats["columns"] = len(columns.members)
     stats["LP value"] = lp_value
     stats["column generation seconds"] = time.perf_counter() - began
+    stats["column generation CPU seconds"] = time.process_time() - cpu
 
-    searched = time.perf_counter()
+    searched, cpu = time.perf_counter(), time.process_time()
     # Several local optima: the LP rounded as it is, then with its values jittered (seeded).
     rng = np.random.default_rng(seed)
     pool: dict[tuple[int, ...], None] = {}
@@ -488,21 +517,28 @@ def solve_partition(
     stats["local searches"] = run + 1
     stats["best local search cost"] = best_cost
     stats["local search seconds"] = time.perf_counter() - searched
+    stats["local search CPU seconds"] = time.process_time() - cpu
 
-    searched = time.perf_counter()
+    searched, cpu = time.perf_counter(), time.process_time()
     reduced = np.array(
         [
             cost - pi[list(members)].sum() - mu[len(members)]
             for members, cost in zip(columns.members, columns.cost, strict=True)
         ]
     )
-    for c in np.nonzero(reduced <= MERGE_REDUCED_COST)[0]:
+    near_zero = np.nonzero(reduced <= MERGE_REDUCED_COST)[0]
+    near_zero = near_zero[np.argsort(reduced[near_zero], kind="stable")][: MERGE_POOL_PER_SCHOOL * n]
+    for c in near_zero.tolist():
         pool[columns.members[c]] = None
-    merged, merge_reproducible = _merge(model, plan, list(pool), best, began + 0.95 * seconds, workers, seed, stats)
-    reproducible &= merge_reproducible
+    if best_cost <= best_bound + 1e-9 * max(1.0, abs(best_bound)):
+        merged = best  # already as good as the bound: nothing to merge
+    else:
+        merged, merge_reproducible = _merge(model, plan, list(pool), best, began + 0.95 * seconds, workers, seed, stats)
+        reproducible &= merge_reproducible
     final, _rounds, clock_stopped = improve(model, merged, deadline=began + 0.97 * seconds)
     reproducible &= not clock_stopped
     stats["merge seconds"] = time.perf_counter() - searched
+    stats["merge CPU seconds"] = time.process_time() - cpu
     groups = [tuple(int(i) for i in members) for members in final]
     return Partition(
         groups=groups,

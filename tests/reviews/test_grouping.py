@@ -506,3 +506,15 @@ def test_realistic_generator_has_the_documented_shape():
     assert all(420_000 <= s.easting <= 480_000 and 250_000 <= s.northing <= 310_000 for s in county.schools)
     assert sum(1 for s in county.schools if s.last_partners) > 150
     assert county_schools(200, seed=3) == county
+
+
+def test_zero_weights_and_missing_locations_are_handled_quickly():
+    county = county_schools(60, seed=2)
+    zero = GroupingRules(weights=PreferenceWeights(0, 0, 0, 0), **FAST)
+    result = propose_groups(county.schools, zero, trust_names=county.trust_names)
+    assert all_met(result) and result.total_cost == 0 and result.status == "optimal"
+    nowhere = [SchoolForGrouping(id=s.id, name=s.name, phase=s.phase, trust_ids=s.trust_ids) for s in county.schools]
+    result = propose_groups(nowhere, GroupingRules(**FAST))
+    assert all_met(result)
+    assert all(g.units["distance"] == 0 for g in result.groups)
+    assert result.lower_bound <= result.total_cost
