@@ -28,6 +28,7 @@ from .models import (
     ReviewGroupMember,
     ReviewStatus,
     ReviewTeamMember,
+    VisitProposal,
 )
 from .models.cycles import DEFAULT_FOCUS_AREAS
 from .selectors.reviews import current_cycle
@@ -119,6 +120,19 @@ def _demo_triad(cycle: Cycle, home: School) -> None:
         )
 
 
+def _seat_head_on_a_grouped_review(untouched, head: User, home: School, *, separate_trusts: bool) -> Review | None:
+    """When the cycle's demo teams leave head@ no review waiting for dates, head@ joins one as a reviewer."""
+    candidates = untouched.exclude(school=home).select_related("school")
+    if separate_trusts and home.trust_id:
+        candidates = candidates.exclude(school__trust_id=home.trust_id)
+    review = candidates.order_by("school__name").first()
+    if review is not None:
+        ReviewTeamMember.objects.get_or_create(
+            partnership=review.partnership, review=review, user=head, defaults={"school": home}
+        )
+    return review
+
+
 def _try(action, what: str):
     try:
         return action()
@@ -142,6 +156,8 @@ def ensure_demo_scheduling(partnership: Partnership, *, today: datetime.date | N
 
     # Dates proposed by another school, waiting for head@'s review team to answer.
     waiting = untouched.filter(team__user=head).select_related("school").first()
+    if waiting is None and not VisitProposal.objects.filter(review__team__user=head, status="proposed").exists():
+        waiting = _seat_head_on_a_grouped_review(untouched, head, home, separate_trusts=cycle.separate_trusts)
     if waiting is not None:
         proposer = _heads_by_school().get(waiting.school_id)
         days = _school_days(today + datetime.timedelta(days=21), 2, cycle, calendar)

@@ -1,6 +1,7 @@
-"""Celery tasks of the review: each loads by id inside its partnership's scope (TenantTask) and calls a service."""
+"""Peer review tasks. Each loads by id inside its partnership's scope (TenantTask) and calls a service."""
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from partnership.tenancy.models import Partnership
@@ -8,6 +9,29 @@ from partnership.tenancy.scoping import partnership_scope
 from partnership.tenancy.tasks import TenantTask
 
 from .services import notifications
+from .services.groups import grouping_run_execute, grouping_run_fail
+
+
+@shared_task(base=TenantTask, bind=True)
+def propose_review_groups(self, *, run_id: int) -> str | None:
+    """Work out review groups for a cycle (several seconds for hundreds of schools) and keep the proposal."""
+    try:
+        run = grouping_run_execute(run_id=run_id)
+    except SoftTimeLimitExceeded:
+        grouping_run_fail(
+            run_id=run_id,
+            reason="Working out the groups took longer than the time allowed, so nothing was changed. "
+            "Lock the groups you are happy with and propose the rest again.",
+        )
+        return "failed"
+    except Exception:
+        grouping_run_fail(
+            run_id=run_id,
+            reason="Something went wrong while working out the groups, so nothing was changed. Try again; if it "
+            "happens again, tell the portal's administrator.",
+        )
+        raise
+    return run.status if run is not None else None
 
 
 @shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -7,6 +7,7 @@ from .views import reviews
 urlpatterns = [
     path("reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:pk>/", reviews.review_detail, name="review_detail"),
+    path("", include("reviews.urls_cycles")),
     path("", include("reviews.urls_scheduling")),
     path("", include("reviews.urls_visit")),
     path("", include("reviews.urls_reports")),

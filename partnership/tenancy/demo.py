@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw
 
 from partnership.accounts.models import User
 from partnership.dashboards.demo import ensure_dashboard_demo
+from reviews.demo import build_review_demo
 from reviews.demo_reports import ensure_demo_reports
 from reviews.demo_scheduling import ensure_demo_scheduling
 from schools.demo import (
@@ -249,6 +250,7 @@ def build_demo(gias_dir: Path) -> list[tuple[Partnership, list[tuple[str, str]]]
         with partnership_scope(partnership):
             schools = ensure_demo_registry(partnership, extracts=extracts, records=records, **selection)
             logins = _people(partnership, spec, schools)
+            build_review_demo(partnership)
             ensure_demo_scheduling(partnership)
             ensure_demo_reports(partnership)
             ensure_dashboard_demo(partnership)  # last: it only adds the cycles the other apps' demo data lacks

@@ -14,6 +14,7 @@ from partnership.accounts.models import User
 from partnership.accounts.selectors import pending_invitation_count
 from partnership.dashboards.home import board_home_context
 from reviews.home import reviews_home_context
+from reviews.selectors.cycles import coordinator_cycle_home
 from reviews.selectors.scheduling import attention_home_context
 from schools.models import Area, School
 
@@ -73,6 +74,7 @@ def _cluster_lead_context(user, partnership, memberships):
 SECTIONS: list[HomeSection] = [
     HomeSection("reviews/scheduling/home_attention.html", frozenset(Role.values), attention_home_context),
     HomeSection("tenancy/home/coordinator.html", frozenset({Role.COORDINATOR}), _coordinator_context),
+    HomeSection("reviews/home/cycles.html", frozenset({Role.COORDINATOR}), coordinator_cycle_home),
     HomeSection(
         "tenancy/home/school.html", frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF}), _school_context
     ),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from partnership.accounts.models import User
+from reviews.permissions import can_manage_cycles
 from reviews.reports.permissions import can_use_reports_page
 from reviews.selectors.reviews import has_any_review
 
@@ -32,6 +33,7 @@ ITEMS: list[NavItem] = [
     NavItem("Home", "home", _always),
     NavItem("Schools", "school_list", _always),
     NavItem("Reviews", "review_list", _takes_part_in_reviews),
+    NavItem("Cycles", "cycle_list", can_manage_cycles),
     NavItem("Reports", "reports_index", can_use_reports_page),
     NavItem("People", "people", can_view_people),
     NavItem("Dashboard", "dashboard", can_view_board_overview),

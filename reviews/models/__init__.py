@@ -5,6 +5,7 @@ from .audit import AttachmentDownload
 from .calendar import ClosureDay, Term
 from .cycles import Cycle, Enrolment, FocusArea, GradingScale, ReviewerTraining
 from .findings import Finding, ReportDraft
+from .grouping_runs import GroupingRun
 from .groups import ReviewGroup, ReviewGroupMember
 from .notifications import Notification, NotificationKind
 from .reports import RenderStatus, ReportBatch, ReportBatchItem, ReportDownload, ReportKind, ReportRender
@@ -23,6 +24,7 @@ __all__ = [
     "Finding",
     "FocusArea",
     "GradingScale",
+    "GroupingRun",
     "Notification",
     "NotificationKind",
     "RenderStatus",

@@ -62,7 +62,7 @@ def test_who_can_download_the_current_report(partnership_a, client_at, scope_of,
     render = rendered(s, scope_of) if status != ReviewStatus.VISITED else None
     user = getattr(s, person)
     response = client_at(partnership_a, user).get(
-        f"/reviews/{s.review.pk}/report/", HTTP_USER_AGENT="Mozilla/5.0 (Test browser)", REMOTE_ADDR="203.0.113.9"
+        f"/reviews/{s.review.pk}/pdf/", HTTP_USER_AGENT="Mozilla/5.0 (Test browser)", REMOTE_ADDR="203.0.113.9"
     )
     if person not in GETS_THE_REPORT[status]:
         assert response.status_code == 404, f"{person} at {status}"
@@ -87,7 +87,7 @@ def test_every_download_is_audited_separately(partnership_a, client_at, scope_of
     rendered(s, scope_of)
     for person in ("governor", "governor", "head"):
         client = client_at(partnership_a, getattr(s, person))
-        assert client.get(f"/reviews/{s.review.pk}/report/").status_code == 200
+        assert client.get(f"/reviews/{s.review.pk}/pdf/").status_code == 200
     assert list(downloads(partnership_a).order_by("pk").values_list("user__email", flat=True)) == [
         s.governor.email,
         s.governor.email,
@@ -107,11 +107,11 @@ def test_a_governor_never_gets_a_draft_nor_an_earlier_final_version(partnership_
     head = client_at(partnership_a, s.head)
     for render in (draft, first_final):
         for suffix in ("", "progress/", "status/"):
-            url = f"/reviews/{s.review.pk}/report/{render.pk}/{suffix}"
+            url = f"/reviews/{s.review.pk}/pdf/{render.pk}/{suffix}"
             assert governor.get(url).status_code == 404, url
             assert head.get(url).status_code == 200, url
-    assert governor.get(f"/reviews/{s.review.pk}/report/{second_final.pk}/").status_code == 200
-    assert governor.post(f"/reviews/{s.review.pk}/report/{draft.pk}/retry/").status_code == 404
+    assert governor.get(f"/reviews/{s.review.pk}/pdf/{second_final.pk}/").status_code == 200
+    assert governor.post(f"/reviews/{s.review.pk}/pdf/{draft.pk}/retry/").status_code == 404
 
 
 def test_another_schools_governor_gets_404_everywhere(partnership_a, client_at, scope_of, media_root):
@@ -119,13 +119,13 @@ def test_another_schools_governor_gets_404_everywhere(partnership_a, client_at, 
     render = rendered(s, scope_of)
     client = client_at(partnership_a, s.other_governor)
     for url in (
-        f"/reviews/{s.review.pk}/report/",
-        f"/reviews/{s.review.pk}/report/{render.pk}/",
-        f"/reviews/{s.review.pk}/report/{render.pk}/progress/",
-        f"/reviews/{s.review.pk}/report/{render.pk}/status/",
+        f"/reviews/{s.review.pk}/pdf/",
+        f"/reviews/{s.review.pk}/pdf/{render.pk}/",
+        f"/reviews/{s.review.pk}/pdf/{render.pk}/progress/",
+        f"/reviews/{s.review.pk}/pdf/{render.pk}/status/",
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/reviews/{s.review.pk}/report/prepare/").status_code == 404
+    assert client.post(f"/reviews/{s.review.pk}/pdf/prepare/").status_code == 404
     assert b"Kingsmead" not in client.get("/reports/").content
 
 
@@ -133,7 +133,7 @@ def test_a_version_of_another_review_is_not_found(partnership_a, client_at, scop
     s = reported_scenario(partnership_a, ReviewStatus.SHARED)
     other = reported_scenario(partnership_a, ReviewStatus.SHARED)
     theirs = rendered(other, scope_of)
-    response = client_at(partnership_a, s.coordinator).get(f"/reviews/{s.review.pk}/report/{theirs.pk}/")
+    response = client_at(partnership_a, s.coordinator).get(f"/reviews/{s.review.pk}/pdf/{theirs.pk}/")
     assert response.status_code == 404
 
 
@@ -142,9 +142,9 @@ def test_a_member_of_another_partnership_gets_404(partnership_a, partnership_b, 
     render = rendered(s, scope_of)
     outsider = member(partnership_b, Role.COORDINATOR)
     client = client_at(partnership_a, outsider)
-    assert client.get(f"/reviews/{s.review.pk}/report/{render.pk}/").status_code == 404
+    assert client.get(f"/reviews/{s.review.pk}/pdf/{render.pk}/").status_code == 404
     same_ids_elsewhere = client_at(partnership_b, outsider)
-    assert same_ids_elsewhere.get(f"/reviews/{s.review.pk}/report/{render.pk}/").status_code == 404
+    assert same_ids_elsewhere.get(f"/reviews/{s.review.pk}/pdf/{render.pk}/").status_code == 404
 
 
 def test_a_report_not_yet_rendered_is_asked_for_and_its_progress_shown(
@@ -163,10 +163,10 @@ def test_a_report_not_yet_rendered_is_asked_for_and_its_progress_shown(
     monkeypatch.setattr(services, "report_enqueue", broker_accepts)
     client = client_at(partnership_a, s.governor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(f"/reviews/{s.review.pk}/report/")
+        response = client.get(f"/reviews/{s.review.pk}/pdf/")
     render = ReportRender.objects.with_scope(partnership=partnership_a.pk).get()
     assert response.status_code == 302, "never rendered inside the request"
-    assert response["Location"] == f"/reviews/{s.review.pk}/report/{render.pk}/progress/"
+    assert response["Location"] == f"/reviews/{s.review.pk}/pdf/{render.pk}/progress/"
     assert queued == [render], "sent to the pdf queue once the request is committed"
     page = client.get(response["Location"])
     assert b"The report is waiting to be prepared." in page.content
@@ -175,11 +175,11 @@ def test_a_report_not_yet_rendered_is_asked_for_and_its_progress_shown(
 
     with scope_of(partnership_a):
         report_render(render_id=render.pk)  # what the worker does
-    status = client.get(f"/reviews/{s.review.pk}/report/{render.pk}/status/")
+    status = client.get(f"/reviews/{s.review.pk}/pdf/{render.pk}/status/")
     assert status["Cache-Control"] == "no-store"
     assert b'data-finished="true"' in status.content and b"The report is ready." in status.content
-    assert f"/reviews/{s.review.pk}/report/{render.pk}/".encode() in status.content
-    assert client.get(f"/reviews/{s.review.pk}/report/").status_code == 200
+    assert f"/reviews/{s.review.pk}/pdf/{render.pk}/".encode() in status.content
+    assert client.get(f"/reviews/{s.review.pk}/pdf/").status_code == 200
 
 
 def test_a_failed_report_shows_its_reason_and_can_be_tried_again(
@@ -194,7 +194,7 @@ def test_a_failed_report_shows_its_reason_and_can_be_tried_again(
     monkeypatch.setattr(render_module, "render_report", broken)
     client = client_at(partnership_a, s.head)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/reviews/{s.review.pk}/report/prepare/")
+        response = client.post(f"/reviews/{s.review.pk}/pdf/prepare/")
     page = client.get(response["Location"])
     assert b"Reason: The report could not be laid out: ValueError: no room for the cover" in page.content
     assert b"Try again" in page.content
@@ -202,8 +202,8 @@ def test_a_failed_report_shows_its_reason_and_can_be_tried_again(
     monkeypatch.setattr(render_module, "render_report", real)
     render = ReportRender.objects.with_scope(partnership=partnership_a.pk).get()
     with django_capture_on_commit_callbacks(execute=True):
-        retried = client.post(f"/reviews/{s.review.pk}/report/{render.pk}/retry/", {"next": "https://evil.example/"})
-    assert retried["Location"] == f"/reviews/{s.review.pk}/report/{render.pk}/progress/"
+        retried = client.post(f"/reviews/{s.review.pk}/pdf/{render.pk}/retry/", {"next": "https://evil.example/"})
+    assert retried["Location"] == f"/reviews/{s.review.pk}/pdf/{render.pk}/progress/"
     render.refresh_from_db()
     assert render.status == RenderStatus.READY
 
@@ -215,7 +215,7 @@ def test_when_the_broker_is_down_the_person_is_told_and_the_request_kept(partner
     outage = BrokerOutage()
     outage.start()
     try:
-        response = client.get(f"/reviews/{s.review.pk}/report/", follow=True)
+        response = client.get(f"/reviews/{s.review.pk}/pdf/", follow=True)
     finally:
         outage.stop()
     assert response.status_code == 200
@@ -228,7 +228,7 @@ def test_when_the_broker_is_down_the_person_is_told_and_the_request_kept(partner
 def test_the_review_page_shows_the_report_and_who_downloaded_it(partnership_a, client_at, scope_of, media_root):
     s = reported_scenario(partnership_a, ReviewStatus.SHARED)
     rendered(s, scope_of)
-    client_at(partnership_a, s.governor).get(f"/reviews/{s.review.pk}/report/", REMOTE_ADDR="198.51.100.7")
+    client_at(partnership_a, s.governor).get(f"/reviews/{s.review.pk}/pdf/", REMOTE_ADDR="198.51.100.7")
     for person, sees_record in [
         ("head", True),
         ("coordinator", True),
@@ -282,7 +282,7 @@ def test_a_governor_sees_the_final_report_of_each_school_they_govern(partnership
     assert page.status_code == 200
     assert b"Reports of the schools you govern" in page.content
     assert b"Kingsmead Primary School" in page.content and b"Version 1, prepared" in page.content
-    assert f'href="/reviews/{s.review.pk}/report/"'.encode() in page.content
+    assert f'href="/reviews/{s.review.pk}/pdf/"'.encode() in page.content
     assert b"No final report has been shared with the governors of Marsh Lane Infant School yet." in page.content
 
     final_only = reported_scenario(partnership_a, ReviewStatus.FINAL)

@@ -12,8 +12,7 @@ def operator():
     return UserFactory(is_staff=True, is_superuser=True)
 
 
-def test_operator_sees_every_partnerships_rows_on_the_portal_address(client_at, operator, partnership_a,
-                                                                      partnership_b):
+def test_operator_sees_every_partnerships_rows_on_the_portal_address(client_at, operator, partnership_a, partnership_b):
     SchoolFactory(partnership=partnership_a, name="Alpha School")
     SchoolFactory(partnership=partnership_b, name="Beta School")
     page = client_at(None, operator).get("/admin/schools/school/")

@@ -5,6 +5,8 @@ from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
+from reviews.models import ClosureDay, Cycle, Review, ReviewerTraining, ReviewEvent, ReviewTeamMember, Term
+from reviews.models.reviews import STATUS_ORDER
 from schools.gias import GiasExtract, Selection, read_extract
 from schools.gias_synthetic import GIAS_COLUMNS
 from schools.models import Area, Cluster, ImportRun, School, SchoolChange, Trust
@@ -29,6 +31,12 @@ def snapshot() -> dict:
                 ),
                 "imports": sorted(ImportRun.objects.values_list("file_name", "status", "created_count")),
                 "changes": SchoolChange.objects.count(),
+                "cycles": sorted(Cycle.objects.values_list("name", "groups_published_at")),
+                "reviews": sorted(Review.objects.values_list("cycle__name", "school__urn", "status", "group__number")),
+                "events": ReviewEvent.objects.count(),
+                "terms": sorted(Term.objects.values_list("starts_on", "ends_on")),
+                "closures": sorted(ClosureDay.objects.values_list("date", flat=True)),
+                "training": sorted(ReviewerTraining.objects.values_list("user__email", "trained_on")),
             }
     return state
 
@@ -91,6 +99,38 @@ def test_the_demo_extract_is_a_gias_format_file_of_several_authorities(settings,
     authorities = {record.values["la_code"] for record in everything.records}
     assert authorities == {"960", "961", "877", "962"}
     assert sum(record.status == "closed" for record in everything.records) >= 10
+
+
+@pytest.mark.django_db
+def test_demo_peer_reviews_cover_every_stage_in_both_partnerships(settings, media_root):
+    settings.DEBUG = True
+    call_command("demo_data")
+    for slug in ("northshire", "riverside"):
+        partnership = Partnership.objects.get(slug=slug)
+        with partnership_scope(partnership):
+            cycle = Cycle.objects.get(name="Peer review 2026/27")
+            assert cycle.groups_published_at is not None
+            assert Term.objects.exists() and ClosureDay.objects.exists()
+            reviews = Review.objects.filter(cycle=cycle)
+            assert set(reviews.values_list("status", flat=True)) == set(STATUS_ORDER), slug
+            assert reviews.count() == cycle.enrolments.count()
+            head_school = Membership.objects.get(user__email=f"head@{slug}.example", role=Role.HEADTEACHER).school
+            assert reviews.get(school=head_school).status in ("final", "shared")
+            assert ReviewTeamMember.objects.filter(review__cycle=cycle, user__email=f"head@{slug}.example").exists()
+            scheduled = reviews.filter(status="scheduled").first()
+            assert scheduled.visit_days.exists() and scheduled.self_review_due_on
+            drafted = reviews.filter(status="draft").exclude(findings=None).first()
+            assert drafted is not None and drafted.findings.exists()
+            assert ReviewerTraining.objects.filter(user__email=f"head@{slug}.example").exists()
+    riverside = Partnership.objects.get(slug="riverside")
+    with partnership_scope(riverside):
+        cycle = Cycle.objects.get(name="Peer review 2026/27")  # the dashboard's demo adds past cycles beside it
+        assert [g.members.count() for g in cycle.groups.all()] == [3, 3, 3]
+    northshire = Partnership.objects.get(slug="northshire")
+    with partnership_scope(northshire):
+        previous = Cycle.objects.get(name="Peer review 2025/26")
+        assert set(previous.reviews.values_list("status", flat=True)) == {"shared"}
+        assert previous.reviews.count() >= 40
 
 
 @pytest.mark.django_db

@@ -21,8 +21,12 @@ def png(width=64, height=64) -> io.BytesIO:
 
 
 def form(**changes):
-    data = {"name": "Alpha Schools Partnership", "short_description": "Twelve schools.", "colour": "#005a5b",
-            "contact_email": "hello@alpha.example"}
+    data = {
+        "name": "Alpha Schools Partnership",
+        "short_description": "Twelve schools.",
+        "colour": "#005a5b",
+        "contact_email": "hello@alpha.example",
+    }
     data.update(changes)
     return data
 
@@ -53,8 +57,9 @@ def test_coordinator_changes_the_branding_and_everyone_sees_it(partnership_a, cl
         ({"logo": io.BytesIO(b"%PDF-1.7 not an image")}, b"must be a PNG, JPEG or WebP image"),
     ],
 )
-def test_bad_branding_gets_a_specific_message_and_changes_nothing(partnership_a, client_at, media_root, changes,
-                                                                  message):
+def test_bad_branding_gets_a_specific_message_and_changes_nothing(
+    partnership_a, client_at, media_root, changes, message
+):
     coordinator = member(partnership_a, Role.COORDINATOR)
     if "logo" in changes:
         changes["logo"].name = "logo.png"

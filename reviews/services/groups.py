@@ -1,0 +1,667 @@
+"""Review groups: made by hand or proposed by the solver (reviews/grouping.py, run in a Celery task), locked,
+published as reviews by rotation with their review teams, and review teams changed after publishing.
+
+Rules enforced here (and, where they can be, by the database):
+- every enrolled school sits in at most one group of a cycle (review_group_member_once), and in exactly one when
+  the groups are published;
+- a group has at most 5 schools, and 2 to 5 when published;
+- when the cycle keeps trusts apart, no two schools of one trust or federation share a group;
+- a reviewer never comes from the reviewed school (nor, under that rule, from its trust or federation), and is
+  trained (a record dated on or before the visit) unless a coordinator gives a reason to override.
+"""
+
+import datetime
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from partnership.accounts.models import User
+from partnership.tenancy.models import Membership
+from partnership.tenancy.roles import Role
+from schools.models import School, Trust
+
+from ..models import (
+    Cycle,
+    Enrolment,
+    GroupingRun,
+    Review,
+    ReviewEvent,
+    ReviewGroup,
+    ReviewGroupMember,
+    ReviewStatus,
+    ReviewTeamMember,
+)
+from .cycles import ensure_not_published, long_date, trained_user_ids
+
+logger = logging.getLogger(__name__)
+
+MAX_GROUP_SIZE = 5
+MIN_PUBLISHED_GROUP_SIZE = 2
+REVIEWER_ROLES = (Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF)
+RUN_ABANDONED_AFTER = timedelta(minutes=10)
+
+
+def _lock_cycle(cycle: Cycle) -> Cycle:
+    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+def trust_ids(school: School) -> set[int]:
+    return {i for i in (school.trust_id, school.federation_id) if i is not None}
+
+
+def _trust_names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Trust.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+
+
+def trust_clash(school: School, others: Iterable[School]) -> str | None:
+    """A sentence naming the first school of `others` that shares a trust or federation with `school`."""
+    mine = trust_ids(school)
+    for other in others:
+        shared = mine & trust_ids(other)
+        if shared and other.pk != school.pk:
+            name = _trust_names(shared).get(min(shared), "the same trust")
+            return f"{school.name} and {other.name} are both in {name}"
+    return None
+
+
+# Groups made by hand ------------------------------------------------------------------------------------------
+
+
+def _next_number(cycle: Cycle) -> int:
+    return (ReviewGroup.objects.filter(cycle=cycle).aggregate(m=Max("number"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def group_create(*, cycle: Cycle, schools: Iterable[School] = ()) -> ReviewGroup:
+    cycle = _lock_cycle(cycle)
+    ensure_not_published(cycle)
+    group = ReviewGroup.objects.create(partnership_id=cycle.partnership_id, cycle=cycle, number=_next_number(cycle))
+    for school in schools:
+        _add(group, cycle, school)
+    _refresh_description(group)
+    return group
+
+
+def _add(group: ReviewGroup, cycle: Cycle, school: School) -> ReviewGroupMember:
+    members = [m.school for m in group.members.select_related("school")]
+    if not Enrolment.objects.filter(cycle=cycle, school=school).exists():
+        raise ValidationError({"school": f"{school.name} is not enrolled in {cycle.name}; enrol it first."})
+    elsewhere = ReviewGroupMember.objects.filter(cycle=cycle, school=school).select_related("group").first()
+    if elsewhere is not None:
+        raise ValidationError({"school": f"{school.name} is already in {elsewhere.group}."})
+    if len(members) >= MAX_GROUP_SIZE:
+        raise ValidationError({"school": f"{group} already has {MAX_GROUP_SIZE} schools, the most a group can have."})
+    if cycle.separate_trusts and (clash := trust_clash(school, members)):
+        raise ValidationError(
+            {"school": f"{clash}; this cycle keeps schools of one trust or federation in different groups."}
+        )
+    position = max((m.position for m in group.members.all()), default=-1) + 1
+    member = ReviewGroupMember(
+        partnership_id=cycle.partnership_id, group=group, cycle=cycle, school=school, position=position
+    )
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError as error:
+        raise ValidationError({"school": f"{school.name} is already in another group."}) from error
+    return member
+
+
+@transaction.atomic
+def group_add_school(*, group: ReviewGroup, school: School) -> ReviewGroupMember:
+    cycle = _lock_cycle(group.cycle)
+    ensure_not_published(cycle)
+    member = _add(group, cycle, school)
+    _refresh_description(group)
+    return member
+
+
+@transaction.atomic
+def group_remove_school(*, group: ReviewGroup, school: School) -> None:
+    cycle = _lock_cycle(group.cycle)
+    ensure_not_published(cycle)
+    deleted, _ = ReviewGroupMember.objects.filter(group=group, school=school).delete()
+    if not deleted:
+        raise ValidationError(f"{school.name} is not in {group}.")
+    _renumber_positions(group)
+    _refresh_description(group)
+
+
+@transaction.atomic
+def group_move_school(*, group: ReviewGroup, school: School, up: bool) -> None:
+    """Change the order within a group, which decides who reviews whom (each school reviews the next)."""
+    cycle = _lock_cycle(group.cycle)
+    ensure_not_published(cycle)
+    members = list(group.members.order_by("position", "pk"))
+    index = next((i for i, m in enumerate(members) if m.school_id == school.pk), None)
+    if index is None:
+        raise ValidationError(f"{school.name} is not in {group}.")
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(members):
+        members[index], members[other] = members[other], members[index]
+    for position, member in enumerate(members):
+        member.position = position
+    ReviewGroupMember.objects.bulk_update(members, ["position"])
+
+
+def _renumber_positions(group: ReviewGroup) -> None:
+    members = list(group.members.order_by("position", "pk"))
+    for position, member in enumerate(members):
+        member.position = position
+    ReviewGroupMember.objects.bulk_update(members, ["position"])
+
+
+@transaction.atomic
+def group_delete(*, group: ReviewGroup) -> None:
+    cycle = _lock_cycle(group.cycle)
+    ensure_not_published(cycle)
+    group.delete()
+
+
+@transaction.atomic
+def group_set_locked(*, group: ReviewGroup, locked: bool) -> ReviewGroup:
+    cycle = _lock_cycle(group.cycle)
+    ensure_not_published(cycle)
+    if locked and not group.members.exists():
+        raise ValidationError(f"{group} has no schools; add schools before locking it.")
+    group.locked = locked
+    group.save(update_fields=["locked"])
+    return group
+
+
+def _refresh_description(group: ReviewGroup) -> None:
+    """A group changed by hand: cost it and explain it again, as the solver would (when the solver is there)."""
+    from .grouping_inputs import describe_groups
+
+    group.proposed_automatically = False
+    described = describe_groups(group.cycle, [group])
+    group.costs, group.explanation = described.get(group.pk, ({}, []))
+    group.save(update_fields=["proposed_automatically", "costs", "explanation"])
+
+
+# Proposals by the solver, in a Celery task --------------------------------------------------------------------
+
+
+class QueueUnavailableError(Exception):
+    """The task queue (Redis) could not be reached: nothing was started and nothing changed."""
+
+    message = (
+        "The portal's task queue is not reachable at the moment, so groups cannot be proposed now. Nothing was "
+        "changed. Try again in a few minutes; if it keeps happening, tell the portal's administrator that the "
+        "Redis server or the Celery worker is down."
+    )
+
+
+def _expire_abandoned_runs(cycle: Cycle) -> None:
+    cutoff = timezone.now() - RUN_ABANDONED_AFTER
+    GroupingRun.objects.filter(cycle=cycle, status__in=GroupingRun.ACTIVE, requested_at__lt=cutoff).update(
+        status=GroupingRun.Status.FAILED,
+        finished_at=timezone.now(),
+        reasons=[
+            "The proposal did not finish within ten minutes (the task worker may have stopped). Nothing was changed."
+        ],
+    )
+
+
+def grouping_run_start(*, cycle: Cycle, actor: User | None) -> GroupingRun:
+    """Queue a proposal for every enrolled school outside locked groups. Returns the run to watch.
+
+    When a proposal is already being worked out, returns that one. When the queue cannot be reached the run is
+    removed again and QueueUnavailableError is raised: nothing is left half-done.
+    """
+    from ..tasks import propose_review_groups
+
+    with transaction.atomic():
+        cycle = _lock_cycle(cycle)
+        ensure_not_published(cycle)
+        _expire_abandoned_runs(cycle)
+        active = GroupingRun.objects.filter(cycle=cycle, status__in=GroupingRun.ACTIVE).first()
+        if active is not None:
+            return active
+        locked_schools = ReviewGroupMember.objects.filter(cycle=cycle, group__locked=True).values("school_id")
+        to_group = Enrolment.objects.filter(cycle=cycle).exclude(school_id__in=locked_schools).count()
+        if to_group < 2:
+            raise ValidationError(
+                f"There {'is' if to_group == 1 else 'are'} {to_group} enrolled "
+                f"school{'' if to_group == 1 else 's'} outside locked groups; enrol at least two schools "
+                "(or unlock a group) to propose groups."
+            )
+        run = GroupingRun.objects.create(partnership_id=cycle.partnership_id, cycle=cycle, requested_by=actor)
+    try:
+        propose_review_groups.apply_async(
+            kwargs={"partnership_id": cycle.partnership_id, "run_id": run.pk},
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
+        )
+    except Exception as error:
+        if not _is_queue_error(error):
+            raise
+        logger.warning("Could not queue the grouping proposal for cycle %s: %s", cycle.pk, error)
+        GroupingRun.objects.filter(pk=run.pk, status=GroupingRun.Status.QUEUED).delete()
+        raise QueueUnavailableError(QueueUnavailableError.message) from error
+    run.refresh_from_db()
+    return run
+
+
+def _is_queue_error(error: Exception) -> bool:
+    from kombu.exceptions import OperationalError
+
+    return isinstance(error, OperationalError | ConnectionError | TimeoutError | OSError)
+
+
+def _finish(run: GroupingRun, status: str, **fields) -> GroupingRun:
+    run.status = status
+    run.finished_at = timezone.now()
+    for name, value in fields.items():
+        setattr(run, name, value)
+    run.save()
+    return run
+
+
+def grouping_run_fail(*, run_id: int, reason: str) -> None:
+    """Record that a run stopped (time limit, error) without changing any group."""
+    GroupingRun.objects.filter(pk=run_id, status__in=GroupingRun.ACTIVE).update(
+        status=GroupingRun.Status.FAILED, finished_at=timezone.now(), reasons=[reason]
+    )
+
+
+def grouping_run_execute(*, run_id: int) -> GroupingRun | None:
+    """The task's body: solve, then apply the proposal if nothing changed meanwhile. Infeasible rules change
+    nothing; the reasons are kept on the run."""
+    from ..grouping import GroupingInfeasible, propose_groups
+    from .grouping_inputs import grouping_inputs, rules_for
+
+    with transaction.atomic():
+        run = GroupingRun.objects.select_for_update().select_related("cycle").filter(pk=run_id).first()
+        if run is None or run.status != GroupingRun.Status.QUEUED:
+            return run
+        run.status = GroupingRun.Status.RUNNING
+        run.started_at = timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    cycle = run.cycle
+    if cycle.groups_published_at is not None:
+        return _finish(run, GroupingRun.Status.FAILED, reasons=["The groups were published meanwhile."])
+    inputs = grouping_inputs(cycle)
+    run.schools_to_group = len(inputs.schools) - sum(len(ids) for ids in inputs.locked.values())
+    run.locked_groups = len(inputs.locked)
+    try:
+        result = propose_groups(
+            inputs.schools, rules_for(cycle), locked_groups=list(inputs.locked.values()), trust_names=inputs.trust_names
+        )
+    except GroupingInfeasible as infeasible:
+        return _finish(run, GroupingRun.Status.INFEASIBLE, reasons=list(infeasible.reasons))
+    with transaction.atomic():
+        cycle = _lock_cycle(cycle)
+        if cycle.groups_published_at is not None:
+            return _finish(run, GroupingRun.Status.FAILED, reasons=["The groups were published meanwhile."])
+        if grouping_inputs(cycle).fingerprint != inputs.fingerprint:
+            return _finish(
+                run,
+                GroupingRun.Status.OUTDATED,
+                reasons=[
+                    "Enrolment or the locked groups changed while the groups were being worked out, so the "
+                    "proposal was not applied. Propose groups again."
+                ],
+            )
+        created = _apply(cycle, result, inputs.locked)
+        return _finish(
+            run,
+            GroupingRun.Status.DONE,
+            total_cost=result.total_cost,
+            lower_bound=result.lower_bound,
+            gap=result.gap if result.gap != float("inf") else None,
+            solver_status=result.status[:120],
+            hard_rules_met=dict(result.hard_rules_met),
+            seconds=result.seconds,
+            groups_created=created,
+        )
+
+
+def _apply(cycle: Cycle, result, locked: dict[int, tuple[int, ...]]) -> int:
+    from .grouping_inputs import stored_costs
+
+    ReviewGroup.objects.filter(cycle=cycle, locked=False).delete()
+    locked_by_members = {frozenset(ids): group_id for group_id, ids in locked.items()}
+    used_numbers = set(ReviewGroup.objects.filter(cycle=cycle).values_list("number", flat=True))
+    names = dict(School.objects.filter(enrolments__cycle=cycle).values_list("pk", "name"))
+    number = 0
+    new_groups, new_members = [], []
+    for proposed in sorted(result.groups, key=lambda g: sorted(names.get(i, "") for i in g.school_ids)):
+        costs = stored_costs(proposed)
+        group_id = locked_by_members.get(frozenset(proposed.school_ids))
+        if group_id is not None:
+            ReviewGroup.objects.filter(pk=group_id).update(costs=costs, explanation=list(proposed.explanation))
+            continue
+        number += 1
+        while number in used_numbers:
+            number += 1
+        new_groups.append(
+            ReviewGroup(
+                partnership_id=cycle.partnership_id,
+                cycle=cycle,
+                number=number,
+                costs=costs,
+                explanation=list(proposed.explanation),
+                proposed_automatically=True,
+            )
+        )
+        new_members.append(sorted(proposed.school_ids, key=lambda i: names.get(i, "")))
+    ReviewGroup.objects.bulk_create(new_groups)
+    ReviewGroupMember.objects.bulk_create(
+        ReviewGroupMember(
+            partnership_id=cycle.partnership_id, group=group, cycle=cycle, school_id=school_id, position=position
+        )
+        for group, school_ids in zip(new_groups, new_members, strict=True)
+        for position, school_id in enumerate(school_ids)
+    )
+    return len(new_groups)
+
+
+def fingerprint_of(enrolled: Iterable[int], locked: dict[int, tuple[int, ...]]) -> str:
+    text = repr((sorted(enrolled), sorted((gid, tuple(sorted(ids))) for gid, ids in locked.items())))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+# Publishing ---------------------------------------------------------------------------------------------------
+
+
+def publish_problems(cycle: Cycle) -> list[str]:
+    """Why the groups cannot be published yet (an empty list when they can)."""
+    if cycle.groups_published_at is not None:
+        return [f"The groups were already published on {timezone.localtime(cycle.groups_published_at):%d %B %Y}."]
+    problems = []
+    groups = list(ReviewGroup.objects.filter(cycle=cycle).prefetch_related("members__school"))
+    if not groups:
+        return ["There are no review groups yet: propose groups or make them by hand."]
+    grouped = {m.school_id for g in groups for m in g.members.all()}
+    ungrouped = list(
+        Enrolment.objects.filter(cycle=cycle)
+        .exclude(school_id__in=grouped)
+        .select_related("school")
+        .order_by("school__name")
+    )
+    if ungrouped:
+        names = ", ".join(e.school.name for e in ungrouped[:10]) + (" and others" if len(ungrouped) > 10 else "")
+        problems.append(
+            f"{len(ungrouped)} enrolled school{'s are' if len(ungrouped) != 1 else ' is'} not in a group: {names}."
+        )
+    for group in groups:
+        members = [m.school for m in group.members.all()]
+        if not MIN_PUBLISHED_GROUP_SIZE <= len(members) <= MAX_GROUP_SIZE:
+            problems.append(
+                f"{group} has {len(members)} school{'s' if len(members) != 1 else ''}; a group needs "
+                f"{MIN_PUBLISHED_GROUP_SIZE} to {MAX_GROUP_SIZE}."
+            )
+        if cycle.separate_trusts:
+            for index, school in enumerate(members):
+                if clash := trust_clash(school, members[index + 1 :]):
+                    problems.append(f"In {group}, {clash}; this cycle keeps trusts and federations apart.")
+                    break
+    return problems
+
+
+@dataclass
+class PlannedReview:
+    group: ReviewGroup
+    reviewed: School
+    reviewing: School
+    leads: list[Membership]
+    senior_leaders: list[Membership]
+
+
+def planned_reviews(cycle: Cycle) -> list[PlannedReview]:
+    """Who reviews whom when the groups are published: each school reviews the next in its group (the last
+    reviews the first), so in a pair the two review each other."""
+    groups = list(ReviewGroup.objects.filter(cycle=cycle).prefetch_related("members__school"))
+    school_ids = {m.school_id for g in groups for m in g.members.all()}
+    people = defaultdict(list)
+    for membership in (
+        Membership.objects.filter(
+            school_id__in=school_ids, role__in=(Role.HEADTEACHER, Role.SENIOR_LEADER), ended_on__isnull=True
+        )
+        .select_related("user")
+        .order_by("started_on", "pk")
+    ):
+        people[(membership.school_id, membership.role)].append(membership)
+    planned = []
+    for group in groups:
+        members = [m.school for m in sorted(group.members.all(), key=lambda m: (m.position, m.pk))]
+        for index, reviewed in enumerate(members):
+            if len(members) < 2:
+                continue
+            reviewing = members[index - 1]
+            planned.append(
+                PlannedReview(
+                    group=group,
+                    reviewed=reviewed,
+                    reviewing=reviewing,
+                    leads=people[(reviewing.pk, Role.HEADTEACHER)],
+                    senior_leaders=people[(reviewing.pk, Role.SENIOR_LEADER)],
+                )
+            )
+    return planned
+
+
+@dataclass
+class PublishOutcome:
+    reviews: int
+    without_lead: list[str]
+    untrained: list[str]
+
+    def summary(self) -> str:
+        text = f"Published {self.reviews} review{'s' if self.reviews != 1 else ''}."
+        if self.without_lead:
+            text += (
+                f" {len(self.without_lead)} review{'s have' if len(self.without_lead) != 1 else ' has'} no lead "
+                f"reviewer yet (no trained headteacher at the reviewing school): {', '.join(self.without_lead)}."
+            )
+        if self.untrained:
+            text += f" Not added because they have no reviewer training recorded: {', '.join(self.untrained)}."
+        return text
+
+
+@transaction.atomic
+def groups_publish(*, cycle: Cycle, actor: User | None, include_senior_leaders: bool = False) -> PublishOutcome:
+    """Create every group's reviews by rotation, with the reviewing school's trained headteacher as lead
+    reviewer (and, when asked, its trained senior leaders as reviewers), and record the step."""
+    cycle = _lock_cycle(cycle)
+    if problems := publish_problems(cycle):
+        raise ValidationError(problems)
+    plan = planned_reviews(cycle)
+    candidates = {m.user_id for p in plan for m in [*p.leads, *p.senior_leaders]}
+    trained = trained_user_ids(candidates, cycle.visit_window_starts_on)
+    sizes: dict[int, int] = defaultdict(int)
+    for planned in plan:
+        sizes[planned.group.pk] += 1
+    pairs = [group_id for group_id, size in sizes.items() if size == 2]
+    ReviewGroup.objects.filter(cycle=cycle).exclude(pk__in=pairs).update(pattern=ReviewGroup.Pattern.ROTATION)
+    ReviewGroup.objects.filter(pk__in=pairs).update(pattern=ReviewGroup.Pattern.PAIRS)
+    partnership_id = cycle.partnership_id
+    reviews = Review.objects.bulk_create(
+        Review(partnership_id=partnership_id, cycle=cycle, group=p.group, school=p.reviewed) for p in plan
+    )
+    events, seats, without_lead, untrained = [], [], [], set()
+    for planned, review in zip(plan, reviews, strict=True):
+        events.append(
+            ReviewEvent(
+                partnership_id=partnership_id,
+                review=review,
+                from_status="",
+                to_status=ReviewStatus.GROUPED,
+                actor=actor,
+                note=f"Groups published: reviewed by {planned.reviewing.name} ({planned.group}).",
+            )
+        )
+        seated: set[int] = set()
+        lead_given = False
+        for membership in planned.leads + (planned.senior_leaders if include_senior_leaders else []):
+            if membership.user_id in seated:
+                continue
+            if membership.user_id not in trained:
+                untrained.add(f"{membership.user} ({planned.reviewing.name})")
+                continue
+            is_lead = not lead_given and membership.role == Role.HEADTEACHER
+            seats.append(
+                ReviewTeamMember(
+                    partnership_id=partnership_id,
+                    review=review,
+                    user_id=membership.user_id,
+                    school=planned.reviewing,
+                    is_lead=is_lead,
+                )
+            )
+            lead_given = lead_given or is_lead
+            seated.add(membership.user_id)
+        if not lead_given:
+            without_lead.append(planned.reviewed.name)
+    ReviewEvent.objects.bulk_create(events)
+    ReviewTeamMember.objects.bulk_create(seats)
+    cycle.groups_published_at = timezone.now()
+    cycle.save(update_fields=["groups_published_at"])
+    return PublishOutcome(reviews=len(plan), without_lead=without_lead, untrained=sorted(untrained))
+
+
+# Review teams after publishing --------------------------------------------------------------------------------
+
+
+def training_reference_date(review: Review) -> datetime.date:
+    """A reviewer must be trained on or before the visit: its first agreed day, or, before dates are agreed,
+    the first day of the cycle's visit window."""
+    first = review.visit_days.order_by("date").values_list("date", flat=True).first()
+    return first or review.cycle.visit_window_starts_on
+
+
+def reviewer_places(user: User) -> list[Membership]:
+    """The schools where a person may be drawn from as a reviewer (headteacher, senior leader or staff)."""
+    return list(
+        Membership.objects.filter(user=user, role__in=REVIEWER_ROLES, ended_on__isnull=True, school__isnull=False)
+        .select_related("school")
+        .order_by("started_on", "pk")
+    )
+
+
+def reviewer_conflict(review: Review, places: list[Membership]) -> str | None:
+    """Why a person with these school roles cannot review this school, or None."""
+    if not places:
+        return "is not a headteacher, senior leader or member of staff at a school in the partnership"
+    reviewed = review.school
+    for place in places:
+        if place.school_id == reviewed.pk:
+            return f"works at {reviewed.name}, the school being reviewed"
+        if review.cycle.separate_trusts and (shared := trust_ids(place.school) & trust_ids(reviewed)):
+            trust = _trust_names(shared).get(min(shared), "the same trust")
+            return f"works at {place.school.name}, which is in {trust} with {reviewed.name}"
+    return None
+
+
+def _ensure_team_can_change(review: Review) -> None:
+    if review.cycle.groups_published_at is None:
+        raise ValidationError("The review teams are set when the groups are published.")
+    if review.has_reached(ReviewStatus.FINAL):
+        raise ValidationError("The report is final, so the review team can no longer change.")
+
+
+def _lock_review(review: Review) -> Review:
+    return Review.objects.select_for_update().select_related("cycle", "school").get(pk=review.pk)
+
+
+@transaction.atomic
+def review_team_add(
+    *, review: Review, user: User | None, is_lead: bool = False, override_reason: str = "", actor: User | None
+) -> ReviewTeamMember:
+    review = _lock_review(review)
+    _ensure_team_can_change(review)
+    override_reason = (override_reason or "").strip()
+    if user is None:
+        raise ValidationError({"user": "Choose the reviewer to add."})
+    if ReviewTeamMember.objects.filter(review=review, user=user).exists():
+        raise ValidationError({"user": f"{user} is already on this review team."})
+    places = reviewer_places(user)
+    if conflict := reviewer_conflict(review, places):
+        raise ValidationError({"user": f"{user} cannot review {review.school.name}: {conflict}."})
+    reference = training_reference_date(review)
+    if len(override_reason) > 300:
+        raise ValidationError({"override_reason": "The reason must be 300 characters or fewer."})
+    if trained_user_ids([user.pk], reference):
+        override_reason = ""  # trained: no override to record
+    elif not override_reason:
+        raise ValidationError(
+            {
+                "override_reason": f"{user} has no reviewer training recorded on or before {long_date(reference)}. "
+                "Record their training, or give the reason they may review without it."
+            }
+        )
+    group_school_ids = set(review.group.members.values_list("school_id", flat=True))
+    place = next((p for p in places if p.school_id in group_school_ids), places[0])
+    if is_lead:
+        ReviewTeamMember.objects.filter(review=review, is_lead=True).update(is_lead=False)
+    seat = ReviewTeamMember(
+        partnership_id=review.partnership_id,
+        review=review,
+        user=user,
+        school=place.school,
+        is_lead=is_lead,
+        training_override_reason=override_reason,
+    )
+    try:
+        with transaction.atomic():
+            seat.save()
+    except IntegrityError as error:
+        text = str(error)
+        if "review_one_lead_reviewer" in text:
+            raise ValidationError("This review already has a lead reviewer.") from error
+        raise ValidationError({"user": f"{user} is already on this review team."}) from error
+    ReviewEvent.objects.create(
+        partnership_id=review.partnership_id,
+        review=review,
+        from_status=review.status,
+        to_status=review.status,
+        actor=actor,
+        note=f"{user} joined the review team{' as lead reviewer' if is_lead else ''}"
+        + (f" without recorded training: {override_reason}" if override_reason else "")
+        + ".",
+    )
+    return seat
+
+
+@transaction.atomic
+def review_team_remove(*, seat: ReviewTeamMember, actor: User | None) -> None:
+    review = _lock_review(seat.review)
+    _ensure_team_can_change(review)
+    seat.delete()
+    ReviewEvent.objects.create(
+        partnership_id=review.partnership_id,
+        review=review,
+        from_status=review.status,
+        to_status=review.status,
+        actor=actor,
+        note=f"{seat.user} left the review team.",
+    )
+
+
+@transaction.atomic
+def review_team_make_lead(*, seat: ReviewTeamMember, actor: User | None) -> ReviewTeamMember:
+    review = _lock_review(seat.review)
+    _ensure_team_can_change(review)
+    if seat.is_lead:
+        return seat
+    ReviewTeamMember.objects.filter(review=review, is_lead=True).update(is_lead=False)
+    seat.is_lead = True
+    seat.save(update_fields=["is_lead"])
+    ReviewEvent.objects.create(
+        partnership_id=review.partnership_id,
+        review=review,
+        from_status=review.status,
+        to_status=review.status,
+        actor=actor,
+        note=f"{seat.user} is now the lead reviewer.",
+    )
+    return seat
