@@ -89,6 +89,10 @@ class Dim:
         return self.labels.get(node, node)
 
     @cached_property
+    def index(self) -> dict[str, int]:
+        return {node: i for i, node in enumerate(self.nodes)}
+
+    @cached_property
     def partitions(self) -> list[tuple[str, tuple[str, ...]]]:
         tree: dict[str, list[str]] = {}
         for node in self.nodes:
@@ -148,7 +152,7 @@ class Cube:
         unpublished: Sequence[Sequence[Callable[[str], bool] | None]] = (),
     ):
         self.dims = list(dims)
-        self._index = [{node: i for i, node in enumerate(dim.nodes)} for dim in self.dims]
+        self._index = [dim.index for dim in self.dims]
         shape = tuple(len(dim.nodes) for dim in self.dims)
         self._strides = [int(np.prod(shape[d + 1 :])) for d in range(len(shape))]
         leaves = list(leaf_counts)
@@ -185,7 +189,20 @@ class Cube:
         self.values: list[int] = flat.tolist()
         self._unpublished = bytearray(flat_mask.astype(np.uint8).tobytes())
         self._hidden = bytearray(len(self.values))
-        self._arrays = (shape, flat, flat_mask)
+        self.__dict__["_arrays"] = (shape, flat, flat_mask)
+
+    def __getstate__(self) -> dict:
+        """What is remembered (store.py): the counts and what is hidden, not the working arrays and sums."""
+        state = self.__dict__.copy()
+        for derived in ("relations", "_arrays"):
+            state.pop(derived, None)
+        return state
+
+    @cached_property
+    def _arrays(self) -> tuple[tuple[int, ...], np.ndarray, np.ndarray]:
+        shape = tuple(len(dim.nodes) for dim in self.dims)
+        flat = np.array(self.values, dtype=np.int64)
+        return shape, flat, np.frombuffer(bytes(self._unpublished), dtype=np.uint8).astype(bool)
 
     @cached_property
     def relations(self) -> list[tuple[int, list[int]]]:

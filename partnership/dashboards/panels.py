@@ -6,9 +6,10 @@ a coordinator sees every figure, each linked to the schools behind it.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from django.http import QueryDict
@@ -19,6 +20,9 @@ from django.utils.safestring import mark_safe
 from . import selectors as s
 from .charts import Chart, bar_chart
 from .disclosure import ALL, HIDDEN_MARK, Cube
+from .store import CubeStore
+
+T = TypeVar("T")
 
 PANELS = [
     ("members", "Member schools"),
@@ -33,12 +37,13 @@ PANEL_TITLES = dict(PANELS)
 
 @dataclass(frozen=True)
 class Audience:
+    name: str  # part of the key of remembered cubes (store.py): audiences never share them
     suppress: bool  # board members: the small-group rule applies
     drill_down: bool  # coordinators: each figure links to the schools behind it
 
 
-BOARD = Audience(suppress=True, drill_down=False)
-COORDINATOR = Audience(suppress=False, drill_down=True)
+BOARD = Audience(name="board", suppress=True, drill_down=False)
+COORDINATOR = Audience(name="coordinator", suppress=False, drill_down=True)
 
 
 @dataclass(frozen=True)
@@ -208,39 +213,80 @@ class Filters:
 # -- Building the panels ----------------------------------------------------------------------------------------
 
 
-class Dashboard:
-    """Every panel of one view, computed lazily: each panel's queries run once, when it is first read."""
+# The groups of cubes a Dashboard reads, each remembered separately (store.py); "frame" is the cycles and the
+# geography the filters are read against.
+CUBE_GROUPS = ("members", "pipeline", "themes", "overdue", "not_reviewed")
+FRAME = "frame"
 
-    def __init__(self, filters: Filters, audience: Audience, today: datetime.date):
+
+def frame(store: CubeStore | None = None) -> tuple[list[s.CycleInfo], s.Geography]:
+    """The cycles (oldest first) and the geography, remembered with the cubes when a store is given."""
+
+    def compute() -> tuple[list[s.CycleInfo], s.Geography]:
+        return s.cycles_oldest_first(), s.geography()
+
+    return store.get(FRAME, compute) if store is not None else compute()
+
+
+class Dashboard:
+    """Every panel of one view, computed lazily: each panel's queries run once, when it is first read.
+
+    With a store (store.py), the cubes come from it when remembered for the same partnership, data version,
+    audience and day; the filters must then have been read against the same store's frame."""
+
+    def __init__(self, filters: Filters, audience: Audience, today: datetime.date, store: CubeStore | None = None):
         self.filters = filters
         self.audience = audience
         self.today = today
         self.geo = filters.geography
+        if store is not None and (store.audience != audience.name or store.today != today):
+            raise ValueError("the store is for another audience or day")
+        self.store = store
 
-    # Cubes (suppressed for board members before anything reads them).
+    def _remembered(self, group: str, compute: Callable[[], T]) -> T:
+        return self.store.get(group, compute) if self.store is not None else compute()
+
+    # Cubes (suppressed for board members before anything reads them, and so before they are remembered).
     def _ready(self, cube: Cube) -> Cube:
         return cube.suppress() if self.audience.suppress else cube
 
     @cached_property
     def members_cube(self) -> Cube:
-        return self._ready(s.members_cube(self.geo))
+        return self._remembered("members", lambda: self._ready(s.members_cube(self.geo)))
 
     @cached_property
     def pipeline_cubes(self) -> dict[int, Cube]:
-        cubes = s.pipeline_cubes(self.filters.cycles, self.geo, clusters_by_stage=not self.audience.suppress)
-        return {pk: self._ready(c) for pk, c in cubes.items()}
+        def compute():
+            cubes = s.pipeline_cubes(self.filters.cycles, self.geo, clusters_by_stage=not self.audience.suppress)
+            return {pk: self._ready(c) for pk, c in cubes.items()}
+
+        return self._remembered("pipeline", compute)
 
     @cached_property
     def themes_cubes(self) -> dict[int, Cube]:
-        return {pk: self._ready(c) for pk, c in s.themes_cubes(self.filters.cycles, self.geo).items()}
+        return self._remembered(
+            "themes", lambda: {pk: self._ready(c) for pk, c in s.themes_cubes(self.filters.cycles, self.geo).items()}
+        )
+
+    @cached_property
+    def overdue_cubes(self) -> dict[int, Cube]:
+        return self._remembered(
+            "overdue",
+            lambda: {
+                pk: self._ready(c) for pk, c in s.overdue_cubes(self.filters.cycles, self.geo, self.today).items()
+            },
+        )
 
     @cached_property
     def overdue_cube(self) -> Cube:
-        return self._ready(s.overdue_cube(self.filters.cycle, self.geo, self.today))
+        cycle = self.filters.cycle
+        if cycle is None:
+            return self._ready(s.overdue_cube(None, self.geo, self.today))
+        return self.overdue_cubes[cycle.pk]
 
     @cached_property
     def not_reviewed_cube(self) -> Cube:
-        return self._ready(s.not_reviewed_cube(self.geo, self.today))
+        return self._remembered("not_reviewed", lambda: self._ready(s.not_reviewed_cube(self.geo, self.today)))
 
     def cell(self, cube: Cube, key: tuple, panel: str, dims: tuple[str, ...], cycle=None) -> Cell:
         value = cube.value(key)

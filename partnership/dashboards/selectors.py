@@ -442,14 +442,22 @@ def bucket_q(bucket: str, buckets: dict[str, tuple]) -> Q:
 
 
 def overdue_cube(cycle: CycleInfo | None, geo: Geography, today: datetime.date) -> Cube:
-    dims = [overdue_kind_dim(), overdue_bucket_dim(), geo.area_dim, geo.phase_dim]
     if cycle is None:
-        return Cube(dims, [])
+        return Cube([overdue_kind_dim(), overdue_bucket_dim(), geo.area_dim, geo.phase_dim], [])
+    return overdue_cubes([cycle], geo, today)[cycle.pk]
+
+
+def overdue_cubes(cycles: list[CycleInfo], geo: Geography, today: datetime.date) -> dict[int, Cube]:
+    """Every cycle's overdue items in one query (open items are few; most are in the current cycle)."""
+    dims = [overdue_kind_dim(), overdue_bucket_dim(), geo.area_dim, geo.phase_dim]
+    leaves: dict[int, list] = {c.pk: [] for c in cycles}
+    if not cycles:
+        return {}
     buckets = overdue_buckets(today)
     rows = (
         overdue_rows()
-        .filter(bucket_q(ALL, buckets), cycle_id=cycle.pk)
-        .values_list("kind", "due", "school__area_id", "school__phase")
+        .filter(bucket_q(ALL, buckets), cycle_id__in=list(leaves))
+        .values_list("cycle_id", "kind", "due", "school__area_id", "school__phase")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -458,10 +466,9 @@ def overdue_cube(cycle: CycleInfo | None, geo: Geography, today: datetime.date) 
     def bucket_of(due: datetime.date) -> str | None:
         return next((b for b, start, before in limits if due < before and (start is None or due >= start)), None)
 
-    return Cube(
-        dims,
-        (((kind, bucket_of(due), area_node(area), geo.phase_node(phase)), n) for kind, due, area, phase, n in rows),
-    )
+    for cycle_id, kind, due, area, phase, n in rows:
+        leaves[cycle_id].append(((kind, bucket_of(due), area_node(area), geo.phase_node(phase)), n))
+    return {pk: Cube(dims, counted) for pk, counted in leaves.items()}
 
 
 # Themes: focus areas chosen in shared self-reviews, and what finalised reports found in each.

@@ -14,19 +14,24 @@ from reviews.models import Review
 
 from . import selectors as s
 from .disclosure import ALL
-from .panels import BOARD, COORDINATOR, PANEL_TITLES, Dashboard, Filters, csv_rows
+from .panels import BOARD, COORDINATOR, CUBE_GROUPS, FRAME, PANEL_TITLES, Dashboard, Filters, csv_rows, frame
+from .store import CubeStore
 
 SCHOOLS_PER_PAGE = 100
 CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _dashboard(request) -> Dashboard:
+    """The dashboard for the person's audience, its cubes remembered under the partnership's data version."""
     user, partnership = request.user, request.partnership
     if partnership is None or not can_view_board_overview(user, partnership):
         raise Http404
     audience = COORDINATOR if is_coordinator(user, partnership) else BOARD
-    filters = Filters.from_query(request.GET, s.cycles_oldest_first(), s.geography())
-    return Dashboard(filters, audience, timezone.localdate())
+    today = timezone.localdate()
+    store = CubeStore.current(partnership.pk, audience.name, today)
+    store.prefetch([FRAME, *CUBE_GROUPS])
+    filters = Filters.from_query(request.GET, *frame(store))
+    return Dashboard(filters, audience, today, store=store)
 
 
 @never_cache
