@@ -213,9 +213,9 @@ class Filters:
 # -- Building the panels ----------------------------------------------------------------------------------------
 
 
-# The groups of cubes a Dashboard reads, each remembered separately (store.py); "frame" is the cycles and the
-# geography the filters are read against.
-CUBE_GROUPS = ("members", "pipeline", "themes", "overdue", "not_reviewed")
+# The groups of cubes a Dashboard reads, each remembered separately (store.py), besides "overdue:<cycle id>";
+# "frame" is the cycles and the geography the filters are read against.
+CUBE_GROUPS = ("members", "pipeline", "themes", "not_reviewed")
 FRAME = "frame"
 
 
@@ -269,20 +269,14 @@ class Dashboard:
         )
 
     @cached_property
-    def overdue_cubes(self) -> dict[int, Cube]:
-        return self._remembered(
-            "overdue",
-            lambda: {
-                pk: self._ready(c) for pk, c in s.overdue_cubes(self.filters.cycles, self.geo, self.today).items()
-            },
-        )
-
-    @cached_property
     def overdue_cube(self) -> Cube:
+        """The chosen cycle's only (remembered per cycle: most views are of the current one)."""
         cycle = self.filters.cycle
-        if cycle is None:
-            return self._ready(s.overdue_cube(None, self.geo, self.today))
-        return self.overdue_cubes[cycle.pk]
+
+        def compute() -> Cube:
+            return self._ready(s.overdue_cube(cycle, self.geo, self.today))
+
+        return compute() if cycle is None else self._remembered(f"overdue:{cycle.pk}", compute)
 
     @cached_property
     def not_reviewed_cube(self) -> Cube:

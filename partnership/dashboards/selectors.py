@@ -35,6 +35,14 @@ from .disclosure import ALL, Cube, Dim, tree_dim
 
 NO_AREA = "area:none"
 
+
+class Tally(Count):
+    """COUNT(...) read as PostgreSQL returns it, an int already: without Django's int() on every row, which on the
+    thousands of grouped rows the dashboard reads costs several milliseconds."""
+
+    convert_value = staticmethod(Count._convert_value_noop)
+
+
 # -- Dimensions -------------------------------------------------------------------------------------------
 
 
@@ -98,7 +106,7 @@ class Geography:
 def geography() -> Geography:
     rows = (
         School.objects.values("area_id", "area__name", "cluster_id", "cluster__name", "phase")
-        .annotate(n=Count("pk"))
+        .annotate(n=Tally("pk"))
         .order_by()
     )
     areas: dict[str, str] = {}
@@ -257,7 +265,7 @@ def ofsted_q(category: str) -> Q:
 
 
 def members_cube(geo: Geography) -> Cube:
-    rows = member_schools().values_list("ofsted_rating", "area_id", "phase").annotate(n=Count("pk")).order_by()
+    rows = member_schools().values_list("ofsted_rating", "area_id", "phase").annotate(n=Tally("pk")).order_by()
     return Cube(
         [ofsted_dim(), geo.area_dim, geo.phase_dim],
         (((ofsted_category(rating), area_node(area), geo.phase_node(phase)), n) for rating, area, phase, n in rows),
@@ -317,10 +325,10 @@ def pipeline_cubes(cycles: list[CycleInfo], geo: Geography, *, clusters_by_stage
     cycle_ids = [c.pk for c in cycles]
     place = ("school__area_id", "school__cluster_id", "school__phase")
     reviews = (
-        Review.objects.filter(cycle_id__in=cycle_ids).values_list("cycle_id", "status", *place).annotate(n=Count("pk"))
+        Review.objects.filter(cycle_id__in=cycle_ids).values_list("cycle_id", "status", *place).annotate(n=Tally("pk"))
     )
     enrolments = (
-        Enrolment.objects.filter(cycle_id__in=cycle_ids).values_list("cycle_id", *place).annotate(n=Count("pk"))
+        Enrolment.objects.filter(cycle_id__in=cycle_ids).values_list("cycle_id", *place).annotate(n=Tally("pk"))
     )
     leaves: dict[int, list] = {c.pk: [] for c in cycles}
     not_grouped: dict[tuple, int] = {}
@@ -458,7 +466,7 @@ def overdue_cubes(cycles: list[CycleInfo], geo: Geography, today: datetime.date)
         overdue_rows()
         .filter(bucket_q(ALL, buckets), cycle_id__in=list(leaves))
         .values_list("cycle_id", "kind", "due", "school__area_id", "school__phase")
-        .annotate(n=Count("pk"))
+        .annotate(n=Tally("pk"))
         .order_by()
     )
     limits = [(bucket, start, before) for bucket, (start, before) in buckets.items()]
@@ -533,7 +541,7 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
         chosen_rows()
         .filter(review__cycle_id__in=cycle_ids)
         .values_list("review__cycle_id", *place)
-        .annotate(n=Count("pk"))
+        .annotate(n=Tally("pk"))
         .order_by()
     )
     for cycle_id, area, phase, n in any_focus:
@@ -542,7 +550,7 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
         chosen_rows()
         .filter(review__cycle_id__in=cycle_ids, focus_areas__isnull=False)
         .values_list("review__cycle_id", "focus_areas", *place)
-        .annotate(n=Count("pk"))
+        .annotate(n=Tally("pk"))
         .order_by()
     )
     for cycle_id, focus, area, phase, n in chosen:
@@ -551,7 +559,7 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
         finding_rows()
         .filter(review__cycle_id__in=cycle_ids)
         .values_list("review__cycle_id", "focus_area_id", "has_afd", "grade", *place)
-        .annotate(n=Count("pk"))
+        .annotate(n=Tally("pk"))
         .order_by()
     )
     grades = {c.pk: set(c.grades) for c in cycles}
@@ -592,7 +600,7 @@ def not_reviewed_cube(geo: Geography, today: datetime.date) -> Cube:
     rows = (
         not_reviewed_rows(today, only_those=False)
         .values_list("category", "area_id", "phase")
-        .annotate(n=Count("pk"))
+        .annotate(n=Tally("pk"))
         .order_by()
     )
     return Cube(

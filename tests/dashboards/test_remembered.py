@@ -206,9 +206,13 @@ def test_the_same_store_serves_every_filter(small_groups, client_at, scope_of):
     with scope_of(partnership):
         area = Area.objects.get(name="North")
         cycles = list(Cycle.objects.order_by("academic_year_start").values_list("pk", flat=True))
-    _, filtered = view(client, area=area.pk, phase="primary", cycle=cycles[0])
     _, warm = view(client)
+    _, filtered = view(client, area=area.pk, phase="primary")
     assert filtered == warm < cold
+    # Another cycle: only its overdue items are computed (the other panels hold every cycle), then remembered.
+    _, past_cycle = view(client, area=area.pk, cycle=cycles[0])
+    assert past_cycle == warm + 3  # the partnership's terms and closure days, and the cycle's overdue items
+    assert view(client, cycle=cycles[0])[1] == warm
     _, csv = view(client, "/dashboard/themes.csv", area=area.pk)
     assert csv < warm  # the same, less the navigation's
 
