@@ -2,10 +2,12 @@
 new version when it commits, and only that partnership."""
 
 import datetime
+import io
 import re
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
@@ -274,3 +276,19 @@ def test_every_table_the_dashboards_figures_come_from_is_tracked(small_groups, c
     tracked = set(TRACKED_TABLES) | {table for table, _, _ in TRACKED_LINK_TABLES}
     assert read <= tracked
     assert {"reviews_review", "reviews_finding", "reviews_selfreview_focus_areas", "reviews_term"} <= read
+
+
+def test_the_command_renews_every_version_for_changes_made_behind_the_triggers_back(worlds, scope_of):
+    world, other = worlds
+    before = token_of(world.partnership), token_of(other.partnership)
+    with connection.cursor() as cursor:  # as a data-only restore with triggers disabled would
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("UPDATE schools_school SET phase = 'secondary'")
+        cursor.execute("SET LOCAL session_replication_role = origin")
+    assert (token_of(world.partnership), token_of(other.partnership)) == before  # nothing noticed it
+    out = io.StringIO()
+    call_command("dashboard_new_versions", stdout=out)
+    assert "for 2 partnership(s)" in out.getvalue()
+    after = token_of(world.partnership), token_of(other.partnership)
+    assert after[0] != before[0] and after[1] != before[1] and after[0] != after[1]
