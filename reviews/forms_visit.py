@@ -42,7 +42,7 @@ class VersionedForm(forms.Form):
         return self
 
 
-class SelfReviewForm(forms.Form):
+class SelfReviewForm(VersionedForm):
     focus_areas = forms.TypedMultipleChoiceField(
         label="Focus areas",
         coerce=int,

@@ -19,6 +19,7 @@ class SelfReview(TenantOwnedModel):
     shared_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    version = models.PositiveIntegerField(default=1)
 
     def __str__(self) -> str:
         return f"Self-review for {self.review}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from partnership.accounts.models import User
 
 from ..models import Attachment, AttachmentDownload, FocusArea, Review, ReviewEvent, ReviewStatus, SelfReview
+from .concurrency import EditConflict
 from .documents import detect_document_type
 
 MAX_LINES_OF_ENQUIRY = 2
@@ -41,8 +42,13 @@ def self_review_save(
     self_evaluation_summary: str,
     improvement_plan_summary: str,
     share: bool = False,
+    version: int | None = None,
 ) -> SelfReview:
-    """Save the self-review as a draft, or save it and share it with the review team (`share=True`)."""
+    """Save the self-review as a draft, or save it and share it with the review team (`share=True`).
+
+    `version` is the version the person's form was loaded at (0 before anything was saved): when another of the
+    school's leaders saved in between, EditConflict is raised and nothing changes. None skips the check.
+    """
     _check_still_editable(review)
     errors: dict[str, str] = {}
     focus_areas = list(FocusArea.objects.filter(cycle_id=review.cycle_id, pk__in=set(focus_area_ids)))
@@ -67,8 +73,11 @@ def self_review_save(
         raise ValidationError(errors)
 
     self_review, _ = SelfReview.objects.select_for_update().get_or_create(
-        review=review, defaults={"partnership_id": review.partnership_id}
+        review=review, defaults={"partnership_id": review.partnership_id, "version": 0}
     )
+    if version is not None and self_review.version != version:
+        raise EditConflict(self_review)
+    self_review.version += 1
     self_review.lines_of_enquiry = "\n".join(lines)
     self_review.self_evaluation_summary = sef
     self_review.improvement_plan_summary = sip

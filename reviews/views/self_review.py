@@ -11,6 +11,7 @@ from ..forms_visit import AttachmentForm, SelfReviewForm
 from ..models import Attachment, Review
 from ..permissions import can_edit_self_review, leads_reviewed_school
 from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of
+from ..services.concurrency import EditConflict
 from ..services.self_review import attachment_add, attachment_delete, attachment_download_record, self_review_save
 from .visit_helpers import add_service_errors, client_ip, review_or_404
 
@@ -47,13 +48,14 @@ def self_review_page(request, pk: int):
     can_edit = can_edit_self_review(request.user, review)
     if request.method == "POST" and not can_edit:
         raise Http404
-    form = None
+    form, conflict = None, None
     if can_edit:
         self_review = self_review_of(review)
-        initial = {}
+        initial = {"version": 0}
         if self_review is not None:
             lines = lines_of_enquiry(self_review)
             initial = {
+                "version": self_review.version,
                 "focus_areas": [area.pk for area in self_review.focus_areas.all()],
                 "line_of_enquiry_1": lines[0] if lines else "",
                 "line_of_enquiry_2": lines[1] if len(lines) > 1 else "",
@@ -72,6 +74,15 @@ def self_review_page(request, pk: int):
                     self_evaluation_summary=form.cleaned_data["self_evaluation_summary"],
                     improvement_plan_summary=form.cleaned_data["improvement_plan_summary"],
                     share=share,
+                    version=form.cleaned_data["version"],
+                )
+            except EditConflict as error:
+                conflict = error.current
+                form.with_version(conflict.version)
+                form.add_error(
+                    None,
+                    f"{conflict.updated_by or 'Someone'} saved the self-review while you were editing it. Your text "
+                    "is kept below: compare it with theirs, merge the two if you need to, and save again.",
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -83,7 +94,20 @@ def self_review_page(request, pk: int):
                 else:
                     messages.success(request, "Saved as a draft. The review team sees it once you share it.")
                 return redirect("review_self_review", pk=review.pk)
-    return render(request, "reviews/self_review.html", _page(request, review, form))
+    context = _page(request, review, form)
+    if conflict is not None:
+        context["conflict"] = conflict
+        context["conflict_fields"] = _self_review_as_saved(conflict)
+    return render(request, "reviews/self_review.html", context)
+
+
+def _self_review_as_saved(self_review) -> list[tuple[str, str]]:
+    return [
+        ("Focus areas", ", ".join(area.name for area in self_review.focus_areas.all())),
+        ("Lines of enquiry", "\n".join(lines_of_enquiry(self_review))),
+        ("Summary of the self-evaluation", self_review.self_evaluation_summary),
+        ("Summary of the improvement plan", self_review.improvement_plan_summary),
+    ]
 
 
 @login_required

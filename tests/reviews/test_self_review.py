@@ -106,6 +106,7 @@ def test_the_page_saves_a_draft_and_keeps_typing_when_sharing_is_refused(s, clie
         url,
         {
             "action": "share",
+            "version": 0,
             "focus_areas": [first.pk],
             "line_of_enquiry_1": "How do we know pupils read widely?",
             "self_evaluation_summary": "Reading is a strength.",
@@ -116,7 +117,9 @@ def test_the_page_saves_a_draft_and_keeps_typing_when_sharing_is_refused(s, clie
     assert "Enter a summary of your improvement plan before sharing." in page
     assert "How do we know pupils read widely?" in page and "Reading is a strength." in page
     assert page.count("<title>Error: ") == 1
-    response = client.post(url, {"action": "save", "focus_areas": [first.pk], "self_evaluation_summary": "Draft"})
+    response = client.post(
+        url, {"action": "save", "version": 0, "focus_areas": [first.pk], "self_evaluation_summary": "Draft"}
+    )
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "Saved as a draft. The review team sees it once you share it." in page
@@ -152,3 +155,38 @@ def test_the_due_date_is_shown_and_flagged_when_overdue(s, client_at, scope_of):
         save(s, share=True)
     page = client_at(s.partnership, s.head).get(f"/reviews/{s.review.pk}/self-review/").content.decode()
     assert "Overdue" not in page
+
+
+def test_two_leaders_saving_at_once_never_overwrite_each_other_silently(s, client_at, scope_of):
+    url = f"/reviews/{s.review.pk}/self-review/"
+    head, deputy = client_at(s.partnership, s.head), client_at(s.partnership, s.senior_leader)
+    # Both open the page before either saves (version 0), then the head saves first.
+    assert (
+        head.post(url, {"action": "save", "version": 0, "self_evaluation_summary": "Words of the head."}).status_code
+        == 302
+    )
+    response = deputy.post(url, {"action": "save", "version": 0, "self_evaluation_summary": "Words of the deputy."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "saved the self-review while you were editing it" in page
+    assert "Words of the deputy." in page  # what the deputy typed is kept in the form
+    assert "Words of the head." in page  # and what the head saved is shown beside it
+    with scope_of(s.partnership):
+        saved = SelfReview.objects.get()
+        assert saved.self_evaluation_summary == "Words of the head."
+        version = saved.version
+    # Saving again against the version they were shown replaces it, on purpose.
+    merged = deputy.post(url, {"action": "save", "version": version, "self_evaluation_summary": "Both of ours."})
+    assert merged.status_code == 302
+    with scope_of(s.partnership):
+        assert SelfReview.objects.get().self_evaluation_summary == "Both of ours."
+
+
+def test_a_stale_version_is_refused_by_the_service(s, scope_of):
+    from reviews.services.concurrency import EditConflict
+
+    with scope_of(s.partnership):
+        save(s, version=0)
+        with pytest.raises(EditConflict):
+            save(s, version=0, self_evaluation_summary="Overwrite attempt")
+        assert SelfReview.objects.get().self_evaluation_summary == "Strong early reading; maths is inconsistent."
