@@ -145,3 +145,6 @@ class Membership(TenantOwnedModel):
     def place(self):
         """The school, area or cluster this role is held at, if any."""
         return self.school or self.area or self.cluster
+
+
+from .data_version import PartnershipDataVersion, PendingDataChange  # noqa: E402, F401 - models of this app

@@ -3,14 +3,16 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from partnership.accounts.models import User
 
 from .branding import validate_logo
-from .models import Membership, Partnership
+from .models import Membership, Partnership, PartnershipDataVersion
 from .roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
+from .scoping import partnership_scope
 
 
 def validate_role_attachment(
@@ -140,3 +142,19 @@ def partnership_update_branding(
         storage = partnership.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
     return partnership
+
+
+def data_versions_renew() -> int:
+    """Give every partnership a new data version, so that no remembered figures are reused.
+
+    Only needed after data was changed with the triggers bypassed (a data-only restore with triggers disabled,
+    `session_replication_role = replica`, `ALTER TABLE ... DISABLE TRIGGER`): every other change renews its
+    partnership's version when it commits. Returns the number of partnerships renewed."""
+    renewed = 0
+    with transaction.atomic():
+        for partnership_id in Partnership.objects.order_by("pk").values_list("pk", flat=True):
+            with partnership_scope(partnership_id):
+                renewed += PartnershipDataVersion.objects.update(
+                    token=models.Func(function="gen_random_uuid", output_field=models.UUIDField()), changed_at=Now()
+                )
+    return renewed

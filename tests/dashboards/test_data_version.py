@@ -12,8 +12,8 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from partnership.dashboards.models import TRACKED_LINK_TABLES, TRACKED_TABLES
 from partnership.dashboards.store import CubeStore, data_version
+from partnership.tenancy.data_version import TRACKED_LINK_TABLES, TRACKED_TABLES
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import cross_tenant
@@ -242,7 +242,7 @@ def test_truncating_a_tracked_table_changes_every_partnerships_version(worlds):
 
 @pytest.mark.parametrize("table", [*TRACKED_TABLES, *(table for table, _, _ in TRACKED_LINK_TABLES)])
 def test_every_tracked_table_has_its_triggers(table):
-    names = {f"dashboards_changed_{event}" for event in ("insert", "update", "delete", "truncate")}
+    names = {f"data_version_changed_{event}" for event in ("insert", "update", "delete", "truncate")}
     assert names <= triggers_on(table)
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from partnership.dashboards.services import data_versions_renew
+from partnership.tenancy.services import data_versions_renew
 
 
 class Command(BaseCommand):

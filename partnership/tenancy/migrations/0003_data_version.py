@@ -1,5 +1,5 @@
-"""The dashboard's data version: tables, and the triggers that give a partnership a new token in the same
-transaction as any change to a table the dashboard reads (see partnership/dashboards/models.py)."""
+"""The partnership's data version: tables, and the triggers that give a partnership a new token in the same
+transaction as any change to a table the dashboard reads (see partnership/tenancy/data_version.py)."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -25,20 +25,20 @@ LINK_TABLES = (("reviews_selfreview_focus_areas", "selfreview_id", "reviews_self
 
 FUNCTIONS = """
 -- One statement on a tracked table: note each partnership it touched, once per transaction.
-CREATE FUNCTION dashboards_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION data_version_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO dashboards_pendingdashboardchange (xid, partnership_id)
+        INSERT INTO tenancy_pendingdatachange (xid, partnership_id)
         SELECT DISTINCT txid_current(), partnership_id FROM new_rows
         ON CONFLICT DO NOTHING;
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO dashboards_pendingdashboardchange (xid, partnership_id)
+        INSERT INTO tenancy_pendingdatachange (xid, partnership_id)
         SELECT txid_current(), partnership_id FROM (
             SELECT partnership_id FROM new_rows UNION SELECT partnership_id FROM old_rows
         ) touched
         ON CONFLICT DO NOTHING;
     ELSE
-        INSERT INTO dashboards_pendingdashboardchange (xid, partnership_id)
+        INSERT INTO tenancy_pendingdatachange (xid, partnership_id)
         SELECT DISTINCT txid_current(), partnership_id FROM old_rows
         ON CONFLICT DO NOTHING;
     END IF;
@@ -48,7 +48,7 @@ $$;
 
 -- The same for a link table without a partnership column: TG_ARGV[0] is its key to the tracked table
 -- TG_ARGV[1], which has one.
-CREATE FUNCTION dashboards_note_link_change() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION data_version_note_link_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     touched text;
 BEGIN
@@ -60,7 +60,7 @@ BEGIN
         touched := format('SELECT %I FROM old_rows', TG_ARGV[0]);
     END IF;
     EXECUTE format(
-        'INSERT INTO dashboards_pendingdashboardchange (xid, partnership_id) '
+        'INSERT INTO tenancy_pendingdatachange (xid, partnership_id) '
         'SELECT DISTINCT txid_current(), owner.partnership_id FROM %I owner WHERE owner.id IN (%s) '
         'ON CONFLICT DO NOTHING',
         TG_ARGV[1], touched
@@ -71,12 +71,12 @@ $$;
 
 -- At COMMIT (deferred): a new token for each partnership the transaction touched, in partnership order.
 -- Later firings in the same commit find nothing left to do.
-CREATE FUNCTION dashboards_bump_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION data_version_bump_versions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     WITH done AS (
-        DELETE FROM dashboards_pendingdashboardchange WHERE xid = txid_current() RETURNING partnership_id
+        DELETE FROM tenancy_pendingdatachange WHERE xid = txid_current() RETURNING partnership_id
     )
-    INSERT INTO dashboards_dashboarddataversion (partnership_id, token, changed_at)
+    INSERT INTO tenancy_partnershipdataversion (partnership_id, token, changed_at)
     SELECT touched.partnership_id, gen_random_uuid(), now()
     FROM (SELECT DISTINCT partnership_id FROM done) touched
     WHERE EXISTS (SELECT 1 FROM tenancy_partnership p WHERE p.id = touched.partnership_id)
@@ -87,61 +87,59 @@ END
 $$;
 
 -- TRUNCATE has no rows to look at: every partnership gets a new token.
-CREATE FUNCTION dashboards_bump_all_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION data_version_bump_all_versions() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE dashboards_dashboarddataversion SET token = gen_random_uuid(), changed_at = now();
+    UPDATE tenancy_partnershipdataversion SET token = gen_random_uuid(), changed_at = now();
     RETURN NULL;
 END
 $$;
 
-CREATE CONSTRAINT TRIGGER dashboards_bump_at_commit
-    AFTER INSERT ON dashboards_pendingdashboardchange
+CREATE CONSTRAINT TRIGGER data_version_bump_at_commit
+    AFTER INSERT ON tenancy_pendingdatachange
     DEFERRABLE INITIALLY DEFERRED
-    FOR EACH ROW EXECUTE FUNCTION dashboards_bump_versions();
+    FOR EACH ROW EXECUTE FUNCTION data_version_bump_versions();
 
 -- Partnerships that exist now start with a version.
-INSERT INTO dashboards_dashboarddataversion (partnership_id, token, changed_at)
+INSERT INTO tenancy_partnershipdataversion (partnership_id, token, changed_at)
 SELECT id, gen_random_uuid(), now() FROM tenancy_partnership;
 """
 
 DROP_FUNCTIONS = """
-DROP TRIGGER IF EXISTS dashboards_bump_at_commit ON dashboards_pendingdashboardchange;
-DROP FUNCTION IF EXISTS dashboards_bump_all_versions();
-DROP FUNCTION IF EXISTS dashboards_bump_versions();
-DROP FUNCTION IF EXISTS dashboards_note_link_change();
-DROP FUNCTION IF EXISTS dashboards_note_change();
+DROP TRIGGER IF EXISTS data_version_bump_at_commit ON tenancy_pendingdatachange;
+DROP FUNCTION IF EXISTS data_version_bump_all_versions();
+DROP FUNCTION IF EXISTS data_version_bump_versions();
+DROP FUNCTION IF EXISTS data_version_note_link_change();
+DROP FUNCTION IF EXISTS data_version_note_change();
 """
 
 
 def _triggers(table: str, function: str) -> str:
     return f"""
-CREATE TRIGGER dashboards_changed_insert AFTER INSERT ON {table}
+CREATE TRIGGER data_version_changed_insert AFTER INSERT ON {table}
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function};
-CREATE TRIGGER dashboards_changed_update AFTER UPDATE ON {table}
+CREATE TRIGGER data_version_changed_update AFTER UPDATE ON {table}
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function};
-CREATE TRIGGER dashboards_changed_delete AFTER DELETE ON {table}
+CREATE TRIGGER data_version_changed_delete AFTER DELETE ON {table}
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {function};
-CREATE TRIGGER dashboards_changed_truncate AFTER TRUNCATE ON {table}
-    FOR EACH STATEMENT EXECUTE FUNCTION dashboards_bump_all_versions();
+CREATE TRIGGER data_version_changed_truncate AFTER TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION data_version_bump_all_versions();
 """
 
 
 def _drop_triggers(table: str) -> str:
     return "".join(
-        f"DROP TRIGGER IF EXISTS dashboards_changed_{event} ON {table};\n"
+        f"DROP TRIGGER IF EXISTS data_version_changed_{event} ON {table};\n"
         for event in ("insert", "update", "delete", "truncate")
     )
 
 
-TRIGGERS = "".join(_triggers(table, "dashboards_note_change()") for table in TRACKED_TABLES) + "".join(
-    _triggers(table, f"dashboards_note_link_change('{key}', '{owner}')") for table, key, owner in LINK_TABLES
+TRIGGERS = "".join(_triggers(table, "data_version_note_change()") for table in TRACKED_TABLES) + "".join(
+    _triggers(table, f"data_version_note_link_change('{key}', '{owner}')") for table, key, owner in LINK_TABLES
 )
 DROP_TRIGGERS = "".join(_drop_triggers(table) for table in (*TRACKED_TABLES, *(t for t, _, _ in LINK_TABLES)))
 
 
 class Migration(migrations.Migration):
-    initial = True
-
     dependencies = [
         ("tenancy", "0002_brand_colour_contrast"),
         ("schools", "0003_gias_import_history"),
@@ -150,7 +148,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="PendingDashboardChange",
+            name="PendingDataChange",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("xid", models.BigIntegerField()),
@@ -158,12 +156,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "constraints": [
-                    models.UniqueConstraint(fields=("xid", "partnership_id"), name="pending_dashboard_change_unique")
+                    models.UniqueConstraint(fields=("xid", "partnership_id"), name="pending_data_change_unique")
                 ],
             },
         ),
         migrations.CreateModel(
-            name="DashboardDataVersion",
+            name="PartnershipDataVersion",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("token", models.UUIDField()),
@@ -180,7 +178,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "constraints": [
-                    models.UniqueConstraint(fields=("partnership",), name="dashboard_data_version_one_per_partnership")
+                    models.UniqueConstraint(fields=("partnership",), name="data_version_one_per_partnership")
                 ],
             },
         ),
