@@ -312,7 +312,7 @@ def area_edit(request, pk: int | None = None):
         else:
             messages.success(request, f"{'Saved' if pk else 'Added'} the area {area.name}.")
             return redirect("area_list")
-    return render(request, "schools/area_form.html", {"form": form, "area": area})
+    return render(request, "schools/place_form.html", {"form": form, "place": area, "kind_with_article": "an area"})
 
 
 @login_required
@@ -337,7 +337,9 @@ def cluster_edit(request, pk: int | None = None):
         else:
             messages.success(request, f"{'Saved' if pk else 'Added'} the cluster {cluster.name}.")
             return redirect("area_list")
-    return render(request, "schools/cluster_form.html", {"form": form, "cluster": cluster})
+    return render(
+        request, "schools/place_form.html", {"form": form, "place": cluster, "kind_with_article": "a cluster"}
+    )
 
 
 def _assignment_message(result, data: dict) -> str:
