@@ -132,6 +132,24 @@ class ReviewScenario:
     other_governor: User
 
 
+PEOPLE_IN_A_SCENARIO = [
+    "coordinator",
+    "head",
+    "senior_leader",
+    "lead_reviewer",
+    "reviewer",
+    "governor",
+    "staff",
+    "board_member",
+    "other_head",
+    "other_governor",
+]
+"""Every person of a ReviewScenario, for tests that go through them one by one."""
+
+SEE_THE_REVIEW = frozenset({"coordinator", "head", "senior_leader", "lead_reviewer", "reviewer"})
+"""Those who may open the review itself (reviews/permissions.py can_view_review)."""
+
+
 def review_scenario(partnership: Partnership | None = None, status: str = "grouped") -> ReviewScenario:
     partnership = partnership or PartnershipFactory()
     cycle = CycleFactory(partnership=partnership)

@@ -12,7 +12,7 @@ from reviews.services import reports as services
 from reviews.services.reports import report_render
 from reviews.views.reports import BROKER_DOWN_MESSAGE
 from tests.factories import SchoolFactory, member
-from tests.reviews.factories import ReviewFactory, visit_on, write_findings
+from tests.reviews.factories import PEOPLE_IN_A_SCENARIO, SEE_THE_REVIEW, ReviewFactory, visit_on, write_findings
 from tests.reviews.factories_reports import (
     STUB_PDF,
     VISIT_DAYS,
@@ -25,19 +25,8 @@ from tests.reviews.test_report_services import BrokerOutage
 
 pytestmark = pytest.mark.django_db
 
-EVERYONE = [
-    "coordinator",
-    "head",
-    "senior_leader",
-    "lead_reviewer",
-    "reviewer",
-    "governor",
-    "staff",
-    "board_member",
-    "other_head",
-    "other_governor",
-]
-SEES_THE_REVIEW = {"coordinator", "head", "senior_leader", "lead_reviewer", "reviewer"}
+EVERYONE = PEOPLE_IN_A_SCENARIO
+SEES_THE_REVIEW = SEE_THE_REVIEW
 GETS_THE_REPORT = {
     ReviewStatus.VISITED: set(),
     ReviewStatus.DRAFT: SEES_THE_REVIEW,

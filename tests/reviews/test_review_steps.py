@@ -7,22 +7,11 @@ from django.utils import timezone
 
 from reviews.models import ReportDraft, ReviewEvent, ReviewStatus
 from reviews.services.self_review import self_review_save
-from tests.reviews.factories import review_scenario, visit_on, write_findings
+from tests.reviews.factories import PEOPLE_IN_A_SCENARIO, review_scenario, visit_on, write_findings
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = [
-    "coordinator",
-    "head",
-    "senior_leader",
-    "lead_reviewer",
-    "reviewer",
-    "governor",
-    "staff",
-    "board_member",
-    "other_head",
-    "other_governor",
-]
+PEOPLE = PEOPLE_IN_A_SCENARIO
 BUTTONS = {
     "Mark as visited": (ReviewStatus.SCHEDULED, {"lead_reviewer", "reviewer", "coordinator"}),
     "Write the findings and send the draft": (ReviewStatus.DRAFT, {"lead_reviewer"}),

@@ -7,24 +7,13 @@ import pytest
 from reviews.models import FocusArea, ReviewStatus
 from reviews.services.self_review import attachment_add, self_review_save
 from tests.factories import PartnershipFactory, member
-from tests.reviews.factories import review_scenario, visit_on, write_findings
+from tests.reviews.factories import PEOPLE_IN_A_SCENARIO, SEE_THE_REVIEW, review_scenario, visit_on, write_findings
 from tests.reviews.factories_visit import add_activity, add_note, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
-PEOPLE = [
-    "coordinator",
-    "head",
-    "senior_leader",
-    "lead_reviewer",
-    "reviewer",
-    "governor",
-    "staff",
-    "board_member",
-    "other_head",
-    "other_governor",
-]
-SEES = {"coordinator", "head", "senior_leader", "lead_reviewer", "reviewer"}
+PEOPLE = PEOPLE_IN_A_SCENARIO
+SEES = SEE_THE_REVIEW
 SCHOOL_LEADERS = {"head", "senior_leader"}
 TEAM = {"lead_reviewer", "reviewer"}
 
