@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from partnership.accounts.adapters import client_ip
+
 from ..models import Cycle, Review
 from ..models.reports import ReportBatch, ReportRender
 from ..permissions import can_view_review
@@ -73,10 +75,6 @@ def _progress_url(render: ReportRender) -> str:
     return reverse("report_progress", args=[render.review_id, render.pk])
 
 
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def download_filename(review: Review, render: ReportRender) -> str:
     year = review.cycle.academic_year.replace("/", "-")
     kind = render.get_kind_display().lower()
@@ -94,7 +92,7 @@ def _serve(request, review: Review, render: ReportRender):
     report_download_record(
         render=render,
         user=request.user,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     response = FileResponse(

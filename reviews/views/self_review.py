@@ -7,13 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from partnership.accounts.adapters import client_ip
+
 from ..forms_visit import AttachmentForm, SelfReviewForm
 from ..models import Attachment, Review
 from ..permissions import can_edit_self_review, leads_reviewed_school
 from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of
 from ..services.concurrency import EditConflict
 from ..services.self_review import attachment_add, attachment_delete, attachment_download_record, self_review_save
-from .visit_helpers import add_service_errors, client_ip, review_or_404
+from .visit_helpers import add_service_errors, review_or_404
 
 
 def self_review_visible(user, review: Review) -> bool:

@@ -84,6 +84,34 @@ def test_every_download_is_audited_separately(partnership_a, client_at, scope_of
     ]
 
 
+@pytest.mark.parametrize(
+    ("trusted_proxies", "recorded"),
+    [
+        # No proxy trusted: a client-written header is ignored, the connection's address is recorded.
+        (0, "10.0.0.5"),
+        # One proxy: the address it appended, never the part the client wrote on the left.
+        (1, "198.51.100.20"),
+        # Two proxies: the address the outer one appended.
+        (2, "198.51.100.7"),
+        # More proxies than the header has hops: the connection's address, not an error page.
+        (4, "10.0.0.5"),
+    ],
+)
+def test_the_audit_records_the_address_behind_trusted_proxies(
+    partnership_a, client_at, scope_of, media_root, settings, trusted_proxies, recorded
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = trusted_proxies
+    s = reported_scenario(partnership_a, ReviewStatus.SHARED)
+    rendered(s, scope_of)
+    response = client_at(partnership_a, s.governor).get(
+        f"/reviews/{s.review.pk}/pdf/",
+        REMOTE_ADDR="10.0.0.5",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7, 198.51.100.20",
+    )
+    assert response.status_code == 200
+    assert downloads(partnership_a).get().ip_address == recorded
+
+
 def test_a_governor_never_gets_a_draft_nor_an_earlier_final_version(partnership_a, client_at, scope_of, media_root):
     s = reported_scenario(partnership_a, ReviewStatus.FACTUAL_ACCURACY)
     draft = rendered(s, scope_of)
