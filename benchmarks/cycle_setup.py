@@ -154,6 +154,8 @@ def main() -> None:
                 for name, url in {
                     "overview": f"/cycles/{cycle.pk}/",
                     "reviews and teams": f"/cycles/{cycle.pk}/reviews/",
+                    "cycles": "/cycles/",
+                    "reviews (list)": "/reviews/",
                     "home": "/",
                 }.items():
                     first, median, queries, status = timed_get(client, url)

@@ -7,7 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
@@ -32,11 +33,17 @@ from ..models import (
 from ..services.groups import REVIEWER_ROLES, training_reference_date, trust_ids
 
 
-def cycles_with_counts():
+def _count_per_cycle(model) -> Coalesce:
+    """A count of a cycle's rows as a subquery: joining several of them at once would multiply the rows."""
+    counts = model.objects.filter(cycle=OuterRef("pk")).order_by().values("cycle").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts), 0)
+
+
+def cycles_with_counts() -> QuerySet[Cycle]:
     return Cycle.objects.annotate(
-        enrolled=Count("enrolments", distinct=True),
-        group_count=Count("groups", distinct=True),
-        review_count=Count("reviews", distinct=True),
+        enrolled=_count_per_cycle(Enrolment),
+        group_count=_count_per_cycle(ReviewGroup),
+        review_count=_count_per_cycle(Review),
     ).order_by("-academic_year_start", "name")
 
 

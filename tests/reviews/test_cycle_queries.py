@@ -1,8 +1,11 @@
 """The cycle set-up pages read a fixed number of queries whatever the number of schools (two sizes each)."""
 
+import re
+
 import pytest
 
 from reviews.services import groups as services
+from tests.reviews.factories import CycleFactory, enrol
 from tests.reviews.factories_cycles import county
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +18,10 @@ PAGES = {
     "publish": ("/cycles/{pk}/publish/", 15),
     "training": ("/cycles/{pk}/training/", 10),
     "home": ("/", 17),
+    "cycle list": ("/cycles/", 5),
+    "review list": ("/reviews/", 10),
 }
-PUBLISHED_FIRST = {"overview", "reviews", "home"}
+PUBLISHED_FIRST = {"overview", "reviews", "home", "cycle list", "review list"}
 
 
 def grouped_county(partnership, scope_of, schools: int, publish: bool):
@@ -40,3 +45,29 @@ def test_page_queries_do_not_grow_with_the_schools(
     with django_assert_max_num_queries(limit):
         response = client.get(url.format(pk=world.cycle.pk))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("earlier_cycles", [0, 3])
+def test_the_cycle_list_counts_each_cycle_with_the_same_queries_however_many_cycles(
+    partnership_a, client_at, scope_of, django_assert_max_num_queries, earlier_cycles
+):
+    world = grouped_county(partnership_a, scope_of, 12, publish=True)
+    with scope_of(partnership_a):
+        for year in range(earlier_cycles):
+            earlier = CycleFactory(
+                partnership=partnership_a, name=f"Peer review {2022 + year}", academic_year_start=2022 + year
+            )
+            for school in world.schools[: year + 1]:
+                enrol(earlier, school)
+    client = client_at(partnership_a, world.coordinator)
+    client.get("/")
+    with django_assert_max_num_queries(PAGES["cycle list"][1]):
+        response = client.get("/cycles/")
+    rows = [
+        [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>\s*<td>.*?</tr>", response.content.decode(), re.S)
+    ]
+    # Enrolled, groups and reviews of the current cycle are counted separately, never multiplied by each other.
+    assert re.sub(r"<[^>]+>", "", rows[0][0]) == "Peer review 2026/27"
+    assert rows[0][2:5] == ["12", "4", "12"]
+    assert [row[2:5] for row in rows[1:]] == [[str(year + 1), "0", "0"] for year in reversed(range(earlier_cycles))]
