@@ -20,6 +20,7 @@ from ..models import (
     ClosureDay,
     Cycle,
     Enrolment,
+    FocusArea,
     GroupingRun,
     Review,
     ReviewerTraining,
@@ -30,6 +31,7 @@ from ..models import (
     Term,
     VisitDay,
 )
+from ..services.cycles import FOCUS_AREA_USES, uses_in_words
 from ..services.groups import REVIEWER_ROLES, training_reference_date, trust_ids
 
 
@@ -45,6 +47,28 @@ def cycles_with_counts() -> QuerySet[Cycle]:
         group_count=_count_per_cycle(ReviewGroup),
         review_count=_count_per_cycle(Review),
     ).order_by("-academic_year_start", "name")
+
+
+def focus_areas_with_uses(cycle: Cycle) -> list[tuple[FocusArea, list[str]]]:
+    """A cycle's focus areas, each with what refers to it in words, in one query."""
+    counts = {
+        f"uses_{index}": Coalesce(
+            Subquery(
+                model.objects.filter(**{field: OuterRef("pk")})
+                .order_by()
+                .values(field)
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+        for index, (model, _label, field) in enumerate(FOCUS_AREA_USES)
+    }
+    areas = cycle.focus_areas.annotate(**counts).order_by("position", "name")
+    return [
+        (area, uses_in_words(getattr(area, f"uses_{index}") for index in range(len(FOCUS_AREA_USES))))
+        for area in areas
+    ]
 
 
 def cycle_for_page(pk: int) -> Cycle | None:

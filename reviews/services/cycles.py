@@ -274,15 +274,26 @@ def cycle_update(*, cycle: Cycle, values: CycleSettings) -> Cycle:
 # Focus areas --------------------------------------------------------------------------------------------------
 
 
+# What can refer to a focus area: the model, its name in words and the field that refers to it.
+FOCUS_AREA_USES = (
+    (Finding, "finding", "focus_area"),
+    (SelfReview, "self-review", "focus_areas"),
+    (EvidenceNote, "evidence note", "focus_areas"),
+)
+
+
+def uses_in_words(counts: Iterable[int]) -> list[str]:
+    """Counts in the order of FOCUS_AREA_USES, as words: ["2 findings", "1 evidence note"]."""
+    return [
+        f"{count} {label}{'s' if count != 1 else ''}"
+        for count, (_model, label, _field) in zip(counts, FOCUS_AREA_USES, strict=True)
+        if count
+    ]
+
+
 def focus_area_uses(area: FocusArea) -> list[str]:
     """What already refers to a focus area (findings, self-reviews, evidence notes), in words."""
-    uses = []
-    for model, label in ((Finding, "finding"), (SelfReview, "self-review"), (EvidenceNote, "evidence note")):
-        lookup = {"focus_area": area} if model is Finding else {"focus_areas": area}
-        count = model.objects.filter(**lookup).count()
-        if count:
-            uses.append(f"{count} {label}{'s' if count != 1 else ''}")
-    return uses
+    return uses_in_words(model.objects.filter(**{field: area}).count() for model, _label, field in FOCUS_AREA_USES)
 
 
 def _validate_focus_area(cycle: Cycle, name: str, description: str, area: FocusArea | None) -> tuple[str, str]:

@@ -153,8 +153,7 @@ def focus_areas(request, pk: int):
         else:
             messages.success(request, f"Added the focus area {area.name}.")
             return redirect("cycle_focus_areas", cycle.pk)
-    areas = list(cycle.focus_areas.order_by("position", "name"))
-    rows = [(area, services.focus_area_uses(area)) for area in areas]
+    rows = selectors.focus_areas_with_uses(cycle)
     return render(request, "reviews/cycles/focus_areas.html", {"cycle": cycle, "rows": rows, "form": form})
 
 

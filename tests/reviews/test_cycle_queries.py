@@ -4,9 +4,11 @@ import re
 
 import pytest
 
+from reviews.models import FocusArea, ReviewStatus
 from reviews.services import groups as services
-from tests.reviews.factories import CycleFactory, enrol
+from tests.reviews.factories import CycleFactory, enrol, review_scenario, write_findings
 from tests.reviews.factories_cycles import county
+from tests.reviews.factories_visit import add_note
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +73,28 @@ def test_the_cycle_list_counts_each_cycle_with_the_same_queries_however_many_cyc
     assert re.sub(r"<[^>]+>", "", rows[0][0]) == "Peer review 2026/27"
     assert rows[0][2:5] == ["12", "4", "12"]
     assert [row[2:5] for row in rows[1:]] == [[str(year + 1), "0", "0"] for year in reversed(range(earlier_cycles))]
+
+
+@pytest.mark.parametrize("extra_areas", [0, 10])
+def test_the_focus_areas_page_says_what_uses_each_area_with_the_same_queries_however_many(
+    partnership_a, client_at, scope_of, django_assert_max_num_queries, extra_areas
+):
+    s = review_scenario(partnership_a, status=ReviewStatus.VISITED)
+    with scope_of(partnership_a):
+        first, second, third = s.review.cycle.focus_areas.order_by("position")[:3]
+        write_findings(s.review)  # one finding on each of the first two areas
+        add_note(s.review, s.reviewer, focus_areas=[first, third])
+        add_note(s.review, s.lead_reviewer, focus_areas=[first])
+        for index in range(extra_areas):
+            extra = FocusArea.objects.create(
+                partnership=partnership_a, cycle=s.review.cycle, name=f"Extra {index}", position=100 + index
+            )
+            add_note(s.review, s.reviewer, focus_areas=[extra])
+    client = client_at(partnership_a, s.coordinator)
+    client.get("/")
+    with django_assert_max_num_queries(8):
+        response = client.get(f"/cycles/{s.review.cycle.pk}/focus-areas/")
+    page = " ".join(response.content.decode().split())
+    assert "1 finding, 2 evidence notes" in page
+    assert "1 finding" in page.split(second.name, 1)[1]
+    assert "1 evidence note" in page.split(third.name, 1)[1]
