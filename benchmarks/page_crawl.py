@@ -1,6 +1,7 @@
 """Every page a coordinator and a board member reach at county scale, timed: the slowest first.
 
     DATABASE_URL=postgres://.../yours python benchmarks/page_crawl.py [--slug county] [--per-page 3]
+    python benchmarks/page_crawl.py --slug northshire --people head,governor,board,coordinator
 
 Builds the partnership with `scale_data`'s generator (600 schools, five cycles) unless it exists, then signs in as
 its coordinator and its board member (Django's test client, the full middleware stack, DEBUG off) and follows
@@ -93,6 +94,12 @@ def main() -> None:
     parser.add_argument("--cycles", type=int, default=5)
     parser.add_argument("--per-page", type=int, default=3)
     parser.add_argument("--show", type=int, default=15)
+    parser.add_argument(
+        "--people",
+        default="coordinator,board",
+        help="who signs in, as the part of their email before @<slug>.example (the demo partnerships have "
+        "coordinator, board, area-chair, cluster-lead, head, deputy, governor and sendco)",
+    )
     args = parser.parse_args()
 
     partnership = ensure_county(args.slug, args.schools, args.cycles)
@@ -104,7 +111,7 @@ def main() -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     host = f"{partnership.slug}.{settings.PORTAL_DOMAIN}"
-    for role in ("coordinator", "board"):
+    for role in args.people.split(","):
         client = Client(HTTP_HOST=host)
         client.force_login(User.objects.get(email=f"{role}@{args.slug}.example"))
         results = crawl(client, args.per_page)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from partnership.accounts.models import User
-from partnership.tenancy.permissions import can_end_membership
+from partnership.tenancy.permissions import can_end_membership, can_view_people
 from partnership.tenancy.roles import Role
 
 from .importer import IMPORTED_FIELDS, TRUST_FIELDS, change_label
@@ -52,6 +52,8 @@ def _people(user: User, school: School) -> dict[str, Any]:
         "portal_heads": people.with_role(Role.HEADTEACHER),
         "rows": [(m, may_see_people and can_end_membership(user, m)) for m in rows],
         "may_see_people": may_see_people,
+        # The school's own staff and governors see its people here, but not the partnership's people list.
+        "may_open_people_list": can_view_people(user, school.partnership),
         "may_see_history": can_view_role_history(user, school),
         "may_invite": can_invite_to_school(user, school) and not school.is_closed,
     }

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -102,6 +103,20 @@ def test_the_schools_own_people_and_coordinators_see_everyone_with_emails(partne
     for viewer in (people["deputy"], member(partnership_a, Role.COORDINATOR)):
         page = client_at(partnership_a, viewer).get("/schools/141017/").content.decode()
         assert "Uma Sendco" in page and "sendco@millbrook.example" in page and "(SENDCo)" in page
+
+
+@pytest.mark.parametrize("viewer", ["head", "deputy", "chair", "sendco", "coordinator", "board", "other head"])
+def test_every_link_on_the_profile_opens_for_the_person_who_sees_it(partnership_a, client_at, millbrook, viewer):
+    people = people_at(partnership_a, millbrook)
+    people["coordinator"] = member(partnership_a, Role.COORDINATOR)
+    people["board"] = member(partnership_a, Role.BOARD_MEMBER)
+    people["other head"] = member(partnership_a, Role.HEADTEACHER)
+    client = client_at(partnership_a, people[viewer])
+    page = client.get("/schools/141017/").content.decode()
+    links = set(re.findall(r'href="(/[^"]*)"', page.replace("&amp;", "&"))) - {"/accounts/logout/"}
+    assert any(link.startswith("/schools/") for link in links)
+    broken = {link: client.get(link).status_code for link in links if not link.startswith("/static/")}
+    assert {link: status for link, status in broken.items() if status not in (200, 302)} == {}
 
 
 def test_the_headteacher_invites_and_ends_roles_at_their_school_and_sees_the_history(
