@@ -67,6 +67,19 @@ def ensure_county(slug: str, schools: int, cycles: int) -> Partnership:
     return partnership
 
 
+def ready_for_requests(partnership: Partnership) -> str:
+    """Fresh planner statistics and settings for the test client; the partnership's host name."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    settings.ALLOWED_HOSTS = ["*"]
+    # Production serves static files from `collectstatic`'s manifest; the pages only need their URLs here.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    return f"{partnership.slug}.{settings.PORTAL_DOMAIN}"
+
+
 def timed(client: Client, path: str) -> float:
     started = time.perf_counter()
     response = client.get(path)
@@ -123,15 +136,7 @@ def main() -> None:
     args = parser.parse_args()
 
     partnership = ensure_county(args.slug, args.schools, args.cycles)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    settings.ALLOWED_HOSTS = ["*"]
-    # Production serves static files from `collectstatic`'s manifest; the pages only need their URLs here.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    host = f"{partnership.slug}.{settings.PORTAL_DOMAIN}"
+    host = ready_for_requests(partnership)
     changes = ReviewsMovingOn(partnership)
     cold_runs = max(5, args.runs // 3)
     results = {}
