@@ -12,11 +12,13 @@ from reviews.models.reviews import STATUS_ORDER
 from schools.models import Area, Cluster, School
 from tests.factories import SchoolFactory
 
+from .conftest import DESIGNED_ON
+
 pytestmark = pytest.mark.django_db
 
 
 def test_scale_data_builds_a_county_with_cycles_at_every_stage_and_refuses_to_run_twice(capsys):
-    call_command("scale_data", partnership="shire", schools=120, cycles=3)
+    call_command("scale_data", partnership="shire", schools=120, cycles=3, as_of=DESIGNED_ON)
     assert "Created Shire Schools Partnership" in capsys.readouterr().out
     partnership = Partnership.objects.get(slug="shire")
     with partnership_scope(partnership):

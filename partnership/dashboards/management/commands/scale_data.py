@@ -1,3 +1,4 @@
+import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,8 +22,15 @@ class Command(BaseCommand):
         parser.add_argument("--schools", type=int, default=600)
         parser.add_argument("--cycles", type=int, default=5, help="Academic years, ending with the current one.")
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument(
+            "--as-of",
+            type=datetime.date.fromisoformat,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="Build the reviews as they would stand on this day (default: today), e.g. to see a cycle in March.",
+        )
 
-    def handle(self, *args, partnership: str, name: str, schools: int, cycles: int, seed: int, **options):
+    def handle(self, *args, partnership: str, name: str, schools: int, cycles: int, seed: int, as_of, **options):
         if schools < 3 or schools > 20000:
             raise CommandError("Choose between 3 and 20000 schools.")
         if cycles < 1 or cycles > 20:
@@ -33,7 +41,7 @@ class Command(BaseCommand):
                 "Choose another --partnership (its data is left as it is)."
             )
         started = time.monotonic()
-        today = timezone.localdate()
+        today = as_of or timezone.localdate()
         current = academic_year_of(today)
         with transaction.atomic():
             created, school_rows = create_county(
