@@ -236,6 +236,8 @@ def _cycle(partnership, schools, year, today, rng, calendar, enrol_rate, name_fo
         grading_scale=scale,
         visit_window_starts_on=datetime.date(year, 10, 1),
         visit_window_ends_on=datetime.date(year + 1, 6, 30),
+        # Its reviews exist, so its groups were published (which closes proposing and editing them).
+        groups_published_at=_at(datetime.date(year, 9, 20)),
     )
     focus = FocusArea.objects.bulk_create(
         FocusArea(partnership=partnership, cycle=cycle, name=name, description=description, position=position)

@@ -25,6 +25,8 @@ def test_scale_data_builds_a_county_with_cycles_at_every_stage_and_refuses_to_ru
         assert School.objects.count() == 120
         assert Area.objects.count() == 1 and 12 <= Cluster.objects.count() <= 24
         assert Cycle.objects.count() == 3
+        # Every cycle has reviews, so its groups are published: proposing or editing them again is closed.
+        assert not Cycle.objects.filter(groups_published_at__isnull=True).exists()
         current = Cycle.objects.order_by("-academic_year_start").first()
         assert {"grouped", "scheduled"} <= set(Review.objects.filter(cycle=current).values_list("status", flat=True))
         assert set(Review.objects.values_list("status", flat=True)) == set(STATUS_ORDER)
@@ -45,6 +47,7 @@ def test_demo_cycles_are_added_once(partnership_a, scope_of):
             SchoolFactory(partnership=partnership_a)
         ensure_dashboard_demo(partnership_a)
         first = (Cycle.objects.count(), Review.objects.count(), Finding.objects.count())
+        assert not Cycle.objects.filter(groups_published_at__isnull=True, reviews__isnull=False).exists()
         assert first[0] == 4 and first[1] > 20
         ensure_dashboard_demo(partnership_a)
         assert (Cycle.objects.count(), Review.objects.count(), Finding.objects.count()) == first
