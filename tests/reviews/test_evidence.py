@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.html import escape
 
 from reviews.models import EvidenceNote, FocusArea, ReviewStatus
 from reviews.services.concurrency import EditConflict
@@ -180,7 +181,7 @@ def test_the_edit_page_tells_the_second_person_shows_theirs_and_keeps_what_they_
     page = response.content.decode()
     assert response.status_code == 200
     assert "saved this note while you were editing it" in page
-    assert str(s.lead_reviewer) in page
+    assert escape(s.lead_reviewer) in page
     assert "The lead&#x27;s saved text" in page  # theirs, shown
     assert "What the reviewer typed on the tablet</textarea>" in page  # mine, kept in the form
     assert 'name="version" value="2"' in page  # the next save is against the version shown

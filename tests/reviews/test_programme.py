@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 
 from reviews.models import Activity, EvidenceNote, ReviewStatus, VisitDay
 from reviews.services.visits import activity_create, activity_delete, activity_update
@@ -143,7 +144,7 @@ def test_the_add_page_offers_the_visit_days_and_the_right_people_and_keeps_typin
     url = f"/reviews/{s.review.pk}/programme/add/"
     page = client.get(url).content.decode()
     assert "Wednesday 24 March 2027" in page and "Thursday 25 March 2027" in page
-    assert str(s.senior_leader) in page and str(s.reviewer) in page and str(s.other_head) not in page
+    assert escape(s.senior_leader) in page and escape(s.reviewer) in page and escape(s.other_head) not in page
     response = client.post(
         url,
         {
