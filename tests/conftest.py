@@ -1,3 +1,4 @@
+import factory.random
 import pytest
 from django.test import Client
 
@@ -5,6 +6,13 @@ from partnership.celery import app as celery_app
 from partnership.tenancy.scoping import partnership_scope
 
 from .factories import PartnershipFactory
+
+
+@pytest.fixture(autouse=True)
+def reproducible_fake_data(request):
+    """Each test draws the same names and words every run, whichever worker runs it: a failure seen once is seen
+    again."""
+    factory.random.reseed_random(request.node.nodeid)
 
 
 @pytest.fixture(autouse=True)
