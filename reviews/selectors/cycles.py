@@ -35,39 +35,29 @@ from ..services.cycles import FOCUS_AREA_USES, uses_in_words
 from ..services.groups import REVIEWER_ROLES, training_reference_date, trust_ids
 
 
-def _count_per_cycle(model) -> Coalesce:
-    """A count of a cycle's rows as a subquery: joining several of them at once would multiply the rows."""
-    counts = model.objects.filter(cycle=OuterRef("pk")).order_by().values("cycle").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counts), 0)
+def _count_referring(model, field: str) -> Coalesce:
+    """How many rows of `model` refer to the outer row through `field`, as a subquery: joining several such
+    relations at once would multiply their rows."""
+    counts = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counts.values("n")), 0)
 
 
 def cycles_with_counts() -> QuerySet[Cycle]:
     return Cycle.objects.annotate(
-        enrolled=_count_per_cycle(Enrolment),
-        group_count=_count_per_cycle(ReviewGroup),
-        review_count=_count_per_cycle(Review),
+        enrolled=_count_referring(Enrolment, "cycle"),
+        group_count=_count_referring(ReviewGroup, "cycle"),
+        review_count=_count_referring(Review, "cycle"),
     ).order_by("-academic_year_start", "name")
 
 
 def focus_areas_with_uses(cycle: Cycle) -> list[tuple[FocusArea, list[str]]]:
     """A cycle's focus areas, each with what refers to it in words, in one query."""
     counts = {
-        f"uses_{index}": Coalesce(
-            Subquery(
-                model.objects.filter(**{field: OuterRef("pk")})
-                .order_by()
-                .values(field)
-                .annotate(n=Count("pk"))
-                .values("n")
-            ),
-            0,
-        )
-        for index, (model, _label, field) in enumerate(FOCUS_AREA_USES)
+        f"uses_{index}": _count_referring(model, field) for index, (model, _label, field) in enumerate(FOCUS_AREA_USES)
     }
     areas = cycle.focus_areas.annotate(**counts).order_by("position", "name")
     return [
-        (area, uses_in_words(getattr(area, f"uses_{index}") for index in range(len(FOCUS_AREA_USES))))
-        for area in areas
+        (area, uses_in_words(getattr(area, f"uses_{index}") for index in range(len(FOCUS_AREA_USES)))) for area in areas
     ]
 
 
