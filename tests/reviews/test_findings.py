@@ -28,6 +28,18 @@ def area(s, index=0) -> FocusArea:
     )
 
 
+def save_finding(s, actor, *, focus_area=None, version=0, strengths="x", areas_for_development="", **more):
+    return finding_save(
+        review=s.review,
+        focus_area=focus_area or area(s),
+        actor=actor,
+        version=version,
+        strengths=strengths,
+        areas_for_development=areas_for_development,
+        **more,
+    )
+
+
 def use_grades(s, scale="peer_review"):
     s.review.cycle.grading_scale = scale
     s.review.cycle.save()
@@ -35,11 +47,9 @@ def use_grades(s, scale="peer_review"):
 
 def test_the_first_save_creates_the_finding_and_moves_the_review_into_drafting(s, scope_of):
     with scope_of(s.partnership):
-        finding = finding_save(
-            review=s.review,
-            focus_area=area(s),
-            actor=s.reviewer,
-            version=0,
+        finding = save_finding(
+            s,
+            s.reviewer,
             strengths=" Reading is a strength. ",
             areas_for_development="Even better if books were matched.",
         )
@@ -47,14 +57,7 @@ def test_the_first_save_creates_the_finding_and_moves_the_review_into_drafting(s
         assert (finding.version, finding.strengths, finding.updated_by) == (1, "Reading is a strength.", s.reviewer)
         assert s.review.status == ReviewStatus.DRAFT
         assert list(ReviewEvent.objects.values_list("to_status", "actor")) == [("draft", s.reviewer.pk)]
-        finding = finding_save(
-            review=s.review,
-            focus_area=area(s),
-            actor=s.lead_reviewer,
-            version=1,
-            strengths="Edited",
-            areas_for_development="",
-        )
+        finding = save_finding(s, s.lead_reviewer, version=1, strengths="Edited")
         assert finding.version == 2 and Finding.objects.count() == 1
         assert ReviewEvent.objects.count() == 1  # drafting starts once
 
@@ -62,50 +65,19 @@ def test_the_first_save_creates_the_finding_and_moves_the_review_into_drafting(s
 def test_grades_only_on_the_cycles_scale(s, scope_of):
     with scope_of(s.partnership):
         with pytest.raises(ValidationError, match="does not use grades"):
-            finding_save(
-                review=s.review,
-                focus_area=area(s),
-                actor=s.reviewer,
-                version=0,
-                strengths="x",
-                areas_for_development="",
-                grade="Effective",
-            )
+            save_finding(s, s.reviewer, grade="Effective")
         use_grades(s)
         with pytest.raises(ValidationError, match="Choose a grade on the cycle's scale: Leading, Effective"):
-            finding_save(
-                review=s.review,
-                focus_area=area(s),
-                actor=s.reviewer,
-                version=0,
-                strengths="x",
-                areas_for_development="",
-                grade="Outstanding",
-            )
+            save_finding(s, s.reviewer, grade="Outstanding")
         assert not Finding.objects.exists()
-        finding = finding_save(
-            review=s.review,
-            focus_area=area(s),
-            actor=s.reviewer,
-            version=0,
-            strengths="x",
-            areas_for_development="",
-            grade="Effective",
-        )
+        finding = save_finding(s, s.reviewer, grade="Effective")
         assert finding.grade == "Effective"
 
 
 def test_a_focus_area_of_another_cycle_is_refused(s, partnership_a, scope_of):
     other = review_scenario(partnership_a, status=ReviewStatus.VISITED)
     with scope_of(partnership_a), pytest.raises(ValidationError, match="focus area of this review's cycle"):
-        finding_save(
-            review=s.review,
-            focus_area=area(other),
-            actor=s.reviewer,
-            version=0,
-            strengths="x",
-            areas_for_development="",
-        )
+        save_finding(s, s.reviewer, focus_area=area(other))
 
 
 @pytest.mark.parametrize("status", [ReviewStatus.SCHEDULED, ReviewStatus.FINAL, ReviewStatus.SHARED])
@@ -113,14 +85,7 @@ def test_no_findings_before_the_visit_or_once_final(partnership_a, scope_of, sta
     s = review_scenario(partnership_a, status=status)
     with scope_of(partnership_a):
         with pytest.raises(ValidationError):
-            finding_save(
-                review=s.review,
-                focus_area=area(s),
-                actor=s.lead_reviewer,
-                version=0,
-                strengths="x",
-                areas_for_development="",
-            )
+            save_finding(s, s.lead_reviewer)
         with pytest.raises(ValidationError):
             report_draft_save(review=s.review, actor=s.lead_reviewer, version=0, context="x")
         assert not Finding.objects.exists() and not ReportDraft.objects.exists()
@@ -128,23 +93,9 @@ def test_no_findings_before_the_visit_or_once_final(partnership_a, scope_of, sta
 
 def test_two_people_starting_the_same_finding_the_second_is_told(s, scope_of):
     with scope_of(s.partnership):
-        finding_save(
-            review=s.review,
-            focus_area=area(s),
-            actor=s.lead_reviewer,
-            version=0,
-            strengths="Lead's",
-            areas_for_development="",
-        )
+        save_finding(s, s.lead_reviewer, strengths="Lead's")
         with pytest.raises(EditConflict) as caught:
-            finding_save(
-                review=s.review,
-                focus_area=area(s),
-                actor=s.reviewer,
-                version=0,
-                strengths="Reviewer's",
-                areas_for_development="",
-            )
+            save_finding(s, s.reviewer, strengths="Reviewer's")
         assert caught.value.current.strengths == "Lead's"
         assert Finding.objects.get().strengths == "Lead's"
 
@@ -178,14 +129,7 @@ def test_a_stale_report_save_is_told_and_the_schools_reply_is_never_overwritten(
 
 def test_the_finding_page_keeps_the_second_persons_typing_on_conflict(s, client_at, scope_of):
     with scope_of(s.partnership):
-        finding_save(
-            review=s.review,
-            focus_area=area(s),
-            actor=s.lead_reviewer,
-            version=0,
-            strengths="First",
-            areas_for_development="",
-        )
+        save_finding(s, s.lead_reviewer, strengths="First")
         focus_area = area(s)
     url = f"/reviews/{s.review.pk}/findings/{focus_area.pk}/"
     lead, reviewer = client_at(s.partnership, s.lead_reviewer), client_at(s.partnership, s.reviewer)

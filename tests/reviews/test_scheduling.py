@@ -404,33 +404,43 @@ def _in_thread(target, results, key):
     return thread
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_people_accepting_at_once_the_first_wins_and_the_second_is_told(partnership_a):
-    with partnership_scope(partnership_a):
-        s = review_scenario(partnership_a)
-        proposal = propose(s, [TUE, WED])
+def _accept_at_once(partnership, first_answer, second_answer) -> tuple[dict, bool]:
+    """Two acceptances of (proposal, person) in two threads, the second sent while the first still holds its
+    transaction open: what each met, and whether the second was still waiting a second later."""
     first_holds_lock, release = threading.Event(), threading.Event()
     results = {}
 
     def first():
-        with partnership_scope(partnership_a), transaction.atomic():
-            answer = scheduling.visit_dates_accept(proposal=proposal, actor=s.lead_reviewer, today=TODAY)
+        with partnership_scope(partnership), transaction.atomic():
+            proposal, actor = first_answer
+            answer = scheduling.visit_dates_accept(proposal=proposal, actor=actor, today=TODAY)
             first_holds_lock.set()
             release.wait(10)
             return answer
 
     def second():
         first_holds_lock.wait(10)
-        with partnership_scope(partnership_a):
-            return scheduling.visit_dates_accept(proposal=proposal, actor=s.reviewer, today=TODAY)
+        with partnership_scope(partnership):
+            proposal, actor = second_answer
+            return scheduling.visit_dates_accept(proposal=proposal, actor=actor, today=TODAY)
 
     threads = [_in_thread(first, results, "first"), _in_thread(second, results, "second")]
     first_holds_lock.wait(10)
     threads[1].join(1.0)
-    assert threads[1].is_alive(), "the second answer waits for the first one's lock"
+    second_waited = threads[1].is_alive()
     release.set()
     for thread in threads:
         thread.join(20)
+    return results, second_waited
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_accepting_at_once_the_first_wins_and_the_second_is_told(partnership_a):
+    with partnership_scope(partnership_a):
+        s = review_scenario(partnership_a)
+        proposal = propose(s, [TUE, WED])
+    results, second_waited = _accept_at_once(partnership_a, (proposal, s.lead_reviewer), (proposal, s.reviewer))
+    assert second_waited, "the second answer waits for the first one's lock"
     assert isinstance(results["first"], VisitProposal)
     assert isinstance(results["second"], scheduling.ProposalAlreadyAnsweredError)
     assert results["second"].messages[0].startswith(f"{s.lead_reviewer.get_full_name()} accepted these dates at ")
@@ -446,27 +456,7 @@ def test_two_visits_sharing_a_reviewer_cannot_both_take_the_same_day(partnership
         elsewhere = other_review(s, team=[s.reviewer])
         here = propose(s, [WED])
         there = scheduling.visit_dates_propose(review=elsewhere, actor=s.coordinator, days=[WED], today=TODAY)
-    first_holds_lock, release = threading.Event(), threading.Event()
-    results = {}
-
-    def first():
-        with partnership_scope(partnership_a), transaction.atomic():
-            answer = scheduling.visit_dates_accept(proposal=here, actor=s.lead_reviewer, today=TODAY)
-            first_holds_lock.set()
-            release.wait(10)
-            return answer
-
-    def second():
-        first_holds_lock.wait(10)
-        with partnership_scope(partnership_a):
-            return scheduling.visit_dates_accept(proposal=there, actor=s.coordinator, today=TODAY)
-
-    threads = [_in_thread(first, results, "first"), _in_thread(second, results, "second")]
-    first_holds_lock.wait(10)
-    threads[1].join(1.0)
-    release.set()
-    for thread in threads:
-        thread.join(20)
+    results, _ = _accept_at_once(partnership_a, (here, s.lead_reviewer), (there, s.coordinator))
     assert isinstance(results["first"], VisitProposal)
     assert isinstance(results["second"], scheduling.VisitDatesRefusedError)
     assert results["second"].messages == [
