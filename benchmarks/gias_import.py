@@ -41,7 +41,7 @@ from partnership.tenancy.models import Membership, Partnership  # noqa: E402
 from partnership.tenancy.roles import Role  # noqa: E402
 from partnership.tenancy.scoping import partnership_scope  # noqa: E402
 from schools.gias import Selection, read_extract  # noqa: E402
-from schools.gias_synthetic import national_rows, write_gias_csv  # noqa: E402
+from schools.gias.synthetic import national_rows, write_gias_csv  # noqa: E402
 from schools.importer import build_plan  # noqa: E402
 from schools.models import Area, Cluster, School, Trust  # noqa: E402
 from schools.services import gias_import_file  # noqa: E402

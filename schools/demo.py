@@ -201,7 +201,7 @@ HEAD_LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Green",
 
 
 def _kind(record: DemoSchool) -> tuple:
-    from .gias_synthetic import ESTABLISHMENT_KINDS
+    from .gias.synthetic import ESTABLISHMENT_KINDS
 
     if record.phase == "special":
         return ESTABLISHMENT_KINDS[8]
@@ -216,7 +216,7 @@ def _kind(record: DemoSchool) -> tuple:
 
 def _gias_row(record: DemoSchool, la_code: str, la_name: str, *, federation: tuple[str, str] | None = None) -> dict:
     """A GIAS row for a demo school; details not in DemoSchool come from a random stream of its own URN."""
-    from .gias_synthetic import establishment, gias_date
+    from .gias.synthetic import establishment, gias_date
 
     rng = random.Random(record.urn)
     church = "CofE" in record.name
@@ -264,7 +264,7 @@ def _gias_row(record: DemoSchool, la_code: str, la_name: str, *, federation: tup
 
 def _other_la_rows(rng: random.Random) -> list[dict]:
     """Establishments elsewhere in the country, which the demo partnerships do not import."""
-    from .gias_synthetic import ESTABLISHMENT_KINDS, establishment
+    from .gias.synthetic import ESTABLISHMENT_KINDS, establishment
 
     rows = []
     for index in range(60):
@@ -294,7 +294,7 @@ def _other_la_rows(rng: random.Random) -> list[dict]:
 
 def _riverside_neighbours(rng: random.Random) -> list[dict]:
     """Other schools of the Riverside local authority, which the Riverside partnership does not include."""
-    from .gias_synthetic import ESTABLISHMENT_KINDS, establishment
+    from .gias.synthetic import ESTABLISHMENT_KINDS, establishment
 
     return [
         establishment(
@@ -319,7 +319,7 @@ RIVERSIDE_LA = ("961", "Riverside")
 def write_demo_extracts(directory: Path) -> tuple[Path, Path]:
     """Write the previous and the current demo extracts (Windows-1252, about 140 columns). Deterministic: the
     same bytes every time, so a second demo run imports nothing new."""
-    from .gias_synthetic import establishment, write_gias_csv
+    from .gias.synthetic import establishment, write_gias_csv
 
     rng = random.Random(960)
     federated = {

@@ -1,4 +1,4 @@
-"""The "Report" section of a review's page (registered in reviews/sections.py)."""
+"""The "Report" section of a review's page (registered in reviews/sections/)."""
 
 from typing import Any
 

@@ -1,4 +1,4 @@
-"""What the grouping solver (reviews/grouping.py, pure Python) is given for a cycle, and how its answer is kept.
+"""What the grouping solver (reviews/grouping/, pure Python) is given for a cycle, and how its answer is kept.
 
 School -> SchoolForGrouping: phase, trust and federation ids (Trust rows: one id space for both), easting and
 northing, the Ofsted outcome, and last cycle's partners (the schools it shared a group with in the previous

@@ -1,4 +1,4 @@
-"""Review groups: made by hand or proposed by the solver (reviews/grouping.py, run in a Celery task), locked,
+"""Review groups: made by hand or proposed by the solver (reviews/grouping/, run in a Celery task), locked,
 published as reviews by rotation with their review teams, and review teams changed after publishing.
 
 Rules enforced here (and, where they can be, by the database):

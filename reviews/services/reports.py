@@ -5,7 +5,7 @@ The life of a report version (`ReportRender`):
    version with that hash exists it is reused, whatever its state; otherwise a new version is written, PENDING.
    The row is committed before anything is sent to Celery, so a request is never lost: when the broker is down
    the row stays PENDING with no `enqueued_at`, the person is told, and the beat task sends it later.
-2. A worker renders it (`report_render`, from reviews/tasks_reports.py on the `pdf` queue) while holding the
+2. A worker renders it (`report_render`, from reviews/tasks/reports.py on the `pdf` queue) while holding the
    row's lock, writes the file atomically under a name that depends only on the version, and marks it READY in
    the same transaction. A worker killed mid-render loses its lock with its connection; the message comes back
    (acks_late, reject_on_worker_lost) and the next attempt produces the one file.
@@ -114,7 +114,7 @@ def _ensure_renders(pairs: list[tuple[Review, dict]], *, requested_by: User | No
 
 def report_enqueue(renders: Iterable[ReportRender]) -> bool:
     """Hand renders to Celery's `pdf` queue. False (and nothing lost) when the broker cannot be reached."""
-    from ..tasks_reports import pdf_queue, render_report_task
+    from ..tasks.reports import pdf_queue, render_report_task
 
     renders = list(renders)
     sent: list[ReportRender] = []

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms_visit import FindingForm, ReportDraftForm, SendDraftForm
+from ..forms.visit import FindingForm, ReportDraftForm, SendDraftForm
 from ..models import Finding, FocusArea, ReportDraft, Review, ReviewStatus
 from ..permissions import can_submit_draft, can_view_draft_report, can_view_final_report, can_write_findings
 from ..selectors.findings import findings_overview, report_content, report_of

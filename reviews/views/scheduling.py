@@ -20,7 +20,7 @@ from partnership.accounts.models import User
 from partnership.tenancy.permissions import is_member
 
 from .. import ical
-from ..forms_scheduling import VisitDatesForm, VisitDatesResponseForm
+from ..forms.scheduling import VisitDatesForm, VisitDatesResponseForm
 from ..models import Notification, Review, ReviewStatus, VisitProposal
 from ..permissions import can_propose_visit_dates, can_respond_to_visit_dates, can_view_review
 from ..selectors.reviews import review_for_page
@@ -49,7 +49,7 @@ NOTIFICATIONS_PER_PAGE = 25
 
 
 def visit_dates_section(request, review) -> dict:
-    """The "Visit dates" section of a review's page (reviews/sections.py)."""
+    """The "Visit dates" section of a review's page (reviews/sections/)."""
     proposals = proposals_of(review)
     open_proposal = next((p for p in proposals if p.status == VisitProposal.Status.PROPOSED), None)
     return {

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.accounts.adapters import client_ip
 
-from ..forms_visit import AttachmentForm, SelfReviewForm
+from ..forms.visit import AttachmentForm, SelfReviewForm
 from ..models import Attachment, Review
 from ..permissions import can_edit_self_review, leads_reviewed_school
 from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from ..forms_visit import ActivityForm, EvidenceNoteForm
+from ..forms.visit import ActivityForm, EvidenceNoteForm
 from ..models import Activity, EvidenceNote, Review
 from ..permissions import can_plan_visit, can_record_evidence
 from ..selectors.visits import cycle_focus_areas, evidence_by_activity, programme_by_day

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ..forms_visit import FactualAccuracyForm
+from ..forms.visit import FactualAccuracyForm
 from ..permissions import (
     can_finalise,
     can_mark_visited,

@@ -19,8 +19,8 @@ from reviews.grouping import (
     propose_groups,
     size_plan,
 )
-from reviews.grouping_costs import CostModel, group_units, mix_points, weighted
-from reviews.grouping_types import RULE_EVERY_SCHOOL_ONCE, RULE_GROUP_SIZES, RULE_LOCKED_KEPT, RULE_TRUSTS_APART
+from reviews.grouping.costs import CostModel, group_units, mix_points, weighted
+from reviews.grouping.types import RULE_EVERY_SCHOOL_ONCE, RULE_GROUP_SIZES, RULE_LOCKED_KEPT, RULE_TRUSTS_APART
 
 FAST = {"time_limit_seconds": 5.0}
 ORIGIN_E, ORIGIN_N = 400_000, 200_000

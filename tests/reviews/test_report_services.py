@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from partnership.celery import app as celery_app
-from reviews import tasks_reports
 from reviews.models import RenderStatus, ReportBatchItem, ReportKind, ReportRender, ReviewStatus
 from reviews.reports import render as render_module
 from reviews.reports import storage as storage_module
@@ -20,7 +19,8 @@ from reviews.services.reports import (
     report_retry,
     reports_resend_stalled,
 )
-from reviews.tasks_reports import resend_stalled_reports
+from reviews.tasks import reports as tasks_reports
+from reviews.tasks.reports import resend_stalled_reports
 from tests.reviews.factories import ReviewFactory, visit_on, write_findings
 from tests.reviews.factories_reports import VISIT_DAYS, edit_report, reported_scenario, set_status
 

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 
 from partnership.celery import app as celery_app
 from partnership.tenancy.scoping import partnership_scope
-from reviews import tasks_reports
 from reviews.models import RenderStatus, ReportRender, ReviewStatus
 from reviews.services.reports import report_enqueue, report_request
+from reviews.tasks import reports as tasks_reports
 from tests.reviews.factories_reports import SECTION_HEADINGS, edit_report, reported_scenario
 
 ROOT = Path(__file__).resolve().parents[2]

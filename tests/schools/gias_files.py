@@ -6,7 +6,7 @@ way the DfE does (Windows-1252) or as a spreadsheet might re-save them (UTF-8, w
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from schools.gias_synthetic import ESTABLISHMENT_KINDS, GIAS_COLUMNS, establishment, gias_csv_bytes
+from schools.gias.synthetic import ESTABLISHMENT_KINDS, GIAS_COLUMNS, establishment, gias_csv_bytes
 
 PRIMARY = ESTABLISHMENT_KINDS[0]
 VOLUNTARY_AIDED = ESTABLISHMENT_KINDS[1]

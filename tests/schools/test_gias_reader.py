@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from schools.gias import GiasFileError, Selection, parse_la_codes, parse_urn_list, read_extract
-from schools.gias_synthetic import GIAS_COLUMNS
+from schools.gias.synthetic import GIAS_COLUMNS
 from schools.models import School, Trust
 
 from .gias_files import ACADEMY_SECONDARY, PUPIL_REFERRAL_UNIT, SPECIAL, VOLUNTARY_AIDED, gias_file, school, without

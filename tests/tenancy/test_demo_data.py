@@ -8,7 +8,7 @@ from partnership.tenancy.scoping import partnership_scope
 from reviews.models import ClosureDay, Cycle, Review, ReviewerTraining, ReviewEvent, ReviewTeamMember, Term
 from reviews.models.reviews import STATUS_ORDER
 from schools.gias import GiasExtract, Selection, read_extract
-from schools.gias_synthetic import GIAS_COLUMNS
+from schools.gias.synthetic import GIAS_COLUMNS
 from schools.models import Area, Cluster, ImportRun, School, SchoolChange, Trust
 
 

@@ -1,8 +1,7 @@
 """Celery tasks for review reports. Rendering runs on the `pdf` queue (see partnership/celery.py task_routes),
 in a worker started with `--max-tasks-per-child` so that memory stays bounded (see the Procfile).
 
-The scheduling work keeps reviews/tasks.py; this module is imported by ReviewsConfig.ready() because Celery's
-autodiscovery only imports `<app>.tasks`.
+The task names keep their old module path (`reviews.tasks_reports.*`) so that tasks already queued still run.
 """
 
 import logging
@@ -17,7 +16,7 @@ from partnership.tenancy.models import Partnership
 from partnership.tenancy.scoping import partnership_scope
 from partnership.tenancy.tasks import TenantTask
 
-from .services.reports import report_mark_failed, report_mark_retrying, report_render, reports_resend_stalled
+from ..services.reports import report_mark_failed, report_mark_retrying, report_render, reports_resend_stalled
 
 logger = logging.getLogger(__name__)
 

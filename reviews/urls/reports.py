@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import reports
+from ..views import reports
 
 urlpatterns = [
     path("reports/", reports.reports_index, name="reports_index"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import findings, self_review, visits, workflow
+from ..views import findings, self_review, visits, workflow
 
 urlpatterns = [
     path("reviews/<int:pk>/self-review/", self_review.self_review_page, name="review_self_review"),

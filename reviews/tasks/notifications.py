@@ -1,45 +1,29 @@
-"""Peer review tasks. Each loads by id inside its partnership's scope (TenantTask) and calls a service."""
+"""Notification emails and reminders. Each loads by id inside its partnership's scope (TenantTask) and calls a
+service; the beat tasks fan out one task per partnership."""
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.scoping import partnership_scope
 from partnership.tenancy.tasks import TenantTask
 
-from .services import notifications
-from .services.groups import grouping_run_execute, grouping_run_fail
+from ..services import notifications
 
 
-@shared_task(base=TenantTask, bind=True)
-def propose_review_groups(self, *, run_id: int) -> str | None:
-    """Work out review groups for a cycle (several seconds for hundreds of schools) and keep the proposal."""
-    try:
-        run = grouping_run_execute(run_id=run_id)
-    except SoftTimeLimitExceeded:
-        grouping_run_fail(
-            run_id=run_id,
-            reason="Working out the groups took longer than the time allowed, so nothing was changed. "
-            "Lock the groups you are happy with and propose the rest again.",
-        )
-        return "failed"
-    except Exception:
-        grouping_run_fail(
-            run_id=run_id,
-            reason="Something went wrong while working out the groups, so nothing was changed. Try again; if it "
-            "happens again, tell the portal's administrator.",
-        )
-        raise
-    return run.status if run is not None else None
-
-
-@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(
+    base=TenantTask,
+    bind=True,
+    name="reviews.tasks.send_notification_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
 def send_notification_email(self, *, notification_id: int) -> bool:
     return notifications.notification_email_send(notification_id=notification_id)
 
 
-@shared_task(base=TenantTask)
+@shared_task(base=TenantTask, name="reviews.tasks.create_reminders")
 def create_reminders() -> int:
     """One partnership's reminders for today, then every email of it still unsent."""
     created = notifications.reminders_create(today=timezone.localdate())
@@ -47,7 +31,7 @@ def create_reminders() -> int:
     return len(created)
 
 
-@shared_task
+@shared_task(name="reviews.tasks.send_daily_reminders")
 def send_daily_reminders() -> int:
     """Beat, once a day: a reminders task per partnership."""
     partnership_ids = list(Partnership.objects.order_by("pk").values_list("pk", flat=True))
@@ -56,7 +40,7 @@ def send_daily_reminders() -> int:
     return len(partnership_ids)
 
 
-@shared_task
+@shared_task(name="reviews.tasks.send_unsent_notification_emails")
 def send_unsent_notification_emails() -> int:
     """Beat: emails whose task never ran (e.g. the broker was down when the notification was recorded)."""
     queued = 0

@@ -21,7 +21,7 @@ A group's cost is a sum over its pairs of members plus one term for the group as
   not rated (new schools, "") are neutral. Three Good schools together cost nothing: most schools are
   Good, and the point is to keep weaker schools apart and each with a stronger one.
 
-Pair terms let the solver (grouping_solver) price groups fast and bound the optimum; the Ofsted term
+Pair terms let the solver (solver.py) price groups fast and bound the optimum; the Ofsted term
 depends only on the members' outcome categories, so it is a table lookup.
 """
 
@@ -33,7 +33,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .grouping_types import PREFERENCES, PreferenceWeights, SchoolForGrouping
+from .types import PREFERENCES, PreferenceWeights, SchoolForGrouping
 
 GOOD_OR_BETTER = frozenset({"outstanding", "good", "exceptional", "strong standard", "expected standard"})
 BELOW_GOOD = frozenset(

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
-from .grouping_types import MAX_GROUP_SIZE, GroupingInfeasible, GroupingRules, SchoolForGrouping
+from .types import MAX_GROUP_SIZE, GroupingInfeasible, GroupingRules, SchoolForGrouping
 
 
 class GroupingTimedOut(GroupingInfeasible):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import scheduling
+from ..views import scheduling
 
 urlpatterns = [
     path("reviews/<int:pk>/visit-dates/", scheduling.visit_dates_propose_view, name="visit_dates_propose"),

@@ -1,4 +1,4 @@
-"""The review page's sections for the review itself (listed in reviews/sections.py): what to do next, the
+"""The review page's sections for the review itself (listed in reviews/sections/__init__.py): what to do next, the
 self-review, the visit programme, the evidence and the findings. Each context is a few bounded queries."""
 
 from typing import Any
@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from partnership.accounts.models import User
 
-from .models import Review, ReviewStatus
-from .permissions import (
+from ..models import Review, ReviewStatus
+from ..permissions import (
     can_edit_self_review,
     can_finalise,
     can_mark_visited,
@@ -24,8 +24,8 @@ from .permissions import (
     is_lead_reviewer,
     leads_reviewed_school,
 )
-from .selectors.findings import findings_overview, report_of
-from .selectors.visits import attachments_of, lines_of_enquiry, self_review_of, visit_counts
+from ..selectors.findings import findings_overview, report_of
+from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of, visit_counts
 
 
 def _visit_counts(review: Review) -> dict[str, int]:

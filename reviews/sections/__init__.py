@@ -12,11 +12,11 @@ from django.http import HttpRequest
 
 from partnership.accounts.models import User
 
-from . import sections_visit
-from .models import Review
-from .permissions import can_view_review
-from .reports.section import can_see_report_section, report_section_context
-from .views.scheduling import visit_dates_section
+from ..models import Review
+from ..permissions import can_view_review
+from ..reports.section import can_see_report_section, report_section_context
+from ..views.scheduling import visit_dates_section
+from . import visit
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ SECTIONS: list[ReviewSection] = [
         "What happens next",
         "reviews/sections/next_steps.html",
         can_view_review,
-        sections_visit.next_steps_context,
+        visit.next_steps_context,
     ),
     ReviewSection(
         "visit-dates", "Visit dates", "reviews/scheduling/section.html", can_view_review, visit_dates_section
@@ -49,28 +49,28 @@ SECTIONS: list[ReviewSection] = [
         "Self-review",
         "reviews/sections/self_review.html",
         can_view_review,
-        sections_visit.self_review_context,
+        visit.self_review_context,
     ),
     ReviewSection(
         "programme",
         "Visit programme",
         "reviews/sections/programme.html",
-        sections_visit.scheduled_and_visible,
-        sections_visit.programme_context,
+        visit.scheduled_and_visible,
+        visit.programme_context,
     ),
     ReviewSection(
         "evidence",
         "Evidence",
         "reviews/sections/evidence.html",
-        sections_visit.scheduled_and_visible,
-        sections_visit.evidence_context,
+        visit.scheduled_and_visible,
+        visit.evidence_context,
     ),
     ReviewSection(
         "findings",
         "Findings and report",
         "reviews/sections/findings.html",
-        sections_visit.visited_and_visible,
-        sections_visit.findings_context,
+        visit.visited_and_visible,
+        visit.findings_context,
     ),
     ReviewSection("report", "Report", "reviews/sections/report.html", can_see_report_section, report_section_context),
 ]

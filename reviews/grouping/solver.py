@@ -46,7 +46,7 @@ cut short (`PRICING_WORK`: then the lightest pairs only, and the bound is capped
 lightest pair left out). A time-limited run may stop before convergence; the bound is then the best
 of the iterations done (at worst 0, which is always valid as every cost is at least 0).
 
-Finding groupings (grouping_search). The LP is nearly integral but not quite: a cluster of four
+Finding groupings (search.py). The LP is nearly integral but not quite: a cluster of four
 close schools, for example, can be "4/3 of a triad" in the LP, while a real grouping must send one
 of them further. So: round the LP (columns at 0.5 or more, the rest grouped nearest-first), then
 local search (exact re-splitting of 2-3 neighbouring groups, and cyclic exchanges of schools along
@@ -74,8 +74,8 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
-from .grouping_costs import CostModel
-from .grouping_search import construct, improve, total_cost
+from .costs import CostModel
+from .search import construct, improve, total_cost
 
 TOLERANCE = 1e-7
 NEIGHBOURS = {2: 10, 3: 6, 4: 6, 5: 6}  # candidate partners per school, by group size

@@ -1,6 +1,6 @@
 from django import forms
 
-from .services.scheduling import NOTE_MAX_LENGTH
+from ..services.scheduling import NOTE_MAX_LENGTH
 
 
 class DateInput(forms.DateInput):

@@ -14,16 +14,16 @@
 Hard rules: every enrolled school in exactly one group; group sizes (GroupingRules.size_range, with
 as few groups off `group_size` as possible: `size_plan`); when `separate_trusts`, no two schools
 sharing a trust or federation id in one group; locked groups kept exactly (their schools are not
-regrouped, their costs still reported). Preferences, weighted (see `reviews.grouping_costs` for the
+regrouped, their costs still reported). Preferences, weighted (see `reviews.grouping.costs` for the
 units): same phase, short distance, not last cycle's partners, a mix of Ofsted outcomes.
 
 When the rules cannot be met, `GroupingInfeasible(reasons)` is raised before any long search, with
-one sentence per broken rule (`reviews.grouping_feasibility`). `GroupingTimedOut` (a subclass) means
+one sentence per broken rule (`reviews.grouping.feasibility`). `GroupingTimedOut` (a subclass) means
 no grouping was found in time and none was proved impossible.
 
-How the optimum is sought and bounded: `reviews.grouping_solver` (column generation with exact
+How the optimum is sought and bounded: `reviews.grouping.solver` (column generation with exact
 pricing for a Lagrangian lower bound valid for the full problem; local search from several roundings
-of the LP, `reviews.grouping_search`; CP-SAT merging the best groups found).
+of the LP, `reviews.grouping.search`; CP-SAT merging the best groups found).
 
 `check_hard_rules` verifies a grouping from scratch (plain sets, no solver data); the result's
 `hard_rules_met` comes from it, and the tests use it too. `describe_group` costs and explains any
@@ -38,7 +38,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
-from .grouping_costs import (
+from .costs import (
     BELOW_GOOD,
     GOOD_OR_BETTER,
     CostModel,
@@ -49,17 +49,15 @@ from .grouping_costs import (
     weighted,
     were_partners,
 )
-from .grouping_feasibility import (
-    GroupingTimedOut,
+from .feasibility import (
     describe_sizes,
     first_grouping,
     size_plan,
     trust_capacity_reasons,
     trust_label,
 )
-from .grouping_solver import solve_partition
-from .grouping_types import (
-    PREFERENCE_UNITS,
+from .solver import solve_partition
+from .types import (
     PREFERENCES,
     RULE_EVERY_SCHOOL_ONCE,
     RULE_GROUP_SIZES,
@@ -68,27 +66,9 @@ from .grouping_types import (
     GroupingInfeasible,
     GroupingResult,
     GroupingRules,
-    PreferenceWeights,
     ProposedGroup,
     SchoolForGrouping,
 )
-
-__all__ = [
-    "PREFERENCES",
-    "PREFERENCE_UNITS",
-    "GroupingInfeasible",
-    "GroupingResult",
-    "GroupingRules",
-    "GroupingTimedOut",
-    "PreferenceWeights",
-    "ProposedGroup",
-    "SchoolForGrouping",
-    "check_hard_rules",
-    "describe_group",
-    "hard_rule_problems",
-    "propose_groups",
-    "size_plan",
-]
 
 PREFERENCE_LABELS = {
     "phase": "phase",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import cycles as views
+from ..views import cycles as views
 
 urlpatterns = [
     path("cycles/", views.cycle_list, name="cycle_list"),

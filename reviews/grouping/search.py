@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .grouping_costs import CostModel
+from .costs import CostModel
 
 PARTNERS_PER_SCHOOL = 8
 MAX_TEMPLATES = 2500  # neighbourhoods with more ways to split (three groups of 4 or 5) are skipped

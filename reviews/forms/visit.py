@@ -8,8 +8,8 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from .models import ActivityKind, Attachment, Review
-from .selectors.visits import cycle_focus_areas, programme_people
+from ..models import ActivityKind, Attachment, Review
+from ..selectors.visits import cycle_focus_areas, programme_people
 
 NO_PUPIL_NAMES = "Do not name pupils: write ‘a Year 4 pupil’ or ‘pupils in the Year 6 group’."
 

@@ -160,7 +160,7 @@ class GroupingResult:
     `total_cost` sums every group's cost (locked groups included). `lower_bound` is a lower bound on
     the total cost of ANY grouping that keeps the locked groups and meets every hard rule (not only of
     the groupings the solver looked at): the locked groups' cost plus a Lagrangian bound from column
-    generation, see `reviews.grouping_solver`. `gap` is (cost - bound) / bound over the re-proposed
+    generation, see `reviews.grouping.solver`. `gap` is (cost - bound) / bound over the re-proposed
     part only (the locked groups' cost is a constant that would flatter it); 0 when both are 0.
     `hard_rules_met` comes from `check_hard_rules`, which knows nothing of the solver. `reproducible`
     is False when a wall-clock limit stopped a search early (then another run may return another

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import filetype
 
-from .models import School, Trust
+from ..models import School, Trust
 
 CHUNK = 1 << 20
 MAX_PROBLEMS = 100
