@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from partnership.accounts.views import account
 from partnership.tenancy import errors
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/email/", account.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("", include("partnership.accounts.urls")),
     path("", include("partnership.tenancy.urls")),

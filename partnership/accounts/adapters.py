@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
 
@@ -10,6 +12,15 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return "/"
+
+    def confirm_email(self, request, email_address) -> bool:
+        """A confirmed change of address never takes an address another account signs in with (the page that
+        asked for it does not say so, to keep accounts from being probed)."""
+        taken = get_user_model().objects.filter(email=email_address.email).exclude(pk=email_address.user_id)
+        if taken.exists():
+            messages.error(request, f"{email_address.email} cannot be used for this account. Nothing was changed.")
+            return False
+        return super().confirm_email(request, email_address)
 
 
 def client_ip(request) -> str | None:

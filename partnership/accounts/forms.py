@@ -93,3 +93,28 @@ class PortalLoginForm(LoginForm):
             self.fields["remember"].label = "Keep me signed in on this device"
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+
+class NameForm(forms.Form):
+    title = forms.CharField(max_length=20, required=False, help_text="For example Mr, Mrs, Ms or Dr. Optional.")
+    first_name = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+        error_messages={"required": "Enter your first name."},
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+        error_messages={"required": "Enter your last name."},
+    )
+
+
+class TwoFactorPolicyForm(forms.Form):
+    require_two_factor_for_review_roles = forms.BooleanField(
+        required=False,
+        label="Require two-factor authentication for everyone who can see reviews",
+        help_text=(
+            "Coordinators, headteachers, senior leaders and governors will be asked to set it up the next time they "
+            "open a page, and cannot use the portal until they have."
+        ),
+    )

@@ -1,5 +1,6 @@
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -194,3 +195,46 @@ def _accept(invitation: Invitation, user: User) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return membership
+
+
+def user_update_name(*, user: User, first_name: str, last_name: str, title: str = "") -> User:
+    first_name, last_name, title = first_name.strip(), last_name.strip(), title.strip()
+    if not first_name or not last_name:
+        raise ValidationError("Enter both your first and last name.")
+    user.first_name, user.last_name, user.title = first_name, last_name, title
+    user.save(update_fields=["first_name", "last_name", "title"])
+    return user
+
+
+def user_has_two_factor(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def partnership_require_two_factor(*, partnership: Partnership, required: bool, by: User) -> Partnership:
+    """Whether people in roles that see reviews must use two-factor authentication in this partnership.
+
+    The coordinator who turns it on holds such a role: they set it up for themselves first, rather than find
+    every page closed to them the moment they save.
+    """
+    if required and not user_has_two_factor(by):
+        raise ValidationError(
+            "Set up two-factor authentication for yourself first: once it is required, you need it too."
+        )
+    partnership.require_two_factor_for_review_roles = required
+    partnership.save(update_fields=["require_two_factor_for_review_roles"])
+    return partnership
+
+
+def user_email_address_record(*, user: User) -> None:
+    """Record the address a person signs in with as their verified, primary one (allauth's email records).
+
+    Every account starts from an invitation sent to that address, so it is proven; without this record a change
+    of address would treat the current one as unconfirmed and drop it before the new one is confirmed.
+    """
+    if EmailAddress.objects.filter(user=user, email=user.email, verified=True, primary=True).exists():
+        return
+    with transaction.atomic():
+        EmailAddress.objects.filter(user=user, primary=True).exclude(email=user.email).update(primary=False)
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})

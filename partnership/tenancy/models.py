@@ -35,6 +35,10 @@ class Partnership(models.Model):
     )
     logo = models.FileField(upload_to="branding/", blank=True)
     contact_email = models.EmailField(blank=True)
+    require_two_factor_for_review_roles = models.BooleanField(
+        default=False,
+        help_text="Coordinators, headteachers, senior leaders and governors must set up two-factor authentication.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

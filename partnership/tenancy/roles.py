@@ -29,3 +29,6 @@ PARTNERSHIP_ROLES = frozenset({Role.COORDINATOR, Role.BOARD_MEMBER})
 """Roles held across the whole partnership: no school, area or cluster."""
 
 ROLES_A_HEADTEACHER_MAY_INVITE = frozenset({Role.SENIOR_LEADER, Role.GOVERNOR, Role.STAFF})
+
+ROLES_THAT_SEE_REVIEWS = frozenset({Role.COORDINATOR, Role.HEADTEACHER, Role.SENIOR_LEADER, Role.GOVERNOR})
+"""Roles that open one school's review or its report (reviewers are heads and senior leaders, so hold one)."""

@@ -11,9 +11,9 @@ from partnership.tenancy.permissions import can_invite, can_revoke_invitation, i
 from partnership.tenancy.roles import ROLES_A_HEADTEACHER_MAY_INVITE, Role
 from schools.models import Area, Cluster, School
 
-from .forms import AcceptInvitationForm, InvitationForm
-from .models import Invitation, User
-from .services import (
+from ..forms import AcceptInvitationForm, InvitationForm
+from ..models import Invitation, User
+from ..services import (
     InvitationUnusableError,
     invitation_accept_as_existing_user,
     invitation_accept_as_new_user,
