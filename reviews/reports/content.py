@@ -1,5 +1,13 @@
 """What a report says: a plain, JSON-serialisable snapshot of a review, built before rendering.
 
+This is the one place that decides what a report contains. The page (/reviews/<pk>/report/, and the draft the
+headteacher checks) and the PDF are both rendered from it, with the same section templates (templates/pdf/partials/),
+so they cannot disagree about what a reader sees:
+- the school's focus areas and lines of enquiry only once the school has shared its self-review;
+- a finding once it has any text, or a grade in a cycle that grades ("Not graded" for the rest in such a cycle);
+  the school's chosen focus areas first, then the rest in the cycle's order;
+- the school's response only once the headteacher has sent it.
+
 The snapshot is what the content hash covers and what the worker renders, so a report is rendered from exactly
 the content that was asked for, even if someone edits the review while it waits in the queue. Build many at
 once with `report_contents` (a fixed number of queries for any number of reviews).
@@ -109,6 +117,15 @@ def report_content(review: Review, kind: str) -> dict[str, Any]:
     else:
         status_line = "Draft report, in preparation by the review team"
     uses_grades = cycle.uses_grades
+    if self_review is not None and self_review.shared_at is None:
+        self_review = None  # the school's own draft: not part of any report until the school shares it
+    chosen = [area.pk for area in self_review.focus_areas.all()] if self_review else []
+    written = [
+        finding
+        for finding in review.findings.all()
+        if finding.strengths.strip() or finding.areas_for_development.strip() or (uses_grades and finding.grade)
+    ]
+    written.sort(key=lambda finding: finding.focus_area_id not in chosen)  # stable: keeps the cycle's order
     findings = [
         {
             "area": finding.focus_area.name,
@@ -116,9 +133,9 @@ def report_content(review: Review, kind: str) -> dict[str, Any]:
             "areas_for_development": text_blocks(finding.areas_for_development),
             "grade": (finding.grade or "Not graded") if uses_grades else "",
         }
-        for finding in review.findings.all()
-        if finding.strengths.strip() or finding.areas_for_development.strip() or finding.grade
+        for finding in written
     ]
+    responded = report is not None and report.factual_accuracy_responded_at is not None
     return {
         "template": template_version(),
         "kind": kind,
@@ -153,8 +170,15 @@ def report_content(review: Review, kind: str) -> dict[str, Any]:
         "area_of_excellence": text_blocks(report.area_of_excellence) if report else [],
         "recommendations": text_blocks(report.recommendations) if report else [],
         "next_steps": text_blocks(report.next_steps) if report else [],
-        "school_response": text_blocks(report.school_response) if report else [],
+        "school_response": text_blocks(report.school_response) if responded else [],
     }
+
+
+def report_page_context(review: Review) -> dict[str, Any]:
+    """What templates/reviews/report/body.html needs: the report the review has now, as its PDF prints it.
+    Only for reviews that have a report (a draft or final one); the caller checks who may read it."""
+    [(_, content)] = report_contents(Review.objects.filter(pk=review.pk))
+    return {"report": content, "draft": content["kind"] == ReportKind.DRAFT}
 
 
 def report_contents(reviews: Iterable[Review] | QuerySet[Review], kind: str | None = None) -> list[tuple[Review, dict]]:

@@ -1,14 +1,12 @@
-"""Reads for the findings, the report draft and the report as the school, the team and (once shared) governors read it.
+"""Reads for the findings and the report draft as the review team writes them.
 
-`report_content(review)` is the report's whole content in reading order: the page at /reviews/<pk>/report/ renders
-it with templates/reviews/report/body.html, and a PDF of the report should render the same.
+What a report says (on its page and in its PDF) is built in one place: reviews/reports/content.py.
 """
 
-import datetime
 from dataclasses import dataclass
 
-from ..models import Finding, FocusArea, ReportDraft, Review, ReviewStatus, ReviewTeamMember
-from .visits import chosen_focus_area_ids, cycle_focus_areas, lines_of_enquiry, self_review_of
+from ..models import Finding, FocusArea, ReportDraft, Review
+from .visits import chosen_focus_area_ids, cycle_focus_areas
 
 
 @dataclass
@@ -41,48 +39,3 @@ def findings_overview(review: Review) -> list[FindingRow]:
         rows.sort(key=lambda row: not row.chosen)  # stable: keeps the cycle's order within each part
         review.__dict__["_findings_overview"] = rows
     return review.__dict__["_findings_overview"]
-
-
-@dataclass
-class ReportContent:
-    review: Review
-    is_final: bool
-    visit_days: list[datetime.date]
-    lead_reviewer: ReviewTeamMember | None
-    reviewers: list[ReviewTeamMember]
-    focus_areas: list[FocusArea]
-    lines_of_enquiry: list[str]
-    report: ReportDraft | None
-    findings: list[FindingRow]
-    uses_grades: bool
-    school_response: str
-
-
-def report_content(review: Review) -> ReportContent:
-    """The report in reading order: context, focus and lines of enquiry, findings per area, the area of excellence,
-    recommendations, next steps and the school's response (once given)."""
-    team = list(
-        ReviewTeamMember.objects.filter(review=review)
-        .select_related("user", "school")
-        .order_by("-is_lead", "user__last_name", "user__first_name")
-    )
-    self_review = self_review_of(review) if _self_review_shared(review) else None
-    report = report_of(review)
-    return ReportContent(
-        review=review,
-        is_final=review.status in (ReviewStatus.FINAL, ReviewStatus.SHARED),
-        visit_days=[day.date for day in review.visit_days.all()],
-        lead_reviewer=next((seat for seat in team if seat.is_lead), None),
-        reviewers=[seat for seat in team if not seat.is_lead],
-        focus_areas=list(self_review.focus_areas.all()) if self_review else [],
-        lines_of_enquiry=lines_of_enquiry(self_review),
-        report=report,
-        findings=[row for row in findings_overview(review) if row.written],
-        uses_grades=review.cycle.uses_grades,
-        school_response=report.school_response if report and report.factual_accuracy_responded_at else "",
-    )
-
-
-def _self_review_shared(review: Review) -> bool:
-    self_review = self_review_of(review)
-    return self_review is not None and self_review.shared_at is not None

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ..forms.visit import FindingForm, ReportDraftForm, SendDraftForm
 from ..models import Finding, FocusArea, ReportDraft, Review, ReviewStatus
 from ..permissions import can_submit_draft, can_view_draft_report, can_view_final_report, can_write_findings
-from ..selectors.findings import findings_overview, report_content, report_of
+from ..reports.content import report_page_context
+from ..selectors.findings import findings_overview, report_of
 from ..selectors.reviews import review_for_page
 from ..selectors.visits import chosen_focus_area_ids, evidence_by_activity
 from ..services.concurrency import EditConflict
@@ -202,4 +203,4 @@ def report_read(request, pk: int):
     review = review_for_page(pk)
     if review is None or not may_read_report(request.user, review):
         raise Http404
-    return render(request, "reviews/report_read.html", {"review": review, "content": report_content(review)})
+    return render(request, "reviews/report_read.html", {"review": review, **report_page_context(review)})

@@ -17,7 +17,8 @@ from ..permissions import (
     can_respond_to_factual_accuracy,
     can_share_with_governors,
 )
-from ..selectors.findings import report_content, report_of
+from ..reports.content import report_page_context
+from ..selectors.findings import report_of
 from ..services.workflow import (
     review_finalise,
     review_mark_visited,
@@ -85,7 +86,7 @@ def factual_accuracy(request, pk: int):
     return render(
         request,
         "reviews/factual_accuracy.html",
-        {"review": review, "content": report_content(review), "form": form, "report": report},
+        {"review": review, **report_page_context(review), "form": form, "draft_report": report},
     )
 
 
