@@ -74,6 +74,11 @@ def can_view_draft_report(user: User, review: Review) -> bool:
     return can_view_review(user, review) and review.has_reached(ReviewStatus.DRAFT)
 
 
+def can_view_a_report(user: User, review: Review) -> bool:
+    """Some report of this review, draft or final: who may reach its report pages at all."""
+    return can_view_draft_report(user, review) or can_view_final_report(user, review)
+
+
 def can_manage_cycles(user: User, partnership: Partnership) -> bool:
     """Cycles, enrolment, reviewer training, groups and review teams."""
     return is_coordinator(user, partnership)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from partnership.common.forms import service_errors, show_service_errors
 from partnership.tenancy.roles import Role
 
 from .forms import SORT_CHOICES, AreaForm, AssignSchoolsForm, ClusterForm, DirectoryFilterForm, GiasUploadForm
@@ -245,7 +246,7 @@ def gias_import_apply_view(request, pk: int):
             "was applied. Check the updated changes below and apply again.",
         )
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        show_service_errors(request, error)
     else:
         messages.success(
             request,
@@ -277,14 +278,6 @@ def area_list(request):
     )
 
 
-def _validation_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def area_edit(request, pk: int | None = None):
     _require(can_manage_areas(request.user, request.partnership))
@@ -297,7 +290,7 @@ def area_edit(request, pk: int | None = None):
     form = AreaForm(request.POST or None, initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as refusal:
             if area is None:
                 area = area_create(
                     partnership=request.partnership,
@@ -307,9 +300,7 @@ def area_edit(request, pk: int | None = None):
                 )
             else:
                 area_update(area=area, name=data["name"], description=data["description"], chair=data["chair"])
-        except ValidationError as error:
-            _validation_to_form(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"{'Saved' if pk else 'Added'} the area {area.name}.")
             return redirect("area_list")
     return render(request, "schools/place_form.html", {"form": form, "place": area, "kind_with_article": "an area"})
@@ -325,16 +316,14 @@ def cluster_edit(request, pk: int | None = None):
     form = ClusterForm(request.POST or None, initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as refusal:
             if cluster is None:
                 cluster = cluster_create(
                     partnership=request.partnership, name=data["name"], area=data["area"], lead=data["lead"]
                 )
             else:
                 cluster_update(cluster=cluster, name=data["name"], area=data["area"], lead=data["lead"])
-        except ValidationError as error:
-            _validation_to_form(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"{'Saved' if pk else 'Added'} the cluster {cluster.name}.")
             return redirect("area_list")
     return render(
@@ -365,7 +354,7 @@ def schools_assign_view(request):
     form = AssignSchoolsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as refusal:
             result = schools_assign(
                 partnership=request.partnership,
                 schools=data["schools"],
@@ -373,9 +362,7 @@ def schools_assign_view(request):
                 cluster=data["cluster"] if data["action"] == "cluster" else None,
                 remove_from_cluster=data["action"] == "remove",
             )
-        except ValidationError as error:
-            _validation_to_form(form, error)
-        else:
+        if not refusal:
             messages.success(request, _assignment_message(result, data))
             return redirect(request.get_full_path())
     selected = {str(pk) for pk in request.POST.getlist("schools")} if request.method == "POST" else set()

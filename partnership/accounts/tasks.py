@@ -3,9 +3,7 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from partnership.tenancy.models import Partnership
-from partnership.tenancy.scoping import partnership_scope
-from partnership.tenancy.tasks import TenantTask
+from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from .models import Invitation
 from .services import invitation_send
@@ -21,18 +19,20 @@ def send_invitation(self, *, invitation_id: int) -> None:
 @shared_task
 def send_unsent_invitations() -> int:
     """Beat: send invitations whose email never left, e.g. because the broker was down when they were made."""
-    queued = 0
     cutoff = timezone.now() - datetime.timedelta(minutes=2)
-    for partnership_id in Partnership.objects.values_list("pk", flat=True):
-        with partnership_scope(partnership_id):
-            unsent = Invitation.objects.filter(
+
+    def queue_unsent(partnership_id: int) -> int:
+        unsent = list(
+            Invitation.objects.filter(
                 sent_at__isnull=True,
                 accepted_at__isnull=True,
                 revoked_at__isnull=True,
                 expires_at__gt=timezone.now(),
                 created_at__lt=cutoff,
             ).values_list("pk", flat=True)
-            for invitation_id in unsent:
-                send_invitation.delay(partnership_id=partnership_id, invitation_id=invitation_id)
-                queued += 1
-    return queued
+        )
+        for invitation_id in unsent:
+            send_invitation.delay(partnership_id=partnership_id, invitation_id=invitation_id)
+        return len(unsent)
+
+    return sum(for_each_partnership(queue_unsent))

@@ -12,7 +12,7 @@ from partnership.accounts.models import User
 from .branding import validate_logo
 from .models import Membership, Partnership, PartnershipDataVersion
 from .roles import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
-from .scoping import partnership_scope
+from .tasks import for_each_partnership
 
 
 def validate_role_attachment(
@@ -150,11 +150,11 @@ def data_versions_renew() -> int:
     Only needed after data was changed with the triggers bypassed (a data-only restore with triggers disabled,
     `session_replication_role = replica`, `ALTER TABLE ... DISABLE TRIGGER`): every other change renews its
     partnership's version when it commits. Returns the number of partnerships renewed."""
-    renewed = 0
     with transaction.atomic():
-        for partnership_id in Partnership.objects.order_by("pk").values_list("pk", flat=True):
-            with partnership_scope(partnership_id):
-                renewed += PartnershipDataVersion.objects.update(
+        return sum(
+            for_each_partnership(
+                lambda partnership_id: PartnershipDataVersion.objects.update(
                     token=models.Func(function="gen_random_uuid", output_field=models.UUIDField()), changed_at=Now()
                 )
-    return renewed
+            )
+        )

@@ -1,8 +1,24 @@
 """The base for every task that touches a partnership's rows."""
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from celery import Task
 
+from .models import Partnership
 from .scoping import active_partnership_id, partnership_scope
+
+T = TypeVar("T")
+
+
+def for_each_partnership(work: Callable[[int], T]) -> list[T]:
+    """The body of a beat task that covers every partnership: `work(partnership_id)` inside that partnership's
+    scope, one partnership after another in id order; returns what each call returned, in that order."""
+    results = []
+    for partnership_id in Partnership.objects.order_by("pk").values_list("pk", flat=True):
+        with partnership_scope(partnership_id):
+            results.append(work(partnership_id))
+    return results
 
 
 class TenantTask(Task):

@@ -8,6 +8,8 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from partnership.common.text import long_date
+
 from ..models import ActivityKind, Attachment, Review
 from ..selectors.visits import cycle_focus_areas, programme_people
 
@@ -138,7 +140,7 @@ class ActivityForm(forms.Form):
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
         days = [day.date for day in review.visit_days.all()]
-        self.fields["date"].choices = [(d.isoformat(), f"{d:%A} {d.day} {d:%B %Y}") for d in days]
+        self.fields["date"].choices = [(d.isoformat(), long_date(d)) for d in days]
         self.fields["date"].coerce = lambda value: next(d for d in days if d.isoformat() == value)
         if len(days) == 1:
             self.fields["date"].initial = days[0].isoformat()

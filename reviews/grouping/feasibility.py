@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 
 from ortools.sat.python import cp_model
 
+from partnership.common.text import and_join
+
 from .types import MAX_GROUP_SIZE, GroupingInfeasible, GroupingRules, SchoolForGrouping
 
 
@@ -68,7 +70,7 @@ def describe_plan(plan: Mapping[int, int]) -> str:
     if len(plan) == 1:
         return f"groups of {next(iter(plan))}"
     parts = [f"{size} ({count})" for size, count in sorted(plan.items())]
-    return "groups of " + ", ".join(parts[:-1]) + " and " + parts[-1]
+    return "groups of " + and_join(parts)
 
 
 def trust_label(trust_id: int, trust_names: Mapping[int, str]) -> str:
@@ -78,10 +80,6 @@ def trust_label(trust_id: int, trust_names: Mapping[int, str]) -> str:
 
 def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def _join(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def trust_capacity_reasons(
@@ -115,7 +113,7 @@ def trust_capacity_reasons(
         union |= classes[k - 1][1]
         capacity = sum(min(size, k) for size in sizes)
         if len(union) > capacity:
-            names = _join([trust_label(trust, trust_names) for trust, _ in classes[:k]])
+            names = and_join([trust_label(trust, trust_names) for trust, _ in classes[:k]])
             return [
                 f"{names} have {len(union)} of the {what} between them; with {describe_plan(plan)} and no two "
                 f"schools of one trust in a group, each group can hold at most {k} of them (one of each), "
@@ -211,7 +209,7 @@ def _grouping_by_cp_sat(
     if status == cp_model.INFEASIBLE:
         core = [keep_apart[index] for index in solver.sufficient_assumptions_for_infeasibility() if index in keep_apart]
         core = _smallest_core(model, literal_for, core, rules.random_seed)
-        names = _join([trust_label(trust, trust_names) for trust in sorted(core)]) if core else "the trusts"
+        names = and_join([trust_label(trust, trust_names) for trust in sorted(core)]) if core else "the trusts"
         return _raise(
             GroupingInfeasible(
                 [
@@ -227,7 +225,7 @@ def _grouping_by_cp_sat(
             [
                 f"No grouping into {describe_plan(plan)} that keeps trusts apart was found in "
                 f"{solver.parameters.max_time_in_seconds:.0f} s, and none was proved impossible. The largest "
-                f"trusts are {_join([trust_label(t, trust_names) for t in biggest])}: to relax, let this cycle "
+                f"trusts are {and_join([trust_label(t, trust_names) for t in biggest])}: to relax, let this cycle "
                 "group schools of one trust together, change the group size, or allow a longer time limit."
             ]
         )

@@ -38,6 +38,8 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 
+from partnership.common.text import and_join
+
 from .costs import (
     BELOW_GOOD,
     GOOD_OR_BETTER,
@@ -183,8 +185,7 @@ def _gap(cost: float, bound: float) -> float:
 
 
 def _names(members: Sequence[SchoolForGrouping]) -> str:
-    names = [member.name for member in members]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return and_join(member.name for member in members)
 
 
 def _locked_group_reasons(

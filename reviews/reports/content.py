@@ -20,6 +20,8 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from partnership.common.text import and_join, long_date, short_date
+
 from ..models import Finding, FocusArea, Review, ReviewEvent, ReviewStatus, ReviewTeamMember
 from ..models.reports import ReportKind
 from .hashing import template_version
@@ -38,28 +40,16 @@ def report_kind_for(review: Review) -> str | None:
     return None
 
 
-def long_date(day: datetime.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def short_date(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-
-
 def dates_summary(days: list[datetime.date]) -> str:
     """'3 November 2026', '3 and 4 November 2026', '30 November and 1 December 2026'."""
     if not days:
         return ""
     first, last = days[0], days[-1]
     if (first.year, first.month) == (last.year, last.month):
-        return f"{_and([str(day.day) for day in days])} {last:%B %Y}"
+        return f"{and_join([str(day.day) for day in days])} {last:%B %Y}"
     if first.year == last.year:
-        return f"{_and([f'{day.day} {day:%B}' for day in days])} {last.year}"
-    return _and([short_date(day) for day in days])
+        return f"{and_join([f'{day.day} {day:%B}' for day in days])} {last.year}"
+    return and_join([short_date(day) for day in days])
 
 
 def with_report_details(reviews: QuerySet[Review]) -> QuerySet[Review]:

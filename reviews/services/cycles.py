@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.common.text import long_date
 from partnership.tenancy.models import Membership, Partnership
 from schools.models import Area, Cluster, School
 
@@ -52,10 +53,6 @@ LIMIT_LABELS = {
     "factual_accuracy_working_days": "The factual-accuracy window",
     "impact_visit_months": "The impact visit",
 }
-
-
-def long_date(day: datetime.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def _integrity_message(error: IntegrityError, messages: dict[str, str], fallback: str) -> str:

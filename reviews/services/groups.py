@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.common.text import long_date
 from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role
 from schools.models import School, Trust
@@ -39,7 +40,9 @@ from ..models import (
     ReviewStatus,
     ReviewTeamMember,
 )
-from .cycles import ensure_not_published, long_date, trained_user_ids
+from .cycles import ensure_not_published, trained_user_ids
+from .events import review_event, review_event_record
+from .locks import lock_review
 
 logger = logging.getLogger(__name__)
 
@@ -491,12 +494,11 @@ def groups_publish(*, cycle: Cycle, actor: User | None, include_senior_leaders: 
     events, seats, without_lead, untrained = [], [], [], set()
     for planned, review in zip(plan, reviews, strict=True):
         events.append(
-            ReviewEvent(
-                partnership_id=partnership_id,
-                review=review,
+            review_event(
+                review,
+                actor=actor,
                 from_status="",
                 to_status=ReviewStatus.GROUPED,
-                actor=actor,
                 note=f"Groups published: reviewed by {planned.reviewing.name} ({planned.group}).",
             )
         )
@@ -569,15 +571,11 @@ def _ensure_team_can_change(review: Review) -> None:
         raise ValidationError("The report is final, so the review team can no longer change.")
 
 
-def _lock_review(review: Review) -> Review:
-    return Review.objects.select_for_update().select_related("cycle", "school").get(pk=review.pk)
-
-
 @transaction.atomic
 def review_team_add(
     *, review: Review, user: User | None, is_lead: bool = False, override_reason: str = "", actor: User | None
 ) -> ReviewTeamMember:
-    review = _lock_review(review)
+    review = lock_review(review)
     _ensure_team_can_change(review)
     override_reason = (override_reason or "").strip()
     if user is None:
@@ -619,11 +617,8 @@ def review_team_add(
         if "review_one_lead_reviewer" in text:
             raise ValidationError("This review already has a lead reviewer.") from error
         raise ValidationError({"user": f"{user} is already on this review team."}) from error
-    ReviewEvent.objects.create(
-        partnership_id=review.partnership_id,
+    review_event_record(
         review=review,
-        from_status=review.status,
-        to_status=review.status,
         actor=actor,
         note=f"{user} joined the review team{' as lead reviewer' if is_lead else ''}"
         + (f" without recorded training: {override_reason}" if override_reason else "")
@@ -634,34 +629,20 @@ def review_team_add(
 
 @transaction.atomic
 def review_team_remove(*, seat: ReviewTeamMember, actor: User | None) -> None:
-    review = _lock_review(seat.review)
+    review = lock_review(seat.review)
     _ensure_team_can_change(review)
     seat.delete()
-    ReviewEvent.objects.create(
-        partnership_id=review.partnership_id,
-        review=review,
-        from_status=review.status,
-        to_status=review.status,
-        actor=actor,
-        note=f"{seat.user} left the review team.",
-    )
+    review_event_record(review=review, actor=actor, note=f"{seat.user} left the review team.")
 
 
 @transaction.atomic
 def review_team_make_lead(*, seat: ReviewTeamMember, actor: User | None) -> ReviewTeamMember:
-    review = _lock_review(seat.review)
+    review = lock_review(seat.review)
     _ensure_team_can_change(review)
     if seat.is_lead:
         return seat
     ReviewTeamMember.objects.filter(review=review, is_lead=True).update(is_lead=False)
     seat.is_lead = True
     seat.save(update_fields=["is_lead"])
-    ReviewEvent.objects.create(
-        partnership_id=review.partnership_id,
-        review=review,
-        from_status=review.status,
-        to_status=review.status,
-        actor=actor,
-        note=f"{seat.user} is now the lead reviewer.",
-    )
+    review_event_record(review=review, actor=actor, note=f"{seat.user} is now the lead reviewer.")
     return seat

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.common.text import and_join, long_date
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role
@@ -40,13 +41,8 @@ EMAIL_GIVE_UP_AFTER = datetime.timedelta(days=3)
 EMAIL_SWEEP_GRACE = datetime.timedelta(minutes=2)
 
 
-def day_label(day: datetime.date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
 def days_label(days: Iterable[datetime.date]) -> str:
-    labels = [day_label(day) for day in days]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return and_join(long_date(day) for day in days)
 
 
 def overdue_label(working_days: int) -> str:
@@ -293,7 +289,7 @@ def notify_dates_answered(*, proposal: VisitProposal, actor: User) -> list[Notif
         kind, event = NotificationKind.DATES_ACCEPTED, "accepted"
         message = f"{responder} has accepted {dates} for the peer review visit to {review.school.name}."
         if review.self_review_due_on:
-            message += f" The school's self-review is due on {day_label(review.self_review_due_on)}."
+            message += f" The school's self-review is due on {long_date(review.self_review_due_on)}."
     else:
         kind, event = NotificationKind.OTHER_DATES_ASKED, "declined"
         message = (
@@ -343,12 +339,12 @@ def _team_by_review(review_ids: set[int]) -> tuple[dict[int, set[int]], dict[int
 def _due_phrase(due: datetime.date, today: datetime.date) -> str:
     days = (due - today).days
     if days > 1:
-        return f"is due on {day_label(due)} (in {days} days)"
+        return f"is due on {long_date(due)} (in {days} days)"
     if days == 1:
-        return f"is due tomorrow, {day_label(due)}"
+        return f"is due tomorrow, {long_date(due)}"
     if days == 0:
-        return f"is due today, {day_label(due)}"
-    return f"was due on {day_label(due)}"
+        return f"is due today, {long_date(due)}"
+    return f"was due on {long_date(due)}"
 
 
 def reminder_occasions(*, today: datetime.date, calendar: SchoolCalendar) -> list[Occasion]:
@@ -398,7 +394,7 @@ def reminder_occasions(*, today: datetime.date, calendar: SchoolCalendar) -> lis
                 message=(
                     f"{review.school.name}'s self-review {_due_phrase(due, today)}: share the school's focus, "
                     f"self-evaluation and improvement plan with the review team before the visit on "
-                    f"{day_label(review.first_day)}."
+                    f"{long_date(review.first_day)}."
                 ),
                 url=review_path(review),
                 dedupe_key=f"self-review-due:review-{review.pk}:{due.isoformat()}",
@@ -413,7 +409,7 @@ def reminder_occasions(*, today: datetime.date, calendar: SchoolCalendar) -> lis
                 kind=NotificationKind.VISIT_SOON,
                 review=review,
                 message=(
-                    f"The peer review visit to {review.school.name} starts {when}, on {day_label(review.first_day)}."
+                    f"The peer review visit to {review.school.name} starts {when}, on {long_date(review.first_day)}."
                 ),
                 url=review_path(review),
                 dedupe_key=f"visit-soon:review-{review.pk}:{review.first_day.isoformat()}",
@@ -428,7 +424,7 @@ def reminder_occasions(*, today: datetime.date, calendar: SchoolCalendar) -> lis
                 review=review,
                 message=(
                     f"The report on the peer review of {review.school.name} was due on "
-                    f"{day_label(review.report_due_on)}: it is {overdue_label(overdue)}."
+                    f"{long_date(review.report_due_on)}: it is {overdue_label(overdue)}."
                 ),
                 url=review_path(review),
                 dedupe_key=f"report-overdue:review-{review.pk}:{review.report_due_on.isoformat()}",
@@ -443,7 +439,7 @@ def reminder_occasions(*, today: datetime.date, calendar: SchoolCalendar) -> lis
                 review=review,
                 message=(
                     f"The factual-accuracy check of the draft report on {review.school.name} was due on "
-                    f"{day_label(review.factual_accuracy_due_on)}: it is {overdue_label(overdue)}."
+                    f"{long_date(review.factual_accuracy_due_on)}: it is {overdue_label(overdue)}."
                 ),
                 url=review_path(review),
                 dedupe_key=f"factual-accuracy-overdue:review-{review.pk}:{review.factual_accuracy_due_on.isoformat()}",

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from partnership.accounts.models import User, new_calendar_token
+from partnership.common.text import short_date
 from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role
 
@@ -33,10 +34,6 @@ from .workflow import lock_review, review_step
 
 MAX_VISIT_DAYS = 3
 NOTE_MAX_LENGTH = 2000
-
-
-def day_text(day: datetime.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(frozen=True)
@@ -145,19 +142,19 @@ def _clash_problems(
     for user_id, review_id, day in sorted(booked, key=lambda row: (row[2], names[row[0]])):
         other = others[review_id]
         if can_view_review(viewer, other):
-            text = f"{names[user_id]} is already on the visit to {other.school.name} on {day_text(day)}."
+            text = f"{names[user_id]} is already on the visit to {other.school.name} on {short_date(day)}."
         else:
-            text = f"{names[user_id]} is already booked on another visit on {day_text(day)}."
+            text = f"{names[user_id]} is already booked on another visit on {short_date(day)}."
         problems.append(DateProblem(text, day))
     for user_id, review_id, day in sorted(hosting - booked, key=lambda row: (row[2], names[row[0]])):
         other = others[review_id]
         if can_view_review(viewer, other):
             text = (
-                f"{names[user_id]} is needed at {other.school.name} on {day_text(day)}: "
+                f"{names[user_id]} is needed at {other.school.name} on {short_date(day)}: "
                 "its own review visit is that day."
             )
         else:
-            text = f"{names[user_id]} is already booked on another visit on {day_text(day)}."
+            text = f"{names[user_id]} is already booked on another visit on {short_date(day)}."
         problems.append(DateProblem(text, day))
     return problems
 
@@ -184,17 +181,17 @@ def visit_date_problems(
         problems.append(DateProblem("Enter each visit day once."))
     for day in sorted(set(days)):
         if day < today:
-            problems.append(DateProblem(f"{day_text(day)} is in the past.", day))
+            problems.append(DateProblem(f"{short_date(day)} is in the past.", day))
         if not cycle.visit_window_starts_on <= day <= cycle.visit_window_ends_on:
             problems.append(
                 DateProblem(
-                    f"{day_text(day)} is outside the visit window for {cycle.name} "
-                    f"({day_text(cycle.visit_window_starts_on)} to {day_text(cycle.visit_window_ends_on)}).",
+                    f"{short_date(day)} is outside the visit window for {cycle.name} "
+                    f"({short_date(cycle.visit_window_starts_on)} to {short_date(cycle.visit_window_ends_on)}).",
                     day,
                 )
             )
         if (reason := calendar.why_not_a_working_day(day)) is not None:
-            problems.append(DateProblem(f"{day_text(day)} is {reason}.", day))
+            problems.append(DateProblem(f"{short_date(day)} is {reason}.", day))
     seats = list(
         ReviewTeamMember.objects.filter(review=review).select_related("user", "school__trust", "school__federation")
     )
@@ -274,7 +271,7 @@ def visit_dates_propose(
             review=review,
             to_status=ReviewStatus.GROUPED,
             actor=actor,
-            note="Visit on " + ", ".join(day_text(d) for d in replaced_days) + " cancelled: new dates proposed",
+            note="Visit on " + ", ".join(short_date(d) for d in replaced_days) + " cancelled: new dates proposed",
         )
         review.self_review_due_on = None
         review.save(update_fields=["status", "status_changed_at", "self_review_due_on"])

@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from partnership.accounts.models import User
 
-from ..models import Attachment, AttachmentDownload, FocusArea, Review, ReviewEvent, ReviewStatus, SelfReview
+from ..models import Attachment, AttachmentDownload, FocusArea, Review, ReviewStatus, SelfReview
 from .concurrency import EditConflict
 from .documents import detect_document_type
+from .events import review_event_record
 
 MAX_LINES_OF_ENQUIRY = 2
 MAX_LINE_LENGTH = 500
@@ -88,14 +89,7 @@ def self_review_save(
     self_review.save()
     self_review.focus_areas.set(focus_areas)
     if first_share:
-        ReviewEvent.objects.create(
-            partnership_id=review.partnership_id,
-            review=review,
-            from_status=review.status,
-            to_status=review.status,
-            actor=actor,
-            note="Self-review shared with the review team",
-        )
+        review_event_record(review=review, actor=actor, note="Self-review shared with the review team")
     return self_review
 
 

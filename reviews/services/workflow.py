@@ -15,7 +15,9 @@ from django.utils import timezone
 from partnership.accounts.models import User
 
 from ..calendar import SchoolCalendar, calendar_for_partnership
-from ..models import ReportDraft, Review, ReviewEvent, ReviewStatus
+from ..models import ReportDraft, Review, ReviewStatus
+from .events import review_event_record
+from .locks import lock_review
 
 ALLOWED_STEPS: dict[str, set[str]] = {
     ReviewStatus.GROUPED: {ReviewStatus.SCHEDULED},
@@ -35,21 +37,10 @@ def review_step(*, review: Review, to_status: str, actor: User | None, note: str
             f"This review is {review.get_status_display().lower()}; it cannot move to "
             f"'{ReviewStatus(to_status).label.lower()}' from here."
         )
-    ReviewEvent.objects.create(
-        partnership_id=review.partnership_id,
-        review=review,
-        from_status=review.status,
-        to_status=to_status,
-        actor=actor,
-        note=note,
-    )
+    review_event_record(review=review, actor=actor, note=note, to_status=to_status)
     review.status = to_status
     review.status_changed_at = timezone.now()
     return review
-
-
-def lock_review(review: Review) -> Review:
-    return Review.objects.select_for_update(of=("self",)).select_related("cycle", "school").get(pk=review.pk)
 
 
 def last_visit_day(review: Review) -> datetime.date | None:
@@ -126,11 +117,8 @@ def review_respond_to_factual_accuracy(*, review: Review, actor: User, comments:
     report.factual_accuracy_responded_by = actor
     report.version += 1
     report.save()
-    ReviewEvent.objects.create(
-        partnership_id=review.partnership_id,
+    review_event_record(
         review=review,
-        from_status=review.status,
-        to_status=review.status,
         actor=actor,
         note="Factual-accuracy check returned" + (" with comments" if comments.strip() else ""),
     )

@@ -4,9 +4,7 @@ service; the beat tasks fan out one task per partnership."""
 from celery import shared_task
 from django.utils import timezone
 
-from partnership.tenancy.models import Partnership
-from partnership.tenancy.scoping import partnership_scope
-from partnership.tenancy.tasks import TenantTask
+from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from ..services import notifications
 
@@ -34,20 +32,17 @@ def create_reminders() -> int:
 @shared_task(name="reviews.tasks.send_daily_reminders")
 def send_daily_reminders() -> int:
     """Beat, once a day: a reminders task per partnership."""
-    partnership_ids = list(Partnership.objects.order_by("pk").values_list("pk", flat=True))
-    for partnership_id in partnership_ids:
-        create_reminders.delay(partnership_id=partnership_id)
-    return len(partnership_ids)
+    return len(for_each_partnership(lambda partnership_id: create_reminders.delay(partnership_id=partnership_id)))
 
 
 @shared_task(name="reviews.tasks.send_unsent_notification_emails")
 def send_unsent_notification_emails() -> int:
     """Beat: emails whose task never ran (e.g. the broker was down when the notification was recorded)."""
-    queued = 0
-    for partnership_id in Partnership.objects.order_by("pk").values_list("pk", flat=True):
-        with partnership_scope(partnership_id):
-            ids = notifications.unsent_notification_ids()
+
+    def queue_unsent(partnership_id: int) -> int:
+        ids = notifications.unsent_notification_ids()
         for notification_id in ids:
             send_notification_email.delay(partnership_id=partnership_id, notification_id=notification_id)
-            queued += 1
-    return queued
+        return len(ids)
+
+    return sum(for_each_partnership(queue_unsent))

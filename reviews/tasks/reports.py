@@ -12,9 +12,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from partnership.tenancy.models import Partnership
-from partnership.tenancy.scoping import partnership_scope
-from partnership.tenancy.tasks import TenantTask
+from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from ..services.reports import report_mark_failed, report_mark_retrying, report_render, reports_resend_stalled
 
@@ -75,8 +73,4 @@ def render_report_task(self, *, render_id: int) -> None:
 @shared_task(name="reviews.tasks_reports.resend_stalled_reports", ignore_result=True)
 def resend_stalled_reports() -> int:
     """Beat: send again every report the broker never received (it was down) or a lost worker dropped."""
-    sent = 0
-    for partnership_id in Partnership.objects.values_list("pk", flat=True):
-        with partnership_scope(partnership_id):
-            sent += reports_resend_stalled()
-    return sent
+    return sum(for_each_partnership(lambda partnership_id: reports_resend_stalled()))

@@ -14,6 +14,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from partnership.common.forms import service_errors, show_service_errors
+from partnership.common.text import long_date
 from schools.models import School
 
 from ..forms.cycles import (
@@ -59,20 +61,6 @@ def _cycle(pk: int):
     return cycle
 
 
-def apply_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _refused(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 # Cycles -------------------------------------------------------------------------------------------------------
 
 
@@ -98,16 +86,14 @@ def cycle_new(request):
         initial["focus_areas_from"] = services.FOCUS_AREAS_OFSTED
     form = CycleForm(request.POST or None, creating=True, previous_cycle=previous, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             cycle = services.cycle_create(
                 partnership=request.partnership,
                 actor=request.user,
                 values=form.settings(),
                 focus_areas_from=form.cleaned_data["focus_areas_from"],
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"{cycle.name} is open. Next: enrol schools and record reviewer training.")
             return redirect("cycle_overview", cycle.pk)
     return render(request, "reviews/cycles/cycle_form.html", {"form": form, "creating": True})
@@ -118,11 +104,9 @@ def cycle_edit(request, pk: int):
     cycle = _cycle(pk)
     form = CycleForm(request.POST or None, creating=False, initial=CycleForm.initial_for(CycleSettings.of(cycle)))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             services.cycle_update(cycle=cycle, values=form.settings())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, "The cycle's settings are saved.")
             return redirect("cycle_overview", cycle.pk)
     return render(request, "reviews/cycles/cycle_form.html", {"form": form, "creating": False, "cycle": cycle})
@@ -146,11 +130,9 @@ def focus_areas(request, pk: int):
     cycle = _cycle(pk)
     form = FocusAreaForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             area = services.focus_area_add(cycle=cycle, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"Added the focus area {area.name}.")
             return redirect("cycle_focus_areas", cycle.pk)
     rows = selectors.focus_areas_with_uses(cycle)
@@ -167,11 +149,9 @@ def focus_area_edit(request, pk: int, area_pk: int):
     area = _focus_area(cycle, area_pk)
     form = FocusAreaForm(request.POST or None, initial={"name": area.name, "description": area.description})
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             services.focus_area_update(area=area, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"Saved the focus area {area.name}.")
             return redirect("cycle_focus_areas", cycle.pk)
     return render(
@@ -194,11 +174,9 @@ def focus_area_move(request, pk: int, area_pk: int):
 def focus_area_remove(request, pk: int, area_pk: int):
     cycle = _cycle(pk)
     area = _focus_area(cycle, area_pk)
-    try:
+    with service_errors(request=request) as refusal:
         services.focus_area_remove(area=area)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
+    if not refusal:
         messages.success(request, f"Removed the focus area {area.name}.")
     return redirect("cycle_focus_areas", cycle.pk)
 
@@ -214,11 +192,9 @@ def calendar(request, pk: int):
 
 def _calendar_form(request, cycle, form, save, template_context: dict, success: str):
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             save(form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, success)
             return redirect("cycle_calendar", cycle.pk)
     return render(request, "reviews/cycles/calendar_form.html", {"cycle": cycle, "form": form, **template_context})
@@ -300,7 +276,7 @@ def closure_delete(request, pk: int, closure_pk: int):
     cycle = _cycle(pk)
     closure = get_object_or_404(ClosureDay, pk=closure_pk)
     services.closure_day_delete(closure=closure)
-    messages.success(request, f"Deleted the closure day on {services.long_date(closure.date)}.")
+    messages.success(request, f"Deleted the closure day on {long_date(closure.date)}.")
     return redirect("cycle_calendar", cycle.pk)
 
 
@@ -316,7 +292,7 @@ def enrolment(request, pk: int):
     by_error = None
     if request.method == "POST":
         action = request.POST.get("action", "")
-        try:
+        with service_errors(school_form if action == "school" else None) as refusal:
             if action == "school":
                 if school_form.is_valid():
                     outcome = services.enrolment_add(
@@ -336,11 +312,8 @@ def enrolment(request, pk: int):
                 return redirect("cycle_enrolment", cycle.pk)
             else:
                 raise Http404
-        except ValidationError as error:
-            if action == "school":
-                apply_errors(school_form, error)
-            else:
-                by_error = {"field": action, "messages": error.messages}
+        if refusal and action != "school":
+            by_error = {"field": action, "messages": refusal.messages}
     page = selectors.enrolment_page(cycle)
     return render(
         request,
@@ -362,11 +335,9 @@ def enrolment(request, pk: int):
 def enrolment_remove(request, pk: int, enrolment_pk: int):
     cycle = _cycle(pk)
     enrolled = get_object_or_404(Enrolment.objects.select_related("school", "cycle"), cycle=cycle, pk=enrolment_pk)
-    try:
+    with service_errors(request=request) as refusal:
         services.enrolment_remove(enrolment=enrolled)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
+    if not refusal:
         messages.success(request, f"{enrolled.school.name} is no longer enrolled in {cycle.name}.")
     return redirect("cycle_enrolment", cycle.pk)
 
@@ -380,15 +351,13 @@ def training(request, pk: int):
     people = selectors.people_who_can_review()
     form = ReviewerTrainingForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             record = services.reviewer_training_add(
                 partnership=request.partnership, recorded_by=request.user, **form.cleaned_data
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(
-                request, f"Recorded {record.user}'s reviewer training on {services.long_date(record.trained_on)}."
+                request, f"Recorded {record.user}'s reviewer training on {long_date(record.trained_on)}."
             )
             return redirect("cycle_training", cycle.pk)
     page = Paginator(selectors.training_records(), TRAINING_PER_PAGE).get_page(request.GET.get("page"))
@@ -410,7 +379,7 @@ def training_remove(request, pk: int, training_pk: int):
     cycle = _cycle(pk)
     record = get_object_or_404(ReviewerTraining.objects.select_related("user"), pk=training_pk)
     services.reviewer_training_remove(training=record)
-    messages.success(request, f"Removed {record.user}'s training record of {services.long_date(record.trained_on)}.")
+    messages.success(request, f"Removed {record.user}'s training record of {long_date(record.trained_on)}.")
     return redirect("cycle_training", cycle.pk)
 
 
@@ -434,7 +403,7 @@ def groups_propose(request, pk: int):
     try:
         run = group_services.grouping_run_start(cycle=cycle, actor=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        show_service_errors(request, error)
         return redirect("cycle_groups", cycle.pk)
     except group_services.QueueUnavailableError as error:
         messages.error(request, str(error))
@@ -460,11 +429,9 @@ def group_new(request, pk: int):
     available = selectors.ungrouped_schools(cycle)
     form = GroupNewForm(request.POST or None, schools=available)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form, field="schools") as refusal:
             group = group_services.group_create(cycle=cycle, schools=form.cleaned_data["schools"])
-        except ValidationError as error:
-            form.add_error("schools", error.messages)
-        else:
+        if not refusal:
             messages.success(request, f"{group} is made.")
             return redirect("cycle_groups", cycle.pk)
     return render(request, "reviews/cycles/group_new.html", {"cycle": cycle, "form": form, "available": available})
@@ -483,11 +450,9 @@ def group_edit(request, pk: int, group_pk: int):
     group = _group(cycle, group_pk)
     form = GroupAddSchoolForm(request.POST or None, schools=selectors.ungrouped_schools(cycle))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             group_services.group_add_school(group=group, school=form.cleaned_data["school"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"Added {form.cleaned_data['school'].name} to {group}.")
             return redirect("group_edit", cycle.pk, group.pk)
     return render(
@@ -500,11 +465,9 @@ def group_edit(request, pk: int, group_pk: int):
 def _group_action(request, pk: int, group_pk: int, action, success: str, back: str = "group_edit"):
     cycle = _cycle(pk)
     group = _group(cycle, group_pk)
-    try:
+    with service_errors(request=request) as refusal:
         action(group)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
+    if not refusal:
         messages.success(request, success.format(group=group))
     if back == "group_edit" and selectors.group_for_page(cycle, group.pk) is not None:
         return redirect("group_edit", cycle.pk, group.pk)
@@ -584,12 +547,11 @@ def publish(request, pk: int):
     cycle = _cycle(pk)
     form = PublishForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(request=request) as refusal:
             outcome = group_services.groups_publish(
                 cycle=cycle, actor=request.user, include_senior_leaders=form.cleaned_data["include_senior_leaders"]
             )
-        except ValidationError as error:
-            _refused(request, error)
+        if refusal:
             return redirect("cycle_publish", cycle.pk)
         messages.success(request, outcome.summary())
         return redirect("cycle_reviews", cycle.pk)
@@ -625,7 +587,7 @@ def review_team(request, pk: int, review_pk: int):
     candidates = selectors.team_candidates(review)
     form = TeamMemberForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             seat = group_services.review_team_add(
                 review=review,
                 user=form.chosen_user(),
@@ -633,9 +595,7 @@ def review_team(request, pk: int, review_pk: int):
                 override_reason=form.cleaned_data["override_reason"],
                 actor=request.user,
             )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if not refusal:
             messages.success(
                 request, f"{seat.user} is on the review team{' as lead reviewer' if seat.is_lead else ''}."
             )
@@ -663,11 +623,9 @@ def team_member_remove(request, pk: int, review_pk: int, seat_pk: int):
     cycle = _cycle(pk)
     review = _review(cycle, review_pk)
     seat = _seat(review, seat_pk)
-    try:
+    with service_errors(request=request) as refusal:
         group_services.review_team_remove(seat=seat, actor=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
+    if not refusal:
         messages.success(request, f"{seat.user} is no longer on the review team.")
     return redirect("review_team", cycle.pk, review.pk)
 
@@ -678,10 +636,8 @@ def team_member_lead(request, pk: int, review_pk: int, seat_pk: int):
     cycle = _cycle(pk)
     review = _review(cycle, review_pk)
     seat = _seat(review, seat_pk)
-    try:
+    with service_errors(request=request) as refusal:
         group_services.review_team_make_lead(seat=seat, actor=request.user)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
+    if not refusal:
         messages.success(request, f"{seat.user} is now the lead reviewer.")
     return redirect("review_team", cycle.pk, review.pk)

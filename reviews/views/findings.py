@@ -6,6 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partnership.common.forms import add_service_errors, service_errors
+from partnership.common.text import long_date
+
 from ..forms.visit import FindingForm, ReportDraftForm, SendDraftForm
 from ..models import Finding, FocusArea, ReportDraft, Review, ReviewStatus
 from ..permissions import can_submit_draft, can_view_draft_report, can_view_final_report, can_write_findings
@@ -16,7 +19,7 @@ from ..selectors.visits import chosen_focus_area_ids, evidence_by_activity
 from ..services.concurrency import EditConflict
 from ..services.findings import finding_save, report_draft_save
 from ..services.workflow import review_submit_draft
-from .visit_helpers import add_service_errors, review_or_404
+from .lookups import review_or_404
 
 
 def _overview_context(request, review: Review, send_form: SendDraftForm | None = None) -> dict:
@@ -48,19 +51,17 @@ def findings_page(request, pk: int):
 @require_POST
 def send_draft(request, pk: int):
     review = review_or_404(pk, request.user, can_submit_draft)
-    try:
+    with service_errors() as refusal:
         review = review_submit_draft(review=review, actor=request.user)
-    except ValidationError as error:
+    if refusal:
         form = SendDraftForm(data={})
         form.is_valid()
-        for message in error.messages:
-            form.add_error(None, message)
+        add_service_errors(form, refusal.error)
         return render(request, "reviews/findings.html", _overview_context(request, review, form))
     messages.success(
         request,
         f"The draft is sent to the school for its factual-accuracy check. The school has until "
-        f"{review.factual_accuracy_due_on:%A} {review.factual_accuracy_due_on.day} "
-        f"{review.factual_accuracy_due_on:%B %Y} to reply.",
+        f"{long_date(review.factual_accuracy_due_on)} to reply.",
     )
     return redirect("review_detail", pk=review.pk)
 

@@ -5,20 +5,20 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnership.accounts.adapters import client_ip
+from partnership.common.forms import service_errors
+from partnership.common.http import safe_next
 
 from ..models import Cycle, Review
 from ..models.reports import ReportBatch, ReportRender
-from ..permissions import can_view_review
+from ..permissions import can_view_a_report, can_view_review
 from ..reports.content import report_kind_for
 from ..reports.permissions import (
     can_download_kind,
@@ -44,19 +44,13 @@ from ..services.reports import (
     report_request,
     report_retry,
 )
+from .lookups import review_or_404
 
 REVIEWS_PER_PAGE = 50
 BROKER_DOWN_MESSAGE = (
     "The service that prepares reports cannot be reached at the moment. Your request is saved: the report "
     "will be prepared as soon as the service is back. You can leave this page and come back later."
 )
-
-
-def _review_or_404(pk: int) -> Review:
-    review = Review.objects.select_related("school", "cycle", "partnership").filter(pk=pk).first()
-    if review is None:
-        raise Http404
-    return review
 
 
 def _render_or_404(request, review: Review, render_pk: int) -> ReportRender:
@@ -105,7 +99,7 @@ def _serve(request, review: Review, render: ReportRender):
 @login_required
 def report_download(request, pk: int):
     """The review's current report: the file when it is ready, otherwise ask for it and show its progress."""
-    review = _review_or_404(pk)
+    review = review_or_404(pk, request.user, visible_to=can_view_a_report)
     kind = report_kind_for(review)
     if kind is None or not can_download_kind(request.user, review, kind):
         raise Http404
@@ -126,7 +120,7 @@ def report_download(request, pk: int):
 @require_POST
 def report_prepare(request, pk: int):
     """Ask for the current report without downloading it (from the review's page)."""
-    review = _review_or_404(pk)
+    review = review_or_404(pk, request.user, visible_to=can_view_a_report)
     kind = report_kind_for(review)
     if kind is None or not can_download_kind(request.user, review, kind):
         raise Http404
@@ -141,7 +135,7 @@ def report_prepare(request, pk: int):
 
 @login_required
 def report_version_download(request, pk: int, render_pk: int):
-    review = _review_or_404(pk)
+    review = review_or_404(pk, request.user, visible_to=can_view_a_report)
     render = _render_or_404(request, review, render_pk)
     if not render.is_ready:
         return redirect(_progress_url(render))
@@ -162,7 +156,7 @@ def _progress_context(request, review: Review, render: ReportRender) -> dict:
 
 @login_required
 def report_progress(request, pk: int, render_pk: int):
-    review = _review_or_404(pk)
+    review = review_or_404(pk, request.user, visible_to=can_view_a_report)
     render = _render_or_404(request, review, render_pk)
     return render_page(request, "reviews/reports/progress.html", _progress_context(request, review, render))
 
@@ -170,7 +164,7 @@ def report_progress(request, pk: int, render_pk: int):
 @login_required
 def report_status(request, pk: int, render_pk: int):
     """The progress region alone, polled by static/js/report-progress.js."""
-    review = _review_or_404(pk)
+    review = review_or_404(pk, request.user, visible_to=can_view_a_report)
     render = _render_or_404(request, review, render_pk)
     context = _progress_context(request, review, render)
     context["here"] = _progress_url(render)
@@ -179,29 +173,21 @@ def report_status(request, pk: int, render_pk: int):
     return response
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return fallback
-
-
 @login_required
 @require_POST
 def report_retry_view(request, pk: int, render_pk: int):
-    review = _review_or_404(pk)
+    review = review_or_404(pk, request.user, visible_to=can_view_a_report)
     render = _render_or_404(request, review, render_pk)
-    try:
+    with service_errors(request=request) as refusal:
         render = report_retry(render=render, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect(_safe_next(request, _progress_url(render)))
+    if refusal:
+        return redirect(safe_next(request, _progress_url(render)))
     render.refresh_from_db(fields=["status", "enqueued_at", "error"])
     if render.waiting_for_broker:
         messages.warning(request, BROKER_DOWN_MESSAGE)
     else:
         messages.success(request, f"The report for {review.school.name} will be prepared again.")
-    return redirect(_safe_next(request, _progress_url(render)))
+    return redirect(safe_next(request, _progress_url(render)))
 
 
 @login_required
@@ -242,10 +228,9 @@ def report_batch_create_view(request, cycle_pk: int):
     cycle = Cycle.objects.filter(pk=cycle_pk).first()
     if cycle is None:
         raise Http404
-    try:
+    with service_errors(request=request) as refusal:
         batch = report_batch_create(cycle=cycle, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if refusal:
         return redirect(f"{reverse('reports_index')}?cycle={cycle.pk}")
     return redirect("report_batch", pk=batch.pk)
 

@@ -11,12 +11,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from partnership.accounts.models import User
+from partnership.common.forms import add_service_errors
+from partnership.common.http import safe_next
 from partnership.tenancy.permissions import is_member
 
 from .. import ical
@@ -44,6 +45,7 @@ from ..services.scheduling import (
     visit_dates_ask_for_other,
     visit_dates_propose,
 )
+from .lookups import review_or_404
 
 NOTIFICATIONS_PER_PAGE = 25
 
@@ -65,20 +67,13 @@ def visit_dates_section(request, review) -> dict:
     }
 
 
-def _review_or_404(request, pk: int, allowed) -> object:
-    review = review_for_page(pk)
-    if review is None or not can_view_review(request.user, review) or not allowed(request.user, review):
-        raise Http404
-    return review
-
-
 def _visit_dates_url(review) -> str:
     return reverse("review_detail", args=[review.pk]) + "#visit-dates"
 
 
 @login_required
 def visit_dates_propose_view(request, pk: int):
-    review = _review_or_404(request, pk, can_propose_visit_dates)
+    review = review_or_404(pk, request.user, can_propose_visit_dates)
     form = VisitDatesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +82,7 @@ def visit_dates_propose_view(request, pk: int):
             for problem in refused.problems:
                 form.add_error(form.field_for_day(problem.day) if problem.day else None, problem.message)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Dates proposed. The review team has been asked to accept them.")
             return redirect(_visit_dates_url(review))
@@ -105,7 +100,7 @@ def visit_dates_propose_view(request, pk: int):
 
 @login_required
 def visit_dates_respond_view(request, pk: int, proposal_pk: int):
-    review = _review_or_404(request, pk, can_respond_to_visit_dates)
+    review = review_or_404(pk, request.user, can_respond_to_visit_dates)
     proposal = VisitProposal.objects.select_related("proposed_by").filter(pk=proposal_pk, review=review).first()
     if proposal is None:
         raise Http404
@@ -124,7 +119,7 @@ def visit_dates_respond_view(request, pk: int, proposal_pk: int):
             messages.error(request, answered.messages[0])
             return redirect(_visit_dates_url(review))
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             if accepting:
                 messages.success(request, "Dates accepted. The visit is booked and everyone has been told.")
@@ -216,13 +211,6 @@ def notification_list(request):
     )
 
 
-def _back(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
 @login_required
 @require_POST
 def notification_done(request, pk: int):
@@ -231,7 +219,7 @@ def notification_done(request, pk: int):
         raise Http404
     notification_mark_done(notification=notification)
     messages.success(request, "Marked as done.")
-    return redirect(_back(request, reverse("notification_list")))
+    return redirect(safe_next(request, reverse("notification_list")))
 
 
 @login_required
@@ -241,4 +229,4 @@ def notifications_all_done(request):
         raise Http404
     count = notifications_mark_all_done(user=request.user)
     messages.success(request, f"{count} item{'s' if count != 1 else ''} marked as done.")
-    return redirect(_back(request, reverse("notification_list")))
+    return redirect(safe_next(request, reverse("notification_list")))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership.accounts.adapters import client_ip
+from partnership.common.forms import add_service_errors, service_errors
 
 from ..forms.visit import AttachmentForm, SelfReviewForm
 from ..models import Attachment, Review
@@ -15,7 +16,7 @@ from ..permissions import can_edit_self_review, leads_reviewed_school
 from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of
 from ..services.concurrency import EditConflict
 from ..services.self_review import attachment_add, attachment_delete, attachment_download_record, self_review_save
-from .visit_helpers import add_service_errors, review_or_404
+from .lookups import review_or_404
 
 
 def self_review_visible(user, review: Review) -> bool:
@@ -118,16 +119,14 @@ def attachment_add_page(request, pk: int):
     review = review_or_404(pk, request.user, can_edit_self_review)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             attachment = attachment_add(
                 review=review,
                 actor=request.user,
                 uploaded_file=form.cleaned_data["file"],
                 kind=form.cleaned_data["kind"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"‘{attachment.original_name}’ is uploaded.")
             return redirect(reverse("review_self_review", args=[review.pk]) + "#documents")
     return render(request, "reviews/attachment_add.html", {"review": review, "form": form})
@@ -146,11 +145,9 @@ def attachment_delete_page(request, pk: int, attachment_id: int):
     review = review_or_404(pk, request.user, can_edit_self_review)
     attachment = _attachment_or_404(review, attachment_id)
     if request.method == "POST":
-        try:
+        with service_errors(request=request) as refusal:
             attachment_delete(attachment=attachment, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if not refusal:
             messages.success(request, f"‘{attachment.original_name}’ is deleted.")
         return redirect(reverse("review_self_review", args=[review.pk]) + "#documents")
     return render(request, "reviews/attachment_delete.html", {"review": review, "attachment": attachment})

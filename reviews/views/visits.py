@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from partnership.common.forms import add_service_errors, service_errors, show_service_errors
+
 from ..forms.visit import ActivityForm, EvidenceNoteForm
 from ..models import Activity, EvidenceNote, Review
 from ..permissions import can_plan_visit, can_record_evidence
@@ -13,7 +15,7 @@ from ..selectors.visits import cycle_focus_areas, evidence_by_activity, programm
 from ..services.concurrency import EditConflict
 from ..services.evidence import evidence_note_create, evidence_note_delete, evidence_note_update
 from ..services.visits import activity_create, activity_delete, activity_update
-from .visit_helpers import add_service_errors, review_or_404
+from .lookups import review_or_404
 
 # The programme -----------------------------------------------------------------------------------------------
 
@@ -61,11 +63,9 @@ def activity_add(request, pk: int):
     review = review_or_404(pk, request.user, can_plan_visit)
     form = ActivityForm(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             activity = activity_create(review=review, actor=request.user, **_activity_fields(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"‘{activity}’ is added to the programme.")
             return redirect("review_programme", pk=review.pk)
     return render(request, "reviews/activity_form.html", {"review": review, "form": form, "activity": None})
@@ -88,11 +88,9 @@ def activity_edit(request, pk: int, activity_id: int):
     }
     form = ActivityForm(request.POST or None, review=review, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             activity_update(activity=activity, actor=request.user, **_activity_fields(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, f"‘{activity}’ is updated.")
             return redirect("review_programme", pk=review.pk)
     return render(request, "reviews/activity_form.html", {"review": review, "form": form, "activity": activity})
@@ -104,11 +102,9 @@ def activity_delete_page(request, pk: int, activity_id: int):
     review = review_or_404(pk, request.user, can_plan_visit)
     activity = _activity_or_404(review, activity_id)
     if request.method == "POST":
-        try:
+        with service_errors(request=request) as refusal:
             kept = activity_delete(activity=activity, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
+        if not refusal:
             extra = f" Its {kept} evidence note{'s are' if kept != 1 else ' is'} kept as general notes." if kept else ""
             messages.success(request, f"‘{activity}’ is removed from the programme.{extra}")
         return redirect("review_programme", pk=review.pk)
@@ -168,11 +164,9 @@ def evidence_add(request, pk: int):
     initial = {"activity": int(activity)} if activity.isdigit() and int(activity) in {a.pk for a in activities} else {}
     form = EvidenceNoteForm(request.POST or None, review=review, activities=activities, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             note = evidence_note_create(review=review, actor=request.user, **_note_fields(form))
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if not refusal:
             messages.success(request, "Your evidence note is saved.")
             return redirect(_back_to_evidence(review, note))
     return render(request, "reviews/evidence_form.html", {"review": review, "form": form, "note": None})
@@ -277,7 +271,7 @@ def evidence_delete(request, pk: int, note_id: int):
             )
             note = error.current
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            show_service_errors(request, error)
             return redirect("review_evidence", pk=review.pk)
         else:
             messages.success(request, "The note is deleted.")

@@ -6,9 +6,11 @@ reviews/services/workflow.py, which records who made it and when.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+
+from partnership.common.forms import service_errors
+from partnership.common.text import long_date
 
 from ..forms.visit import FactualAccuracyForm
 from ..permissions import (
@@ -25,25 +27,19 @@ from ..services.workflow import (
     review_respond_to_factual_accuracy,
     review_share_with_governors,
 )
-from .visit_helpers import add_service_errors, review_or_404
-
-
-def _long_date(day) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
+from .lookups import review_or_404
 
 
 @login_required
 @require_POST
 def mark_visited(request, pk: int):
     review = review_or_404(pk, request.user, can_mark_visited)
-    try:
+    with service_errors(request=request) as refusal:
         review = review_mark_visited(review=review, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if not refusal:
         messages.success(
             request,
-            f"The visit is marked as done. The draft report is due by {_long_date(review.report_due_on)} "
+            f"The visit is marked as done. The draft report is due by {long_date(review.report_due_on)} "
             f"({review.cycle.report_due_working_days} working days after the visit).",
         )
     return redirect("review_detail", pk=review.pk)
@@ -66,16 +62,14 @@ def factual_accuracy(request, pk: int):
         initial = {"school_response": report.school_response}
     form = FactualAccuracyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             review_respond_to_factual_accuracy(
                 review=review,
                 actor=request.user,
                 comments=form.cleaned_data["comments"],
                 school_response=form.cleaned_data["school_response"],
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+        if not refusal:
             messages.success(
                 request,
                 "Thank you: your reply is sent to the lead reviewer and the partnership's coordinator."
@@ -94,11 +88,9 @@ def factual_accuracy(request, pk: int):
 @require_POST
 def finalise(request, pk: int):
     review = review_or_404(pk, request.user, can_finalise)
-    try:
+    with service_errors(request=request) as refusal:
         review_finalise(review=review, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if not refusal:
         messages.success(
             request, "The report is final. The school's headteacher or you can now share it with governors."
         )
@@ -109,10 +101,8 @@ def finalise(request, pk: int):
 @require_POST
 def share_with_governors(request, pk: int):
     review = review_or_404(pk, request.user, can_share_with_governors)
-    try:
+    with service_errors(request=request) as refusal:
         review_share_with_governors(review=review, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    if not refusal:
         messages.success(request, "The final report is shared with the school's governors.")
     return redirect("review_detail", pk=review.pk)

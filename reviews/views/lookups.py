@@ -1,0 +1,25 @@
+"""Finding the review a page is about, for every view of the review."""
+
+from collections.abc import Callable
+
+from django.http import Http404
+
+from partnership.accounts.models import User
+
+from ..models import Review
+from ..permissions import can_view_review
+from ..selectors.reviews import review_for_page
+
+Permission = Callable[[User, Review], bool]
+
+
+def review_or_404(
+    pk: int, user: User, may: Permission | None = None, *, visible_to: Permission = can_view_review
+) -> Review:
+    """The review when the user may see it (`visible_to`: the whole review unless a page shows less, such as a
+    report to the school's governors) and, when given, `may` do what the page does; a 404 otherwise, the same
+    page as a review that does not exist, so that nobody learns it does."""
+    review = review_for_page(pk)
+    if review is None or not visible_to(user, review) or (may is not None and not may(user, review)):
+        raise Http404
+    return review
