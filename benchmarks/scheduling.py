@@ -38,7 +38,7 @@ from reviews.models import (  # noqa: E402
     VisitDay,
     VisitProposal,
 )
-from reviews.selectors.scheduling import attention_items, visits_of_person  # noqa: E402
+from reviews.selectors.scheduling import attention_items, visit_date_problems, visits_of_person  # noqa: E402
 from reviews.services import notifications, scheduling  # noqa: E402
 from schools.models import School  # noqa: E402
 
@@ -162,7 +162,7 @@ def main() -> None:
                 day = next(d for d in (TODAY + datetime.timedelta(days=n) for n in range(30, 60)) if d.weekday() < 5)
                 measure(
                     "check one proposed day (every rule)",
-                    lambda: scheduling.visit_date_problems(
+                    lambda: visit_date_problems(
                         review=grouped, days=[day], viewer=coordinator, today=TODAY, calendar=CALENDAR
                     ),
                 )

@@ -38,6 +38,7 @@ from .models import (
     VisitDay,
     VisitProposal,
 )
+from .selectors.groups import trust_ids
 from .services import workflow
 from .services.cycles import (
     CycleSettings,
@@ -47,7 +48,7 @@ from .services.cycles import (
     previous_cycle,
     term_create,
 )
-from .services.groups import group_create, groups_publish, trust_ids
+from .services.groups import group_create, groups_publish
 
 D = datetime.date
 

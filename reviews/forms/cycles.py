@@ -7,7 +7,8 @@ from partnership.accounts.models import User
 from schools.models import Area, Cluster, School
 
 from ..models import GradingScale
-from ..services.cycles import FOCUS_AREAS_OFSTED, FOCUS_AREAS_PREVIOUS, CycleSettings, parse_grade_labels
+from ..services.cycles import FOCUS_AREAS_OFSTED, FOCUS_AREAS_PREVIOUS, CycleSettings
+from ..wording import parse_grade_labels
 
 
 class DateInput(forms.DateInput):

@@ -4,6 +4,7 @@ review teams. Each page's reads take a fixed number of queries whatever the numb
 import calendar as calendar_module
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,8 @@ from ..models import (
     ClosureDay,
     Cycle,
     Enrolment,
+    EvidenceNote,
+    Finding,
     FocusArea,
     GroupingRun,
     Review,
@@ -28,11 +31,17 @@ from ..models import (
     ReviewGroupMember,
     ReviewStatus,
     ReviewTeamMember,
+    SelfReview,
     Term,
     VisitDay,
 )
-from ..services.cycles import FOCUS_AREA_USES, uses_in_words
-from ..services.groups import REVIEWER_ROLES, training_reference_date, trust_ids
+from .groups import REVIEWER_ROLES, training_reference_date, trust_ids
+
+FOCUS_AREA_USES = (
+    (Finding, "finding", "focus_area"),
+    (SelfReview, "self-review", "focus_areas"),
+    (EvidenceNote, "evidence note", "focus_areas"),
+)
 
 
 def _count_referring(model, field: str) -> Coalesce:
@@ -510,3 +519,36 @@ def team_candidates(review: Review) -> list[Candidate]:
         )
     candidates.sort(key=lambda c: (not c.in_group, c.user.last_name, c.user.first_name))
     return candidates
+
+
+def previous_cycle(cycle: Cycle | None = None) -> Cycle | None:
+    """The cycle before this one (or the latest, for a new cycle): by academic year, then by creation."""
+    cycles = Cycle.objects.order_by("-academic_year_start", "-created_at")
+    if cycle is not None:
+        cycles = cycles.exclude(pk=cycle.pk).filter(academic_year_start__lte=cycle.academic_year_start)
+        if cycle.created_at:
+            cycles = cycles.exclude(academic_year_start=cycle.academic_year_start, created_at__gt=cycle.created_at)
+    return cycles.first()
+
+
+def focus_area_uses(area: FocusArea) -> list[str]:
+    """What already refers to a focus area (findings, self-reviews, evidence notes), in words."""
+    return uses_in_words(model.objects.filter(**{field: area}).count() for model, _label, field in FOCUS_AREA_USES)
+
+
+def trained_user_ids(user_ids: Iterable[int], on: datetime.date) -> set[int]:
+    """Of these people, those with reviewer training dated on or before `on`."""
+    return set(
+        ReviewerTraining.objects.filter(user_id__in=list(user_ids), trained_on__lte=on).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def uses_in_words(counts: Iterable[int]) -> list[str]:
+    """Counts in the order of FOCUS_AREA_USES, as words: ["2 findings", "1 evidence note"]."""
+    return [
+        f"{count} {label}{'s' if count != 1 else ''}"
+        for count, (_model, label, _field) in zip(counts, FOCUS_AREA_USES, strict=True)
+        if count
+    ]

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from partnership.accounts.models import User
@@ -51,3 +53,7 @@ def review_for_page(pk: int) -> Review | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def last_visit_day(review: Review) -> datetime.date | None:
+    return review.visit_days.order_by("-date").values_list("date", flat=True).first()

@@ -25,17 +25,16 @@ from ..models import (
     ClosureDay,
     Cycle,
     Enrolment,
-    EvidenceNote,
     Finding,
     FocusArea,
     GradingScale,
     ReviewerTraining,
     ReviewGroupMember,
-    SelfReview,
     Term,
     VisitDay,
 )
 from ..models.cycles import DEFAULT_FOCUS_AREAS
+from ..selectors.cycles import focus_area_uses, previous_cycle
 
 MIN_GROUP_SIZE, MAX_GROUP_SIZE = 2, 5
 FOCUS_AREAS_OFSTED = "ofsted"
@@ -106,11 +105,6 @@ class CycleSettings:
     @classmethod
     def of(cls, cycle: Cycle) -> "CycleSettings":
         return cls(**{name: getattr(cycle, name) for name in cls.__dataclass_fields__})
-
-
-def parse_grade_labels(text: str) -> list[str]:
-    """One grade a line, best first; blank lines ignored."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _validate_cycle(values: CycleSettings, cycle: Cycle | None) -> CycleSettings:
@@ -222,16 +216,6 @@ CYCLE_CONSTRAINT_MESSAGES = {
 }
 
 
-def previous_cycle(cycle: Cycle | None = None) -> Cycle | None:
-    """The cycle before this one (or the latest, for a new cycle): by academic year, then by creation."""
-    cycles = Cycle.objects.order_by("-academic_year_start", "-created_at")
-    if cycle is not None:
-        cycles = cycles.exclude(pk=cycle.pk).filter(academic_year_start__lte=cycle.academic_year_start)
-        if cycle.created_at:
-            cycles = cycles.exclude(academic_year_start=cycle.academic_year_start, created_at__gt=cycle.created_at)
-    return cycles.first()
-
-
 @transaction.atomic
 def cycle_create(
     *, partnership: Partnership, actor: User | None, values: CycleSettings, focus_areas_from: str = FOCUS_AREAS_OFSTED
@@ -272,25 +256,6 @@ def cycle_update(*, cycle: Cycle, values: CycleSettings) -> Cycle:
 
 
 # What can refer to a focus area: the model, its name in words and the field that refers to it.
-FOCUS_AREA_USES = (
-    (Finding, "finding", "focus_area"),
-    (SelfReview, "self-review", "focus_areas"),
-    (EvidenceNote, "evidence note", "focus_areas"),
-)
-
-
-def uses_in_words(counts: Iterable[int]) -> list[str]:
-    """Counts in the order of FOCUS_AREA_USES, as words: ["2 findings", "1 evidence note"]."""
-    return [
-        f"{count} {label}{'s' if count != 1 else ''}"
-        for count, (_model, label, _field) in zip(counts, FOCUS_AREA_USES, strict=True)
-        if count
-    ]
-
-
-def focus_area_uses(area: FocusArea) -> list[str]:
-    """What already refers to a focus area (findings, self-reviews, evidence notes), in words."""
-    return uses_in_words(model.objects.filter(**{field: area}).count() for model, _label, field in FOCUS_AREA_USES)
 
 
 def _validate_focus_area(cycle: Cycle, name: str, description: str, area: FocusArea | None) -> tuple[str, str]:
@@ -633,10 +598,3 @@ def reviewer_training_remove(*, training: ReviewerTraining) -> None:
     training.delete()
 
 
-def trained_user_ids(user_ids: Iterable[int], on: datetime.date) -> set[int]:
-    """Of these people, those with reviewer training dated on or before `on`."""
-    return set(
-        ReviewerTraining.objects.filter(user_id__in=list(user_ids), trained_on__lte=on).values_list(
-            "user_id", flat=True
-        )
-    )

@@ -10,8 +10,6 @@ Rules enforced here (and, where they can be, by the database):
   trained (a record dated on or before the visit) unless a coordinator gives a reason to override.
 """
 
-import datetime
-import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -25,9 +23,8 @@ from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.common.text import long_date
-from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role
-from schools.models import School, Trust
+from schools.models import School
 
 from ..models import (
     Cycle,
@@ -40,39 +37,27 @@ from ..models import (
     ReviewStatus,
     ReviewTeamMember,
 )
-from .cycles import ensure_not_published, trained_user_ids
+from ..selectors.cycles import trained_user_ids
+from ..selectors.groups import (
+    MAX_GROUP_SIZE,
+    planned_reviews,
+    publish_problems,
+    reviewer_conflict,
+    reviewer_places,
+    training_reference_date,
+    trust_clash,
+)
+from .cycles import ensure_not_published
 from .events import review_event, review_event_record
 from .locks import lock_review
 
 logger = logging.getLogger(__name__)
 
-MAX_GROUP_SIZE = 5
-MIN_PUBLISHED_GROUP_SIZE = 2
-REVIEWER_ROLES = (Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF)
 RUN_ABANDONED_AFTER = timedelta(minutes=10)
 
 
 def _lock_cycle(cycle: Cycle) -> Cycle:
     return Cycle.objects.select_for_update().get(pk=cycle.pk)
-
-
-def trust_ids(school: School) -> set[int]:
-    return {i for i in (school.trust_id, school.federation_id) if i is not None}
-
-
-def _trust_names(ids: Iterable[int]) -> dict[int, str]:
-    return dict(Trust.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
-
-
-def trust_clash(school: School, others: Iterable[School]) -> str | None:
-    """A sentence naming the first school of `others` that shares a trust or federation with `school`."""
-    mine = trust_ids(school)
-    for other in others:
-        shared = mine & trust_ids(other)
-        if shared and other.pk != school.pk:
-            name = _trust_names(shared).get(min(shared), "the same trust")
-            return f"{school.name} and {other.name} are both in {name}"
-    return None
 
 
 # Groups made by hand ------------------------------------------------------------------------------------------
@@ -182,7 +167,7 @@ def group_set_locked(*, group: ReviewGroup, locked: bool) -> ReviewGroup:
 
 def _refresh_description(group: ReviewGroup) -> None:
     """A group changed by hand: cost it and explain it again, as the solver would (when the solver is there)."""
-    from .grouping_inputs import describe_groups
+    from ..selectors.grouping import describe_groups
 
     group.proposed_automatically = False
     described = describe_groups(group.cycle, [group])
@@ -280,7 +265,7 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun | None:
     """The task's body: solve, then apply the proposal if nothing changed meanwhile. Infeasible rules change
     nothing; the reasons are kept on the run."""
     from ..grouping import GroupingInfeasible, propose_groups
-    from .grouping_inputs import grouping_inputs, rules_for
+    from ..selectors.grouping import grouping_inputs, rules_for
 
     with transaction.atomic():
         run = GroupingRun.objects.select_for_update().select_related("cycle").filter(pk=run_id).first()
@@ -329,7 +314,7 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun | None:
 
 
 def _apply(cycle: Cycle, result, locked: dict[int, tuple[int, ...]]) -> int:
-    from .grouping_inputs import stored_costs
+    from ..selectors.grouping import stored_costs
 
     ReviewGroup.objects.filter(cycle=cycle, locked=False).delete()
     locked_by_members = {frozenset(ids): group_id for group_id, ids in locked.items()}
@@ -368,89 +353,7 @@ def _apply(cycle: Cycle, result, locked: dict[int, tuple[int, ...]]) -> int:
     return len(new_groups)
 
 
-def fingerprint_of(enrolled: Iterable[int], locked: dict[int, tuple[int, ...]]) -> str:
-    text = repr((sorted(enrolled), sorted((gid, tuple(sorted(ids))) for gid, ids in locked.items())))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 # Publishing ---------------------------------------------------------------------------------------------------
-
-
-def publish_problems(cycle: Cycle) -> list[str]:
-    """Why the groups cannot be published yet (an empty list when they can)."""
-    if cycle.groups_published_at is not None:
-        return [f"The groups were already published on {timezone.localtime(cycle.groups_published_at):%d %B %Y}."]
-    problems = []
-    groups = list(ReviewGroup.objects.filter(cycle=cycle).prefetch_related("members__school"))
-    if not groups:
-        return ["There are no review groups yet: propose groups or make them by hand."]
-    grouped = {m.school_id for g in groups for m in g.members.all()}
-    ungrouped = list(
-        Enrolment.objects.filter(cycle=cycle)
-        .exclude(school_id__in=grouped)
-        .select_related("school")
-        .order_by("school__name")
-    )
-    if ungrouped:
-        names = ", ".join(e.school.name for e in ungrouped[:10]) + (" and others" if len(ungrouped) > 10 else "")
-        problems.append(
-            f"{len(ungrouped)} enrolled school{'s are' if len(ungrouped) != 1 else ' is'} not in a group: {names}."
-        )
-    for group in groups:
-        members = [m.school for m in group.members.all()]
-        if not MIN_PUBLISHED_GROUP_SIZE <= len(members) <= MAX_GROUP_SIZE:
-            problems.append(
-                f"{group} has {len(members)} school{'s' if len(members) != 1 else ''}; a group needs "
-                f"{MIN_PUBLISHED_GROUP_SIZE} to {MAX_GROUP_SIZE}."
-            )
-        if cycle.separate_trusts:
-            for index, school in enumerate(members):
-                if clash := trust_clash(school, members[index + 1 :]):
-                    problems.append(f"In {group}, {clash}; this cycle keeps trusts and federations apart.")
-                    break
-    return problems
-
-
-@dataclass
-class PlannedReview:
-    group: ReviewGroup
-    reviewed: School
-    reviewing: School
-    leads: list[Membership]
-    senior_leaders: list[Membership]
-
-
-def planned_reviews(cycle: Cycle) -> list[PlannedReview]:
-    """Who reviews whom when the groups are published: each school reviews the next in its group (the last
-    reviews the first), so in a pair the two review each other."""
-    groups = list(ReviewGroup.objects.filter(cycle=cycle).prefetch_related("members__school"))
-    school_ids = {m.school_id for g in groups for m in g.members.all()}
-    people = defaultdict(list)
-    for membership in (
-        Membership.objects.filter(
-            school_id__in=school_ids, role__in=(Role.HEADTEACHER, Role.SENIOR_LEADER), ended_on__isnull=True
-        )
-        .select_related("user")
-        .order_by("started_on", "pk")
-    ):
-        people[(membership.school_id, membership.role)].append(membership)
-    planned = []
-    for group in groups:
-        members = [m.school for m in sorted(group.members.all(), key=lambda m: (m.position, m.pk))]
-        for index, reviewed in enumerate(members):
-            if len(members) < 2:
-                continue
-            reviewing = members[index - 1]
-            planned.append(
-                PlannedReview(
-                    group=group,
-                    reviewed=reviewed,
-                    reviewing=reviewing,
-                    leads=people[(reviewing.pk, Role.HEADTEACHER)],
-                    senior_leaders=people[(reviewing.pk, Role.SENIOR_LEADER)],
-                )
-            )
-    return planned
 
 
 @dataclass
@@ -532,36 +435,6 @@ def groups_publish(*, cycle: Cycle, actor: User | None, include_senior_leaders: 
 
 
 # Review teams after publishing --------------------------------------------------------------------------------
-
-
-def training_reference_date(review: Review) -> datetime.date:
-    """A reviewer must be trained on or before the visit: its first agreed day, or, before dates are agreed,
-    the first day of the cycle's visit window."""
-    first = review.visit_days.order_by("date").values_list("date", flat=True).first()
-    return first or review.cycle.visit_window_starts_on
-
-
-def reviewer_places(user: User) -> list[Membership]:
-    """The schools where a person may be drawn from as a reviewer (headteacher, senior leader or staff)."""
-    return list(
-        Membership.objects.filter(user=user, role__in=REVIEWER_ROLES, ended_on__isnull=True, school__isnull=False)
-        .select_related("school")
-        .order_by("started_on", "pk")
-    )
-
-
-def reviewer_conflict(review: Review, places: list[Membership]) -> str | None:
-    """Why a person with these school roles cannot review this school, or None."""
-    if not places:
-        return "is not a headteacher, senior leader or member of staff at a school in the partnership"
-    reviewed = review.school
-    for place in places:
-        if place.school_id == reviewed.pk:
-            return f"works at {reviewed.name}, the school being reviewed"
-        if review.cycle.separate_trusts and (shared := trust_ids(place.school) & trust_ids(reviewed)):
-            trust = _trust_names(shared).get(min(shared), "the same trust")
-            return f"works at {place.school.name}, which is in {trust} with {reviewed.name}"
-    return None
 
 
 def _ensure_team_can_change(review: Review) -> None:

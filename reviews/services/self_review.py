@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from partnership.accounts.models import User
 
+from ..documents import detect_document_type
 from ..models import Attachment, AttachmentDownload, FocusArea, Review, ReviewStatus, SelfReview
 from .concurrency import EditConflict
-from .documents import detect_document_type
 from .events import review_event_record
 
 MAX_LINES_OF_ENQUIRY = 2

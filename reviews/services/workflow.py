@@ -16,6 +16,7 @@ from partnership.accounts.models import User
 
 from ..calendar import SchoolCalendar, calendar_for_partnership
 from ..models import ReportDraft, Review, ReviewStatus
+from ..selectors.reviews import last_visit_day
 from .events import review_event_record
 from .locks import lock_review
 
@@ -41,10 +42,6 @@ def review_step(*, review: Review, to_status: str, actor: User | None, note: str
     review.status = to_status
     review.status_changed_at = timezone.now()
     return review
-
-
-def last_visit_day(review: Review) -> datetime.date | None:
-    return review.visit_days.order_by("-date").values_list("date", flat=True).first()
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
+from ..selectors.notifications import unsent_notification_ids
 from ..services import notifications
 
 
@@ -40,7 +41,7 @@ def send_unsent_notification_emails() -> int:
     """Beat: emails whose task never ran (e.g. the broker was down when the notification was recorded)."""
 
     def queue_unsent(partnership_id: int) -> int:
-        ids = notifications.unsent_notification_ids()
+        ids = unsent_notification_ids()
         for notification_id in ids:
             send_notification_email.delay(partnership_id=partnership_id, notification_id=notification_id)
         return len(ids)

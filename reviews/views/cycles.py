@@ -34,6 +34,7 @@ from ..forms.cycles import TrainingForm as ReviewerTrainingForm
 from ..models import ClosureDay, Enrolment, FocusArea, GroupingRun, ReviewerTraining, ReviewTeamMember, Term
 from ..permissions import can_manage_cycles
 from ..selectors import cycles as selectors
+from ..selectors import groups as group_selectors
 from ..services import cycles as services
 from ..services import groups as group_services
 from ..services.cycles import CycleSettings
@@ -71,7 +72,7 @@ def cycle_list(request):
 
 @coordinator_only
 def cycle_new(request):
-    previous = services.previous_cycle()
+    previous = selectors.previous_cycle()
     if previous is not None:
         initial = CycleForm.initial_for(CycleSettings.of(previous))
         initial.update(
@@ -157,7 +158,7 @@ def focus_area_edit(request, pk: int, area_pk: int):
     return render(
         request,
         "reviews/cycles/focus_area_form.html",
-        {"cycle": cycle, "area": area, "form": form, "uses": services.focus_area_uses(area)},
+        {"cycle": cycle, "area": area, "form": form, "uses": selectors.focus_area_uses(area)},
     )
 
 
@@ -555,9 +556,9 @@ def publish(request, pk: int):
             return redirect("cycle_publish", cycle.pk)
         messages.success(request, outcome.summary())
         return redirect("cycle_reviews", cycle.pk)
-    problems = group_services.publish_problems(cycle)
-    plan = [] if cycle.groups_published_at else group_services.planned_reviews(cycle)
-    trained = services.trained_user_ids(
+    problems = group_selectors.publish_problems(cycle)
+    plan = [] if cycle.groups_published_at else group_selectors.planned_reviews(cycle)
+    trained = selectors.trained_user_ids(
         {m.user_id for p in plan for m in [*p.leads, *p.senior_leaders]}, cycle.visit_window_starts_on
     )
     return render(
@@ -607,7 +608,7 @@ def review_team(request, pk: int, review_pk: int):
             "cycle": cycle,
             "review": review,
             "form": form,
-            "reference": group_services.training_reference_date(review),
+            "reference": group_selectors.training_reference_date(review),
             "may_change": cycle.groups_published_at is not None and not review.has_reached("final"),
         },
     )

@@ -30,6 +30,7 @@ from ..selectors.scheduling import (
     notifications_of,
     open_proposal_of,
     proposals_of,
+    team_booked_days,
     upcoming_visits_of_person,
     visits_of_person,
     with_calendar_details,
@@ -38,13 +39,12 @@ from ..services.notifications import notification_mark_done, notifications_mark_
 from ..services.scheduling import (
     ProposalAlreadyAnsweredError,
     VisitDatesRefusedError,
-    answered_message,
     calendar_token_regenerate,
-    team_booked_days,
     visit_dates_accept,
     visit_dates_ask_for_other,
     visit_dates_propose,
 )
+from ..wording import answered_message
 from .lookups import review_or_404
 
 NOTIFICATIONS_PER_PAGE = 25

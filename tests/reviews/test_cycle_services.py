@@ -9,8 +9,10 @@ from django.utils import timezone
 from partnership.tenancy.roles import Role
 from reviews.models import ClosureDay, Cycle, Enrolment, FocusArea, GradingScale, ReviewerTraining, Term
 from reviews.models.cycles import DEFAULT_FOCUS_AREAS
+from reviews.selectors import cycles as selectors
 from reviews.services import cycles as services
 from reviews.services.cycles import CycleSettings
+from reviews.wording import parse_grade_labels
 from schools.models import School
 from tests.factories import SchoolFactory, member
 from tests.reviews.factories import (
@@ -74,7 +76,7 @@ def test_a_new_cycle_can_copy_the_previous_cycles_focus_areas(partnership_a, coo
         cycle = services.cycle_create(
             partnership=partnership_a, actor=coordinator, values=settings_2026(), focus_areas_from="previous"
         )
-        assert services.previous_cycle(cycle) == previous
+        assert selectors.previous_cycle(cycle) == previous
         assert list(cycle.focus_areas.order_by("position").values_list("name", flat=True)) == ["Reading", "Maths"]
 
 
@@ -155,7 +157,7 @@ def test_presets_and_custom_scales(partnership_a, coordinator, scope_of):
             cycle=cycle, values=settings_2026(grading_scale="ofsted", custom_grades=["left", "over"])
         )
         assert cycle.custom_grades == [] and cycle.grades[0] == "Exceptional"
-    assert services.parse_grade_labels("Leading\n\n  Effective \n") == ["Leading", "Effective"]
+    assert parse_grade_labels("Leading\n\n  Effective \n") == ["Leading", "Effective"]
 
 
 def test_the_scale_cannot_change_once_findings_are_graded(partnership_a, scope_of):
@@ -428,8 +430,8 @@ def test_training_is_recorded_and_counts_from_its_date(partnership_a, coordinato
             today=D(2026, 11, 1),
         )
         assert record.provider == "Partnership training"
-        assert services.trained_user_ids([head.pk], D(2026, 9, 15)) == {head.pk}
-        assert services.trained_user_ids([head.pk], D(2026, 9, 14)) == set()
+        assert selectors.trained_user_ids([head.pk], D(2026, 9, 15)) == {head.pk}
+        assert selectors.trained_user_ids([head.pk], D(2026, 9, 14)) == set()
         services.reviewer_training_remove(training=record)
         assert not ReviewerTraining.objects.exists()
 

@@ -21,6 +21,7 @@ from ..grouping import (
 )
 from ..models import Cycle, Enrolment, ReviewGroup, ReviewGroupMember
 from .cycles import previous_cycle
+from .groups import fingerprint_of
 
 PREFERENCE_LABELS = {
     "phase": "Same phase",
@@ -74,7 +75,6 @@ FIELDS = ("pk", "name", "phase", "trust_id", "federation_id", "easting", "northi
 
 
 def grouping_inputs(cycle: Cycle) -> GroupingInputs:
-    from .groups import fingerprint_of
 
     partners = last_partners(cycle)
     schools = [
