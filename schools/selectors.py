@@ -1,9 +1,11 @@
 """Reads of the schools registry: the directory, a school's profile, areas and clusters, imports."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Replace, Upper
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
@@ -29,6 +31,8 @@ STATUS_FILTERS = {
     "all": Q(),
     **{value: Q(status=value) for value in School.Status.values},
 }
+
+PREVIEW_VALID_FOR = datetime.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -219,3 +223,24 @@ def import_runs(limit: int = 20) -> list[ImportRun]:
 
 def last_applied_import() -> ImportRun | None:
     return ImportRun.objects.filter(status=ImportRun.Status.APPLIED).order_by("-applied_at").first()
+
+
+def import_run_is_expired(run: ImportRun) -> bool:
+    return run.status == ImportRun.Status.PREVIEWED and timezone.now() - run.created_at > PREVIEW_VALID_FOR
+
+
+def import_run_not_applicable_reason(run: ImportRun) -> str | None:
+    """Why a run can no longer be applied, in words for the person looking at it; None while it can be."""
+    if run.status == ImportRun.Status.APPLIED:
+        who = f" by {run.applied_by}" if run.applied_by else ""
+        when = timezone.localtime(run.applied_at)
+        return f"This import was already applied{who} on {when.day} {when:%B %Y at %H:%M}."
+    if run.status == ImportRun.Status.SUPERSEDED:
+        return "A newer file was uploaded after this one, so this preview can no longer be applied."
+    if run.status == ImportRun.Status.DISCARDED:
+        return "This import was discarded. Upload the file again to import it."
+    if import_run_is_expired(run):
+        return "This preview is more than a day old. Upload the file again to see what it would change today."
+    if not run.file:
+        return "The uploaded file is no longer kept. Upload it again."
+    return None

@@ -1,7 +1,5 @@
 """Every write to the schools registry: GIAS imports, areas, clusters and who chairs or leads them."""
 
-import datetime
-import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,10 +17,11 @@ from partnership.tenancy.roles import Role
 from partnership.tenancy.services import membership_create, membership_end
 
 from .gias import GiasFileError, Problem, Selection, read_extract
+from .gias.reader import extract_date
 from .importer import ImportPlan, apply_plan, build_plan, record_counts
 from .models import Area, Cluster, ImportRun, School
+from .selectors import import_run_not_applicable_reason
 
-PREVIEW_VALID_FOR = datetime.timedelta(hours=24)
 """How long an uploaded file waits to be applied; after that it is deleted and must be uploaded again."""
 
 ALLOWED_UPLOAD_SUFFIXES = (".csv", ".txt")
@@ -50,20 +49,6 @@ def _delete_file_on_commit(run: ImportRun) -> None:
         name, storage = run.file.name, run.file.storage
         transaction.on_commit(lambda: storage.delete(name))
         run.file = ""
-
-
-EXTRACT_DATE = re.compile(r"edubasealldata(\d{8})", re.IGNORECASE)
-
-
-def extract_date(file_name: str) -> datetime.date | None:
-    """The date GIAS puts in an extract's name (edubasealldataYYYYMMDD.csv), if the name still has it."""
-    match = EXTRACT_DATE.search(file_name)
-    if not match:
-        return None
-    try:
-        return datetime.datetime.strptime(match.group(1), "%Y%m%d").date()
-    except ValueError:
-        return None
 
 
 def _older_extract_warning(run: ImportRun) -> None:
@@ -152,27 +137,6 @@ def gias_import_discard(*, run: ImportRun) -> ImportRun:
             _delete_file_on_commit(run)
             run.save(update_fields=["status", "file"])
     return run
-
-
-def import_run_is_expired(run: ImportRun) -> bool:
-    return run.status == ImportRun.Status.PREVIEWED and timezone.now() - run.created_at > PREVIEW_VALID_FOR
-
-
-def import_run_not_applicable_reason(run: ImportRun) -> str | None:
-    """Why a run can no longer be applied, in words for the person looking at it; None while it can be."""
-    if run.status == ImportRun.Status.APPLIED:
-        who = f" by {run.applied_by}" if run.applied_by else ""
-        when = timezone.localtime(run.applied_at)
-        return f"This import was already applied{who} on {when.day} {when:%B %Y at %H:%M}."
-    if run.status == ImportRun.Status.SUPERSEDED:
-        return "A newer file was uploaded after this one, so this preview can no longer be applied."
-    if run.status == ImportRun.Status.DISCARDED:
-        return "This import was discarded. Upload the file again to import it."
-    if import_run_is_expired(run):
-        return "This preview is more than a day old. Upload the file again to see what it would change today."
-    if not run.file:
-        return "The uploaded file is no longer kept. Upload it again."
-    return None
 
 
 def gias_import_apply(*, run: ImportRun, user: User | None, seen_digest: str) -> ImportRun:

@@ -26,6 +26,7 @@ from .selectors import (
     clusters_overview,
     current_holder,
     filter_choices,
+    import_run_not_applicable_reason,
     import_runs,
     last_applied_import,
     people_in_partnership,
@@ -42,7 +43,6 @@ from .services import (
     gias_import_apply,
     gias_import_discard,
     gias_import_preview,
-    import_run_not_applicable_reason,
     schools_assign,
 )
 from .uploads import SizeLimitUploadHandler

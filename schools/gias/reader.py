@@ -571,3 +571,17 @@ def _trust_ref(kind: str, code: str | None, name: str | None, state: _RowState, 
 
 def problems_as_text(problems: Iterable[Problem]) -> list[str]:
     return [str(problem) for problem in problems]
+
+
+EXTRACT_DATE = re.compile(r"edubasealldata(\d{8})", re.IGNORECASE)
+
+
+def extract_date(file_name: str) -> datetime.date | None:
+    """The date GIAS puts in an extract's name (edubasealldataYYYYMMDD.csv), if the name still has it."""
+    match = EXTRACT_DATE.search(file_name)
+    if not match:
+        return None
+    try:
+        return datetime.datetime.strptime(match.group(1), "%Y%m%d").date()
+    except ValueError:
+        return None
