@@ -4,7 +4,7 @@ from partnership.accounts.models import User
 
 from .models import Membership, Partnership
 from .roles import Role
-from .scoping import cross_tenant
+from .scoping import cross_tenant, partnership_scope
 
 
 def active_memberships(user: User, partnership: Partnership) -> list[Membership]:
@@ -13,11 +13,10 @@ def active_memberships(user: User, partnership: Partnership) -> list[Membership]
         return []
     cache: dict[int, list[Membership]] = user.__dict__.setdefault("_active_memberships", {})
     if partnership.pk not in cache:
-        cache[partnership.pk] = list(
-            Membership.objects.with_scope(partnership=partnership.pk)
-            .filter(user=user, ended_on__isnull=True)
-            .select_related("school", "area", "cluster")
-        )
+        with partnership_scope(partnership):
+            cache[partnership.pk] = list(
+                Membership.objects.filter(user=user, ended_on__isnull=True).select_related("school", "area", "cluster")
+            )
     return cache[partnership.pk]
 
 
