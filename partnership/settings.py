@@ -89,7 +89,19 @@ TEMPLATES = [
     },
 ]
 
+# DATABASE_URL names the server, the database and its owner, who runs migrations (`manage.py migrate` connects as
+# the owner by itself). The portal connects as DATABASE_APP_USER: a role that is neither superuser nor BYPASSRLS,
+# so PostgreSQL's row-level security holds it to one partnership per transaction (partnership/tenancy/rls.py).
+# scripts/preflight.py creates it; DATABASE_APP_USER= (empty) connects as the owner (no second guard).
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/partnership_portal")}
+DATABASES["default"]["ENGINE"] = "partnership.tenancy.postgresql"
+DATABASE_APP_USER = env.str("DATABASE_APP_USER", default="portal_app")
+if DATABASE_APP_USER and DATABASES["default"]["USER"] != DATABASE_APP_USER:
+    DATABASES["default"]["OWNER"] = {"USER": DATABASES["default"]["USER"], "PASSWORD": DATABASES["default"]["PASSWORD"]}
+    DATABASES["default"]["USER"] = DATABASE_APP_USER
+    DATABASES["default"]["PASSWORD"] = env.str("DATABASE_APP_PASSWORD", default="")
+# TRUNCATE ignores row-level security: granted to the portal's role only where tests empty tables with it.
+DATABASE_APP_MAY_TRUNCATE = env.bool("DATABASE_APP_MAY_TRUNCATE", default=DEBUG)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.common.forms import service_errors, show_service_errors
 from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import partnership_scope
 
 from .forms import SORT_CHOICES, AreaForm, AssignSchoolsForm, ClusterForm, DirectoryFilterForm, GiasUploadForm
 from .gias import GiasFileError
@@ -130,11 +131,14 @@ def spreadsheet_safe(value: object) -> object:
     return value
 
 
-def _export_rows(schools):
+def _export_rows(schools, partnership):
+    """Runs after the view has returned, outside the request's scope: the rows are read in the partnership's
+    own scope (the database shows no tenant's rows without one)."""
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([name for name, _ in EXPORT_COLUMNS])
-    for school in schools.iterator(chunk_size=500):
-        yield writer.writerow([spreadsheet_safe(value(school)) for _, value in EXPORT_COLUMNS])
+    with partnership_scope(partnership):
+        for school in schools.iterator(chunk_size=500):
+            yield writer.writerow([spreadsheet_safe(value(school)) for _, value in EXPORT_COLUMNS])
 
 
 @login_required
@@ -143,7 +147,7 @@ def school_export(request):
     _require(can_view_schools(request.user, request.partnership))
     form = DirectoryFilterForm(request.GET, choices=filter_choices())
     schools = schools_directory(form.filters())
-    response = StreamingHttpResponse(_export_rows(schools), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(_export_rows(schools, request.partnership), content_type="text/csv; charset=utf-8")
     filename = f"{request.partnership.slug}-schools-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -1,4 +1,5 @@
-"""Check that PostgreSQL and Redis answer, and create the portal's database if it is missing.
+"""Check that PostgreSQL and Redis answer, create the portal's database if it is missing, and the role the portal
+connects as (DATABASE_APP_USER: neither superuser nor BYPASSRLS, so row-level security holds it).
 
 Run before migrating (`make run` and `make test` do). Exits 1 with a message saying what to do.
 """
@@ -31,24 +32,44 @@ REDIS_HELP = (
 
 
 def database_url_for_display(db: dict) -> str:
-    return f"postgres://{db['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"postgres://{(db.get('OWNER') or db)['USER']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def owner_connection_params(db: dict) -> dict:
+    owner = db.get("OWNER") or {"USER": db["USER"], "PASSWORD": db["PASSWORD"]}
+    return {
+        "host": db["HOST"] or None,
+        "port": db["PORT"] or None,
+        "user": owner["USER"] or None,
+        "password": owner["PASSWORD"] or None,
+        "connect_timeout": 5,
+    }
+
+
+def ensure_portal_role(conn: psycopg.Connection, db: dict) -> None:
+    """Create the portal's role if missing; whatever it was, make sure it cannot bypass row-level security."""
+    if not db.get("OWNER"):
+        return
+    role = sql.Identifier(db["USER"])
+    attributes = sql.SQL("LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+    if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [db["USER"]]).fetchone():
+        conn.execute(sql.SQL("CREATE ROLE {} {}").format(role, attributes))
+        print(f"Created the portal's database role {db['USER']}.")
+    conn.execute(sql.SQL("ALTER ROLE {} {}").format(role, attributes))
+    if db["PASSWORD"]:
+        conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(role, sql.Literal(db["PASSWORD"])))
 
 
 def ensure_database() -> None:
     db = settings.DATABASES["default"]
-    params = {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
-        "user": db["USER"] or None,
-        "password": db["PASSWORD"] or None,
-        "connect_timeout": 5,
-    }
+    params = owner_connection_params(db)
     try:
         with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
                 print(f"Created database {db['NAME']}.")
+            ensure_portal_role(conn, db)
     except psycopg.OperationalError as error:
         sys.exit(
             f"PostgreSQL is not reachable at DATABASE_URL={database_url_for_display(db)}\n"

@@ -1,11 +1,28 @@
 import factory.random
 import pytest
 from django.test import Client
+from factory.django import DjangoModelFactory
 
 from partnership.celery import app as celery_app
+from partnership.tenancy.rls import all_partnerships
 from partnership.tenancy.scoping import partnership_scope
 
 from .factories import PartnershipFactory
+
+
+def _factories_write_across_partnerships():
+    """Factories make test data for any partnership, as an operator would: while one runs, the database's guard is
+    lifted (django-scopes still applies to any query the factory makes). The code under test never is."""
+    generate = DjangoModelFactory._generate.__func__
+
+    def generate_across_partnerships(cls, strategy, params):
+        with all_partnerships(True):
+            return generate(cls, strategy, params)
+
+    DjangoModelFactory._generate = classmethod(generate_across_partnerships)
+
+
+_factories_write_across_partnerships()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from partnership.accounts.models import Invitation
 from partnership.accounts.tasks import send_invitation
 from partnership.celery import app as celery_app
 from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import partnership_scope
 from tests.factories import InvitationFactory, PartnershipFactory, SchoolFactory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +89,8 @@ def test_invitation_email_round_trip_through_worker_and_redis(worker):
     )
     result.get(timeout=60)
 
-    sent = Invitation.objects.with_scope(partnership=partnership.pk).get(pk=invitation.pk)
+    with partnership_scope(partnership):
+        sent = Invitation.objects.get(pk=invitation.pk)
     assert sent.sent_at is not None and sent.token_hash
     messages = "".join(path.read_text() for path in mail_dir.iterdir())
     assert "worker@example.org" in messages
@@ -106,5 +108,6 @@ def test_a_task_for_one_partnership_in_the_worker_cannot_load_anothers_row(worke
         kwargs={"partnership_id": mine.pk, "invitation_id": their_invitation.pk}, queue=queue
     )
     result.get(timeout=60)
-    assert Invitation.objects.with_scope(partnership=theirs.pk).get().sent_at is None
+    with partnership_scope(theirs):
+        assert Invitation.objects.get().sent_at is None
     assert not mail_dir.exists() or not any(mail_dir.iterdir())

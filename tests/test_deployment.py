@@ -48,8 +48,11 @@ def compose():
 
 def test_compose_describes_the_whole_stack():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "web", "worker", "worker-pdf", "beat", "mailpit"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "worker-pdf", "beat", "mailpit"}
     assert "gunicorn partnership.wsgi" in services["web"]["command"]
+    # Migrations run once, as the owner, after the portal's own role is made (scripts/preflight.py); then the web.
+    assert services["migrate"]["command"] == 'sh -c "python scripts/preflight.py && python manage.py migrate --noinput"'
+    assert services["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
     assert "celery -A partnership worker" in services["worker"]["command"]
     assert "-Q default " in services["worker"]["command"]
     # PDF reports have a worker of their own whose processes restart every N tasks to bound memory.

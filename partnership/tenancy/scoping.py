@@ -4,6 +4,10 @@ Every tenant-owned model uses `TenantManager`: querying it raises `ScopeError` u
 scope is active (`partnership_scope`). Requests get their scope from `TenantMiddleware`, Celery tasks
 from `TenantTask`. `cross_tenant` is the one escape hatch for code that deliberately spans
 partnerships; tests/tenancy/test_escape_hatch.py lists every place that uses it.
+
+The same scope is the database's guard: each transaction carries the partnership of the code running in it, and
+PostgreSQL's row-level security shows and accepts only that partnership's rows (see rls.py). Managers'
+`with_scope` would change the first guard without the second, so application code never uses it.
 """
 
 from collections.abc import Iterator
@@ -12,6 +16,8 @@ from contextlib import contextmanager
 from django.db import models
 from django_scopes import ScopedManager, get_scope, scope, scopes_disabled
 from django_scopes.exceptions import ScopeError
+
+from .rls import all_partnerships
 
 __all__ = [
     "ScopeError",
@@ -45,7 +51,7 @@ def partnership_scope(partnership) -> Iterator[None]:
     partnership_id = getattr(partnership, "pk", partnership)
     if partnership_id is None:
         raise ValueError("partnership_scope needs a saved partnership or its id")
-    with scope(partnership=partnership_id):
+    with scope(partnership=partnership_id), all_partnerships(False):
         yield
 
 
@@ -54,7 +60,7 @@ def cross_tenant(reason: str) -> Iterator[None]:
     """Disable tenant scoping for a block. Say why: the reason is part of the reviewed list."""
     if not reason.strip():
         raise ValueError("cross_tenant needs a reason")
-    with scopes_disabled():
+    with scopes_disabled(), all_partnerships(True):
         yield
 
 

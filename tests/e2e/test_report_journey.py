@@ -30,9 +30,8 @@ def queued_without_a_worker(monkeypatch):
 
     def broker_accepts(renders):
         for render in renders:
-            ReportRender.objects.with_scope(partnership=render.partnership_id).filter(pk=render.pk).update(
-                enqueued_at=timezone.now()
-            )
+            with partnership_scope(render.partnership_id):
+                ReportRender.objects.filter(pk=render.pk).update(enqueued_at=timezone.now())
         return True
 
     monkeypatch.setattr(services, "report_enqueue", broker_accepts)

@@ -7,6 +7,7 @@ from factory.django import DjangoModelFactory
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import partnership_scope
 from reviews.models import (
     Cycle,
     Enrolment,
@@ -75,20 +76,28 @@ class TeamMemberFactory(DjangoModelFactory):
 
 
 def enrol(cycle: Cycle, school: School) -> Enrolment:
-    return Enrolment.objects.create(partnership=cycle.partnership, cycle=cycle, school=school)
+    with partnership_scope(cycle.partnership_id):
+        return Enrolment.objects.create(partnership=cycle.partnership, cycle=cycle, school=school)
 
 
 def add_to_group(group: ReviewGroup, school: School, position: int = 0) -> ReviewGroupMember:
-    return ReviewGroupMember.objects.create(
-        partnership=group.partnership, group=group, cycle=group.cycle, school=school, position=position
-    )
+    with partnership_scope(group.partnership_id):
+        return ReviewGroupMember.objects.create(
+            partnership=group.partnership, group=group, cycle=group.cycle, school=school, position=position
+        )
 
 
 def visit_on(review: Review, *days: datetime.date) -> None:
-    VisitDay.objects.bulk_create(VisitDay(partnership=review.partnership, review=review, date=d) for d in days)
+    with partnership_scope(review.partnership_id):
+        VisitDay.objects.bulk_create(VisitDay(partnership=review.partnership, review=review, date=d) for d in days)
 
 
 def write_findings(review: Review, grade: str = "") -> list[Finding]:
+    with partnership_scope(review.partnership_id):
+        return _write_findings(review, grade)
+
+
+def _write_findings(review: Review, grade: str) -> list[Finding]:
     findings = [
         Finding.objects.create(
             partnership=review.partnership,
@@ -98,9 +107,9 @@ def write_findings(review: Review, grade: str = "") -> list[Finding]:
             areas_for_development=f"Even better if {area.name.lower()} were consistent across year groups.",
             grade=grade,
         )
-        for area in FocusArea.objects.with_scope(partnership=review.partnership_id).filter(cycle=review.cycle)[:2]
+        for area in FocusArea.objects.filter(cycle=review.cycle)[:2]
     ]
-    ReportDraft.objects.with_scope(partnership=review.partnership_id).update_or_create(
+    ReportDraft.objects.update_or_create(
         review=review,
         defaults={
             "partnership": review.partnership,

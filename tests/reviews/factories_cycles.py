@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import partnership_scope
 from reviews.models import Cycle, ReviewerTraining
 from schools.models import Area, Cluster, School
 from tests.factories import AreaFactory, ClusterFactory, SchoolFactory, TrustFactory, member
@@ -16,7 +17,8 @@ TRAINED_ON = D(2026, 7, 1)
 
 
 def train(partnership: Partnership, user: User, on: datetime.date = TRAINED_ON, provider: str = "Partnership training"):
-    return ReviewerTraining.objects.create(partnership=partnership, user=user, trained_on=on, provider=provider)
+    with partnership_scope(partnership):
+        return ReviewerTraining.objects.create(partnership=partnership, user=user, trained_on=on, provider=provider)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 import datetime
 
 from partnership.accounts.models import User
+from partnership.tenancy.scoping import partnership_scope
 from reviews.calendar import SchoolCalendar
 from reviews.models import Review, ReviewStatus, VisitProposal
 from reviews.services import scheduling
@@ -24,10 +25,11 @@ def school_days(start: datetime.date, count: int, calendar: SchoolCalendar = NO_
 
 def open_window(review: Review, starts_on: datetime.date, days: int = 365) -> None:
     """Give the review's cycle a visit window from `starts_on` (tests that use today's date need one that is open)."""
-    cycle = review.cycle
-    cycle.visit_window_starts_on = starts_on
-    cycle.visit_window_ends_on = starts_on + datetime.timedelta(days=days)
-    cycle.save(update_fields=["visit_window_starts_on", "visit_window_ends_on"])
+    with partnership_scope(review.partnership_id):
+        cycle = review.cycle
+        cycle.visit_window_starts_on = starts_on
+        cycle.visit_window_ends_on = starts_on + datetime.timedelta(days=days)
+        cycle.save(update_fields=["visit_window_starts_on", "visit_window_ends_on"])
 
 
 def book(review: Review, days: list[datetime.date], proposer: User, accepter: User, **kwargs) -> VisitProposal:

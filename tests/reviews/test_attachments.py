@@ -126,7 +126,7 @@ def test_an_upload_through_the_page_then_a_download_is_audited_with_safe_headers
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
     with scope_of(s.partnership):
-        record = AttachmentDownload.objects.get()
+        record = AttachmentDownload.objects.select_related("attachment").get()
     assert (record.user, record.file_name, record.ip_address, record.user_agent) == (
         s.head,
         "Our SIP.docx",

@@ -43,8 +43,10 @@ def test_no_working_day_for_years_is_a_clear_error():
 
 @pytest.mark.django_db
 def test_the_partnerships_calendar_comes_from_its_own_terms_only(partnership_a, partnership_b, scope_of):
-    Term.objects.create(partnership=partnership_a, name="Autumn", starts_on=D(2026, 9, 3), ends_on=D(2026, 12, 18))
-    ClosureDay.objects.create(partnership=partnership_b, date=D(2026, 11, 23), reason="INSET day")
+    with scope_of(partnership_a):
+        Term.objects.create(partnership=partnership_a, name="Autumn", starts_on=D(2026, 9, 3), ends_on=D(2026, 12, 18))
+    with scope_of(partnership_b):
+        ClosureDay.objects.create(partnership=partnership_b, date=D(2026, 11, 23), reason="INSET day")
     with scope_of(partnership_a):
         calendar = calendar_for_partnership()
     assert calendar.is_working_day(D(2026, 11, 23))

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.html import escape
 
+from partnership.tenancy.scoping import partnership_scope
 from reviews.models import EvidenceNote, FocusArea, ReviewStatus
 from reviews.services.concurrency import EditConflict
 from reviews.services.evidence import evidence_note_create, evidence_note_update
@@ -27,11 +28,8 @@ def s(partnership_a, scope_of):
 
 
 def focus(s, index=0) -> FocusArea:
-    return (
-        FocusArea.objects.with_scope(partnership=s.partnership.pk)
-        .filter(cycle=s.review.cycle)
-        .order_by("position")[index]
-    )
+    with partnership_scope(s.partnership):
+        return FocusArea.objects.filter(cycle=s.review.cycle).order_by("position")[index]
 
 
 def test_a_note_is_recorded_for_an_activity_and_tagged_to_focus_areas(s, scope_of):

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from partnership.tenancy.scoping import partnership_scope
 from reviews.models import Finding, FocusArea, ReportDraft, ReviewEvent, ReviewStatus
 from reviews.services.concurrency import EditConflict
 from reviews.services.findings import finding_save, report_draft_save
@@ -21,11 +22,8 @@ def s(partnership_a):
 
 
 def area(s, index=0) -> FocusArea:
-    return (
-        FocusArea.objects.with_scope(partnership=s.partnership.pk)
-        .filter(cycle=s.review.cycle)
-        .order_by("position")[index]
-    )
+    with partnership_scope(s.partnership):
+        return FocusArea.objects.filter(cycle=s.review.cycle).order_by("position")[index]
 
 
 def save_finding(s, actor, *, focus_area=None, version=0, strengths="x", areas_for_development="", **more):
@@ -195,7 +193,7 @@ def test_the_schools_chosen_focus_areas_come_first(s, client_at, scope_of):
         s.review.status = ReviewStatus.VISITED
         s.review.save()
     page = client_at(s.partnership, s.lead_reviewer).get(f"/reviews/{s.review.pk}/findings/").content.decode()
-    assert page.index(chosen.name) < page.index(area(s, 0).name)
+    assert page.index(chosen.name) < page.index(area(s, 0).name), page
     assert "Chosen by the school" in page
 
 

@@ -46,8 +46,8 @@ def booked(partnership_a, scope_of):
     s.reviewed_school.street = "1 Mill Lane"
     s.reviewed_school.town = "Ashby Marsh"
     s.reviewed_school.postcode = "NS1 4AB"
-    s.reviewed_school.save()
     with scope_of(partnership_a):
+        s.reviewed_school.save()
         book(s.review, [D(2026, 11, 17), D(2026, 11, 19)], s.head, s.lead_reviewer, today=TODAY)
         own = other_review(s, name="Otterbrook visit", status=ReviewStatus.SCHEDULED)
         own.school = s.reviewing_school

@@ -11,6 +11,7 @@ from kombu.exceptions import OperationalError
 
 from partnership.celery import app as celery_app
 from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import partnership_scope
 from reviews import tasks
 from reviews.models import Notification, NotificationKind, ReportDraft, ReviewStatus, SelfReview
 from reviews.services import notifications, scheduling
@@ -33,7 +34,7 @@ def recipients(kind) -> set[int]:
 @pytest.fixture
 def scheduled(partnership_a):
     s = review_scenario(partnership_a, status=ReviewStatus.SCHEDULED)
-    with transaction.atomic():
+    with partnership_scope(partnership_a), transaction.atomic():
         visit_on(s.review, D(2026, 11, 24), D(2026, 11, 25))
         s.review.self_review_due_on = D(2026, 11, 10)
         s.review.save()

@@ -77,9 +77,9 @@ def test_the_template_version_covers_every_print_file():
 
 def test_a_final_report_has_every_section_page_numbers_and_is_tagged_pdf_ua(partnership_a, scope_of, media_root):
     s = reported_scenario(partnership_a, "shared")
-    s.review.cycle.grading_scale = "peer_review"
-    s.review.cycle.save()
     with scope_of(partnership_a):
+        s.review.cycle.grading_scale = "peer_review"
+        s.review.cycle.save()
         Finding.objects.filter(review=s.review).update(grade="Effective")
     rendered = render_report(content_of(s))
     pages = pdf_text(rendered.pdf)

@@ -211,7 +211,8 @@ def test_a_temporary_storage_problem_is_retried_with_back_off(partnership_a, sco
     result = task.apply(kwargs={"partnership_id": partnership_a.pk, "render_id": render.pk})
     assert result.state == "SUCCESS"
     assert backoffs == [0, 1], "two retries, each with a longer back-off"
-    render.refresh_from_db()
+    with scope_of(partnership_a):
+        render.refresh_from_db()
     assert render.status == RenderStatus.READY and render.attempts == 3 and render.error == ""
     assert task.acks_late and task.reject_on_worker_lost and task.max_retries == tasks_reports.MAX_RETRIES
 
@@ -227,7 +228,8 @@ def test_a_temporary_problem_that_does_not_clear_ends_as_a_failure(partnership_a
         render = report_request(review=s.review, requested_by=s.head)
     kwargs = {"partnership_id": partnership_a.pk, "render_id": render.pk}
     tasks_reports.render_report_task.apply(kwargs=kwargs, retries=tasks_reports.MAX_RETRIES)
-    render.refresh_from_db()
+    with scope_of(partnership_a):
+        render.refresh_from_db()
     assert render.status == RenderStatus.FAILED
     assert render.error.startswith("A temporary problem did not clear after 6 attempts: OSError")
 
@@ -283,7 +285,8 @@ def test_when_the_broker_is_down_the_request_is_kept_and_sent_later(
 
     broker_outage.stop()  # Redis is back (and Celery runs eagerly again in this test)
     assert resend_stalled_reports() == 1
-    render.refresh_from_db()
+    with scope_of(partnership_a):
+        render.refresh_from_db()
     assert render.status == RenderStatus.READY and render.enqueued_at is not None
     assert resend_stalled_reports() == 0
 

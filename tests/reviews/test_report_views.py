@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import partnership_scope
 from reviews.models import RenderStatus, ReportDownload, ReportKind, ReportRender, ReviewStatus
 from reviews.reports import render as render_module
 from reviews.services import reports as services
@@ -40,8 +41,15 @@ def rendered(scenario, scope_of):
     return stub_rendered(scenario.review, requested_by=scenario.coordinator)
 
 
-def downloads(partnership):
-    return ReportDownload.objects.with_scope(partnership=partnership.pk)
+def downloads(partnership) -> list[ReportDownload]:
+    """The partnership's download records, oldest first (read in its scope)."""
+    with partnership_scope(partnership):
+        return list(ReportDownload.objects.select_related("user", "render", "review").order_by("pk"))
+
+
+def renders_of(partnership, **filters) -> list[ReportRender]:
+    with partnership_scope(partnership):
+        return list(ReportRender.objects.filter(**filters).order_by("pk"))
 
 
 @pytest.mark.parametrize("status", list(GETS_THE_REPORT))
@@ -55,7 +63,7 @@ def test_who_can_download_the_current_report(partnership_a, client_at, scope_of,
     )
     if person not in GETS_THE_REPORT[status]:
         assert response.status_code == 404, f"{person} at {status}"
-        assert not downloads(partnership_a).exists()
+        assert not downloads(partnership_a)
         return
     assert response.status_code == 200, f"{person} at {status}"
     assert response["Content-Type"] == "application/pdf"
@@ -63,7 +71,7 @@ def test_who_can_download_the_current_report(partnership_a, client_at, scope_of,
     assert "Kingsmead Primary School - peer review report 2026-27" in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content) == STUB_PDF
-    record = downloads(partnership_a).get()
+    (record,) = downloads(partnership_a)
     assert (record.user, record.render, record.review) == (user, render, s.review)
     assert (record.ip_address, record.user_agent) == ("203.0.113.9", "Mozilla/5.0 (Test browser)")
     assert record.user_email == user.email and record.downloaded_at is not None
@@ -77,7 +85,7 @@ def test_every_download_is_audited_separately(partnership_a, client_at, scope_of
     for person in ("governor", "governor", "head"):
         client = client_at(partnership_a, getattr(s, person))
         assert client.get(f"/reviews/{s.review.pk}/pdf/").status_code == 200
-    assert list(downloads(partnership_a).order_by("pk").values_list("user__email", flat=True)) == [
+    assert [record.user.email for record in downloads(partnership_a)] == [
         s.governor.email,
         s.governor.email,
         s.head.email,
@@ -109,7 +117,7 @@ def test_the_audit_records_the_address_behind_trusted_proxies(
         HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7, 198.51.100.20",
     )
     assert response.status_code == 200
-    assert downloads(partnership_a).get().ip_address == recorded
+    assert [record.ip_address for record in downloads(partnership_a)] == [recorded]
 
 
 def test_a_governor_never_gets_a_draft_nor_an_earlier_final_version(partnership_a, client_at, scope_of, media_root):
@@ -172,23 +180,22 @@ def test_a_report_not_yet_rendered_is_asked_for_and_its_progress_shown(
 
     def broker_accepts(renders):  # the broker takes the message; no worker has picked it up yet
         queued.extend(renders)
-        ReportRender.objects.with_scope(partnership=partnership_a.pk).filter(pk__in=[r.pk for r in renders]).update(
-            enqueued_at=timezone.now()
-        )
+        with partnership_scope(partnership_a):
+            ReportRender.objects.filter(pk__in=[r.pk for r in renders]).update(enqueued_at=timezone.now())
         return True
 
     monkeypatch.setattr(services, "report_enqueue", broker_accepts)
     client = client_at(partnership_a, s.governor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(f"/reviews/{s.review.pk}/pdf/")
-    render = ReportRender.objects.with_scope(partnership=partnership_a.pk).get()
+    (render,) = renders_of(partnership_a)
     assert response.status_code == 302, "never rendered inside the request"
     assert response["Location"] == f"/reviews/{s.review.pk}/pdf/{render.pk}/progress/"
     assert queued == [render], "sent to the pdf queue once the request is committed"
     page = client.get(response["Location"])
     assert b"The report is waiting to be prepared." in page.content
     assert b'data-poll-url="/reviews/' in page.content and b'data-finished="false"' in page.content
-    assert not downloads(partnership_a).exists()
+    assert not downloads(partnership_a)
 
     with scope_of(partnership_a):
         report_render(render_id=render.pk)  # what the worker does
@@ -217,11 +224,12 @@ def test_a_failed_report_shows_its_reason_and_can_be_tried_again(
     assert b"Try again" in page.content
 
     monkeypatch.setattr(render_module, "render_report", real)
-    render = ReportRender.objects.with_scope(partnership=partnership_a.pk).get()
+    (render,) = renders_of(partnership_a)
     with django_capture_on_commit_callbacks(execute=True):
         retried = client.post(f"/reviews/{s.review.pk}/pdf/{render.pk}/retry/", {"next": "https://evil.example/"})
     assert retried["Location"] == f"/reviews/{s.review.pk}/pdf/{render.pk}/progress/"
-    render.refresh_from_db()
+    with scope_of(partnership_a):
+        render.refresh_from_db()
     assert render.status == RenderStatus.READY
 
 
@@ -238,7 +246,7 @@ def test_when_the_broker_is_down_the_person_is_told_and_the_request_kept(partner
     assert response.status_code == 200
     assert BROKER_DOWN_MESSAGE.encode() in response.content.replace(b"&#x27;", b"'")
     assert b"Your request is saved" in response.content
-    render = ReportRender.objects.with_scope(partnership=partnership_a.pk).get()
+    (render,) = renders_of(partnership_a)
     assert render.status == RenderStatus.PENDING and render.enqueued_at is None
 
 
@@ -378,7 +386,7 @@ def test_bulk_preparation_shows_each_failure_with_a_retry_button(
     page = client.get(response["Location"])
     assert b"2 of 3 reports ready, 1 could not be prepared" in page.content
     assert b"The report could not be laid out: RuntimeError: font missing" in page.content
-    render = ReportRender.objects.with_scope(partnership=partnership_a.pk).get(status=RenderStatus.FAILED)
+    (render,) = renders_of(partnership_a, status=RenderStatus.FAILED)
     retry_url = reverse("report_retry", args=[s.review.pk, render.pk])
     assert retry_url.encode() in page.content
 
@@ -394,7 +402,7 @@ def test_only_coordinators_prepare_a_cycles_reports(partnership_a, client_at):
     for person in ("head", "governor", "lead_reviewer"):
         client = client_at(partnership_a, getattr(s, person))
         assert client.post(f"/reports/cycles/{s.review.cycle_id}/prepare/").status_code == 404
-    assert not ReportRender.objects.with_scope(partnership=partnership_a.pk).exists()
+    assert not renders_of(partnership_a)
 
 
 def test_preparing_a_cycle_without_final_reviews_says_so(partnership_a, client_at):

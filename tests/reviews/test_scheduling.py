@@ -237,13 +237,14 @@ def test_every_reason_at_once_and_nothing_changes(s, scope_of):
         days = [D(2027, 7, 5), D(2026, 10, 30), D(2026, 11, 21), TUE, WED, D(2027, 3, 26)]
         messages = refused(s, days)
         assert_nothing_changed(s)
+        cycle_name = s.review.cycle.name
     assert messages == [
         "Choose between 1 and 3 visit days.",
         "30 October 2026 is in the past.",
         "18 November 2026 is a closure day (INSET day).",
         "21 November 2026 is a Saturday.",
         "26 March 2027 is a bank holiday (Good Friday).",
-        f"5 July 2027 is outside the visit window for {s.review.cycle.name} (1 October 2026 to 30 June 2027).",
+        f"5 July 2027 is outside the visit window for {cycle_name} (1 October 2026 to 30 June 2027).",
         f"{s.lead_reviewer.get_full_name()} is already booked on another visit on 17 November 2026.",
         f"{s.reviewer.get_full_name()} is from Kingsmead Primary School, the school being reviewed: a coordinator "
         "needs to change the review team before a visit can be booked.",

@@ -122,7 +122,8 @@ def test_nobody_may_mark_someone_elses_notification_done(partnership_a, client_a
         f"/notifications/{theirs.pk}/done/", {"next": "https://evil.example/"}
     )
     assert response.status_code == 302 and response["Location"] == "/notifications/"
-    theirs.refresh_from_db()
+    with scope_of(partnership_a):
+        theirs.refresh_from_db()
     assert theirs.read_at is not None
 
 

@@ -38,7 +38,8 @@ def test_object_of_a_requested_through_b_is_404(partnership_a, partnership_b, cl
     coordinator_a = member(partnership_a, Role.COORDINATOR)
     coordinator_b = member(partnership_b, Role.COORDINATOR)
     head_a = member(partnership_a, Role.HEADTEACHER)
-    membership_a = Membership.objects.with_scope(partnership=partnership_a.pk).get(user=head_a)
+    with partnership_scope(partnership_a):
+        membership_a = Membership.objects.get(user=head_a)
     invitation_a = InvitationFactory(partnership=partnership_a)
 
     client_b = client_at(partnership_b, coordinator_b)
