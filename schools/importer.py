@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from partnership.common.text import short_date
+
 from .gias import GiasExtract, GiasRecord, TrustRef
 from .models import ImportRun, School, SchoolChange, Trust
 
@@ -73,7 +75,7 @@ def display(name: str, value: object) -> str:
     if name == "phase":
         return str(School.Phase(value).label)
     if isinstance(value, datetime.date):
-        return f"{value.day} {value:%B %Y}"
+        return short_date(value)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     if isinstance(value, Trust | TrustRef):

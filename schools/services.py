@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.common.text import short_date
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from partnership.tenancy.services import membership_create, membership_end
@@ -58,8 +59,8 @@ def _older_extract_warning(run: ImportRun) -> None:
     last_dated = extract_date(last.file_name) if last else None
     if dated and last_dated and dated < last_dated:
         run.plan.setdefault("warnings", []).append(
-            f"This extract is dated {dated.day} {dated:%B %Y}, older than the last one applied "
-            f"({last.file_name}, dated {last_dated.day} {last_dated:%B %Y}). Applying it would undo newer "
+            f"This extract is dated {short_date(dated)}, older than the last one applied "
+            f"({last.file_name}, dated {short_date(last_dated)}). Applying it would undo newer "
             "changes, such as reopening schools that have closed."
         )
 

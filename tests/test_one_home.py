@@ -12,6 +12,7 @@ APPS = ("partnership", "reviews", "schools")
 # (what a copy looks like, the one file allowed to have it, the helper to use instead)
 ONE_HOME = [
     (r"%A\}? ?\{?\w*\.day\}? ?\{?\w*:%B %Y", "partnership/common/text.py", "long_date"),
+    (r"\{\w+\.day\} \{\w+:%B %Y\}", "partnership/common/text.py", "short_date"),
     (r"\.join\([^)]*\)\)? ?\+ ?\" and \"|and \{\w+\[-1\]\}", "partnership/common/text.py", "and_join"),
     (r"url_has_allowed_host_and_scheme", "partnership/common/http.py", "safe_next"),
     (r"\.error_dict\b", "partnership/common/forms.py", "add_service_errors / service_errors"),
