@@ -88,7 +88,7 @@ def test_the_procfile_runs_every_queue_and_a_pdf_worker_that_restarts_its_proces
     assert "-Q pdf " in processes["worker-pdf"] and re.search(r"--max-tasks-per-child \d+", processes["worker-pdf"])
 
 
-def test_the_readme_documents_every_setting_compose_uses():
-    readme = (ROOT / "README.md").read_text()
+def test_the_configuration_page_documents_every_setting_compose_uses():
+    page = (ROOT / "docs" / "configuration.md").read_text()
     for variable in compose()["services"]["web"]["environment"]:
-        assert f"`{variable}`" in readme, variable
+        assert f"`{variable}`" in page, variable

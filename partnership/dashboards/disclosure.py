@@ -32,7 +32,7 @@ views cost nothing and changed data is simply a new digest. Coordinators see eve
 behind it. Figures from different panels count different things (members, enrolled schools, reports) and are
 protected panel by panel. tests/dashboards/test_small_groups.py checks every filter combination through the
 pages and CSV files and audits every hidden small cell with an integer solver (CP-SAT), a stronger reader than
-step 3: on the test data it finds nothing; on random sparse tables it occasionally can (see the README).
+step 3: on the test data it finds nothing; on random sparse tables it occasionally can (see docs/small-groups.md).
 """
 
 import hashlib

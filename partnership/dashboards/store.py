@@ -5,21 +5,15 @@ cache read, building the tables and rendering.
 The cubes do not depend on the filters (filters only pick cells), so one entry per group of cubes serves every
 view. The key holds everything the figures depend on:
 
-- the partnership and its data **version** token (models.py: a new random token commits atomically with any
-  change to any table the dashboard reads, made in any way);
+- the partnership and its data **version** token (docs/data-version.md: a new random token commits atomically
+  with any change to any table the dashboard reads, made in any way);
 - the **audience** (a board member's suppressed cubes and a coordinator's full ones never share an entry; the
   stored value repeats its partnership, version and audience, and a value that does not match is ignored);
 - **today** (overdue items in working days, schools not reviewed in the last year);
 - a digest of the code that computes the figures and of the project's migrations (a deploy that changes how a
   figure is computed, the small-group rule, the bank holidays package or the schema starts afresh).
 
-Why a remembered entry is never stale: a request reads the token first (READ COMMITTED), then computes from
-statements that each see data at least as new as that token. A writer committing in between only makes the
-entry *fresher* than its token, and the only requests that can read that token afterwards are those that
-started before the commit. Every request starting after a commit reads the new token and so a new key. A request
-whose own transaction has uncommitted changes neither reads nor stores anything (its token is unknown until it
-commits). Random tokens never repeat, so a key never comes back with other data: not after TRUNCATE, a restore
-from a backup (the restored token was the one for exactly that data) or in another database sharing the cache.
+Why a remembered entry is never stale, though requests read in READ COMMITTED: docs/data-version.md.
 
 If the cache is unreachable the figures are computed as if nothing were remembered.
 """

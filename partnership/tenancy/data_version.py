@@ -1,26 +1,7 @@
 """Each partnership's data version: a token that changes whenever the data the dashboard reads changes.
 
-PostgreSQL triggers (migration tenancy 0003_data_version) give a partnership a new random `token` in the same
-transaction as any change to any table the dashboard reads, however the change is made (services, bulk_create,
-queryset.update(), deletes, imports, data migrations, SQL by hand). The dashboard remembers its computed cubes
-under the token (partnership/dashboards/store.py), so remembered figures are never older than the data. How it works:
-
-1. Each tracked table has statement-level AFTER INSERT / UPDATE / DELETE triggers with transition tables: one
-   statement, however many rows, notes each partnership it touched as a `PendingDataChange` row keyed by
-   (transaction id, partnership): no two transactions ever write the same row, so writers never wait on each
-   other here.
-2. A deferred constraint trigger on that table fires at COMMIT: it deletes the transaction's pending rows and
-   gives each partnership touched a new token (insert or update of `PartnershipDataVersion`, in partnership
-   order). The new token becomes visible atomically with the data. The version row is locked only from that
-   moment to the end of the commit, after every statement of the transaction has run, so writers in one
-   partnership queue on it for the length of a commit only, and it cannot deadlock with the row locks the
-   services take (select_for_update) earlier in their transactions.
-3. TRUNCATE of a tracked table gives every partnership a new token.
-
-Readers (data_version in partnership/dashboards/store.py) read the token and whether their own transaction has
-pending changes in one query;
-with pending changes (a request that writes then reads, or a test inside one transaction) nothing is
-remembered or reused.
+The design (the triggers of migration tenancy 0003_data_version, renewing at COMMIT, why remembered figures are
+never stale) is described once, in docs/data-version.md.
 """
 
 from django.db import models
