@@ -4,6 +4,7 @@ from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 
+from .hosts import partnership_url
 from .selectors import partnerships_of
 
 
@@ -16,7 +17,9 @@ def page_not_found(request, exception=None):
     partnership = getattr(request, "partnership", None)
     user = getattr(request, "user", None)
     if partnership is not None and user is not None and user.is_authenticated:
-        context["own_partnerships"] = [p for p in partnerships_of(user) if p.pk != partnership.pk]
+        context["own_partnerships"] = [
+            {"name": p.name, "url": partnership_url(p)} for p in partnerships_of(user) if p.pk != partnership.pk
+        ]
     return render(request, "errors/404.html", context, status=404)
 
 

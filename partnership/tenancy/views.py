@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from partnership.accounts.selectors import pending_invitations
@@ -45,22 +46,36 @@ def root(request):
 
 
 @login_required
+@require_POST
 def tenant_enter(request, slug: str):
-    """From the portal address into one partnership, signed in."""
+    """From the portal address into one partnership, signed in: a POST from the portal's own page (CSRF-checked),
+    answered with a page that posts a single-use token to the partnership's address."""
     if request.partnership is not None:
         raise Http404
     partnership = get_object_or_404(Partnership, slug=slug)
     if not is_member(request.user, partnership):
         raise Http404
     token = handoff_token(user_id=request.user.pk, partnership_id=partnership.pk)
-    return redirect(partnership_url(partnership, f"/accounts/handoff/?token={token}"))
+    response = render(
+        request,
+        "tenancy/handoff.html",
+        {"partnership": partnership, "action": partnership_url(partnership, "/accounts/handoff/"), "token": token},
+    )
+    # The partnership's address checks that the hand-off comes from the portal's page: send the Origin.
+    response["Referrer-Policy"] = "strict-origin"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
+@csrf_exempt  # the signed, single-use token is the proof, and the Origin must be the portal's own
+@require_POST
 def tenant_handoff(request):
     partnership = request.partnership
     if partnership is None:
         raise Http404
-    user_id = user_id_from_handoff(request.GET.get("token", ""), partnership_id=partnership.pk)
+    user_id = user_id_from_handoff(
+        request.POST.get("token", ""), partnership_id=partnership.pk, origin=request.headers.get("Origin")
+    )
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id else None
     if user is None or not is_member(user, partnership):
         messages.info(request, "Please sign in to continue.")

@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
+from django.test import Client
 
 from partnership.tenancy.roles import Role
 from tests.factories import PASSWORD, member
@@ -102,25 +103,55 @@ def test_a_person_turns_on_totp_and_is_then_asked_for_a_code(partnership_a, clie
     assert client.get("/").status_code == 302  # not signed in until the code is given
 
 
+PORTAL_ORIGIN = "http://localhost"
+
+
+def handoff_token_from(page) -> str:
+    assert page.status_code == 200
+    assert 'action="http://alpha.localhost/accounts/handoff/"' in page.content.decode()
+    assert page["Referrer-Policy"] == "strict-origin", "the browser must send the portal's Origin"
+    return re.search(r'name="token" value="([^"]+)"', page.content.decode()).group(1)
+
+
 def test_portal_address_hands_a_member_over_to_their_partnership(partnership_a, client_at, settings):
     person = member(partnership_a, Role.GOVERNOR)
     portal = client_at(None, person)
-    response = portal.get(f"/enter/{partnership_a.slug}/")
-    assert response.status_code == 302
-    target = response["Location"]
-    assert target.startswith("http://alpha.localhost/accounts/handoff/?token=")
+    chooser = portal.get("/").content.decode()
+    assert f'action="/enter/{partnership_a.slug}/"' in chooser and "csrfmiddlewaretoken" in chooser
+    token = handoff_token_from(portal.post(f"/enter/{partnership_a.slug}/"))
     tenant = client_at(partnership_a)
-    path = target.removeprefix("http://alpha.localhost")
-    assert tenant.get(path)["Location"] == "/"
+    assert tenant.post("/accounts/handoff/", {"token": token}, HTTP_ORIGIN=PORTAL_ORIGIN)["Location"] == "/"
     assert tenant.get("/").status_code == 200
     # The token works once.
     stranger = client_at(partnership_a)
-    assert stranger.get(path)["Location"].startswith("/accounts/login/")
+    assert stranger.post("/accounts/handoff/", {"token": token}, HTTP_ORIGIN=PORTAL_ORIGIN)["Location"].startswith(
+        "/accounts/login/"
+    )
     assert stranger.get("/").status_code == 302
+
+
+def test_a_third_party_page_cannot_start_or_complete_a_handoff(partnership_a, client_at):
+    """Signing someone in as another person (login CSRF) needs the hand-off triggered from elsewhere: a link or an
+    image cannot (no GET), another site's form cannot start one (CSRF) nor deliver a token it obtained (Origin)."""
+    person = member(partnership_a, Role.GOVERNOR)
+    portal = client_at(None, person)
+    assert portal.get(f"/enter/{partnership_a.slug}/").status_code == 405
+    strict = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+    strict.force_login(person)
+    assert strict.post(f"/enter/{partnership_a.slug}/").status_code == 403
+    token = handoff_token_from(portal.post(f"/enter/{partnership_a.slug}/"))
+    victim = client_at(partnership_a)
+    assert victim.get(f"/accounts/handoff/?token={token}").status_code == 405
+    for origin in ("https://evil.example", "null", None):
+        extra = {"HTTP_ORIGIN": origin} if origin else {}
+        response = victim.post("/accounts/handoff/", {"token": token}, **extra)
+        assert response["Location"].startswith("/accounts/login/"), origin
+        assert victim.get("/").status_code == 302, "not signed in"
+    assert victim.post("/accounts/handoff/", {"token": token}, HTTP_ORIGIN=PORTAL_ORIGIN)["Location"] == "/"
 
 
 def test_handoff_refuses_non_members_and_forged_tokens(partnership_a, partnership_b, client_at):
     outsider = member(partnership_b, Role.GOVERNOR)
-    assert client_at(None, outsider).get(f"/enter/{partnership_a.slug}/").status_code == 404
-    forged = client_at(partnership_a).get("/accounts/handoff/?token=abc:def")
+    assert client_at(None, outsider).post(f"/enter/{partnership_a.slug}/").status_code == 404
+    forged = client_at(partnership_a).post("/accounts/handoff/", {"token": "abc:def"}, HTTP_ORIGIN=PORTAL_ORIGIN)
     assert forged["Location"].startswith("/accounts/login/")
