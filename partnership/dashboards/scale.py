@@ -87,7 +87,7 @@ def _weighted(rng: random.Random, pairs: Sequence[tuple[object, float]]):
 
 
 def create_county(
-    *, slug: str, name: str, schools: int, seed: int = 2026, with_people: bool = True
+    *, slug: str, name: str, schools: int, seed: int = 2026, with_people: bool = True, password: str = PASSWORD
 ) -> tuple[Partnership, list[School]]:
     """A new partnership with `schools` schools in areas, clusters of 5-10 and trusts (refuses an existing slug)."""
     if Partnership.objects.filter(slug=slug).exists():
@@ -171,12 +171,12 @@ def create_county(
             )
         created = School.objects.bulk_create(school_rows)
         if with_people:
-            _people(partnership, slug)
+            _people(partnership, slug, password)
     return partnership, created
 
 
-def _people(partnership: Partnership, slug: str) -> None:
-    password = make_password(PASSWORD)
+def _people(partnership: Partnership, slug: str, password: str) -> None:
+    password = make_password(password)
     for email, role, first in ((f"coordinator@{slug}.example", Role.COORDINATOR, "Carys"),
                                (f"board@{slug}.example", Role.BOARD_MEMBER, "Bola")):  # fmt: skip
         user = User.objects.filter(email=email).first() or User.objects.create(

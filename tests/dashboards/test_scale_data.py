@@ -4,7 +4,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from partnership.accounts.models import User
 from partnership.dashboards.demo import ensure_dashboard_demo
+from partnership.dashboards.scale import PASSWORD
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.scoping import partnership_scope
 from reviews.models import Cycle, Enrolment, Finding, Review, SelfReview
@@ -17,7 +19,8 @@ from .conftest import DESIGNED_ON
 pytestmark = pytest.mark.django_db
 
 
-def test_scale_data_builds_a_county_with_cycles_at_every_stage_and_refuses_to_run_twice(capsys):
+def test_scale_data_builds_a_county_with_cycles_at_every_stage_and_refuses_to_run_twice(capsys, settings):
+    settings.DEBUG = True  # a development machine: the demo's password is fine
     call_command("scale_data", partnership="shire", schools=120, cycles=3, as_of=DESIGNED_ON)
     assert "Created Shire Schools Partnership" in capsys.readouterr().out
     partnership = Partnership.objects.get(slug="shire")
@@ -51,3 +54,22 @@ def test_demo_cycles_are_added_once(partnership_a, scope_of):
         assert first[0] == 4 and first[1] > 20
         ensure_dashboard_demo(partnership_a)
         assert (Cycle.objects.count(), Review.objects.count(), Finding.objects.count()) == first
+
+
+@pytest.mark.parametrize("password", ["", PASSWORD])
+def test_scale_data_refuses_with_debug_off_without_a_password_of_ones_own(settings, password):
+    """A live portal must never gain a coordinator who signs in with the demo's published password."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("scale_data", partnership="live", schools=5, cycles=1, password=password)
+    assert not Partnership.objects.filter(slug="live").exists()
+    assert not User.objects.filter(email="coordinator@live.example").exists()
+
+
+def test_scale_data_with_debug_off_takes_a_password(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="too short"):
+        call_command("scale_data", partnership="live", schools=5, cycles=1, password="short")
+    call_command("scale_data", partnership="live", schools=5, cycles=1, password="a-long-private-passphrase")
+    coordinator = User.objects.get(email="coordinator@live.example")
+    assert coordinator.check_password("a-long-private-passphrase") and not coordinator.check_password(PASSWORD)

@@ -1,6 +1,9 @@
 import datetime
 import time
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -29,8 +32,27 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help="Build the reviews as they would stand on this day (default: today), e.g. to see a cycle in March.",
         )
+        parser.add_argument(
+            "--password",
+            default="",
+            help="The password of the coordinator and board member it creates. Required with DEBUG off (the demo's "
+            f"published password, {PASSWORD}, is used only on a development machine).",
+        )
 
-    def handle(self, *args, partnership: str, name: str, schools: int, cycles: int, seed: int, as_of, **options):
+    def handle(
+        self, *args, partnership: str, name: str, schools: int, cycles: int, seed: int, as_of, password: str, **options
+    ):
+        if not settings.DEBUG and (not password or password == PASSWORD):
+            raise CommandError(
+                "DEBUG is off, so this may be a real portal: give the new coordinator and board member a password of "
+                "your own with --password (the demo's published password is refused). Nothing was changed."
+            )
+        if password:
+            try:
+                validate_password(password)
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages) + " Nothing was changed.") from error
+        password = password or PASSWORD
         if schools < 3 or schools > 20000:
             raise CommandError("Choose between 3 and 20000 schools.")
         if cycles < 1 or cycles > 20:
@@ -45,7 +67,11 @@ class Command(BaseCommand):
         current = academic_year_of(today)
         with transaction.atomic():
             created, school_rows = create_county(
-                slug=partnership, name=name or f"{partnership.title()} Schools Partnership", schools=schools, seed=seed
+                slug=partnership,
+                name=name or f"{partnership.title()} Schools Partnership",
+                schools=schools,
+                seed=seed,
+                password=password,
             )
             made = create_cycles(
                 created, school_rows, years=range(current - cycles + 1, current + 1), today=today, seed=seed
@@ -53,5 +79,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Created {created.name} at {partnership_url(created)}: {len(school_rows)} schools, {len(made)} cycles "
             f"in {time.monotonic() - started:.1f} s.\n"
-            f"Sign in as coordinator@{partnership}.example or board@{partnership}.example (password {PASSWORD})."
+            f"Sign in as coordinator@{partnership}.example or board@{partnership}.example "
+            + (f"(password {PASSWORD})." if password == PASSWORD else "(with the password you gave).")
         )
