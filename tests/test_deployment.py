@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,16 @@ def test_production_refuses_to_start_without_a_real_secret_key():
 def test_production_settings_pass_check_deploy():
     result = manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=REAL_KEY)
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout, "0 warnings, not merely none above the fail level"
+
+
+@pytest.mark.parametrize("debug", ["0", "1"])
+def test_testserver_is_an_allowed_host_only_in_tests(debug, settings):
+    code = "from django.conf import settings; print(settings.ALLOWED_HOSTS)"
+    shown = manage("shell", "-c", code, DEBUG=debug, SECRET_KEY=REAL_KEY)
+    assert shown.returncode == 0, shown.stderr
+    assert "localhost" in shown.stdout and "testserver" not in shown.stdout
+    assert "testserver" in settings.ALLOWED_HOSTS  # added by the test runner for the test client
 
 
 def compose():
