@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "partnership.tenancy.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,10 +146,28 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
-    "reset_password": "20/m/ip,5/m/key",
+# Every sign-in limit (allauth's, counted in the cache) is set here and can be changed from the environment as
+# <NAME>_RATE_LIMIT, e.g. LOGIN_FAILED_RATE_LIMIT="100/m/ip,5/5m/key": each part is <count>/<period>/<key>, the key
+# being ip (one address), key (the email address typed) or user (a signed-in person). A training room, a school or a
+# council network signs in from one address, so the limits per address are wide and the tight ones are per account.
+SIGN_IN_RATE_LIMIT_DEFAULTS = {
+    "login": "300/m/ip",
+    "login_failed": "100/m/ip,5/5m/key",
+    "reset_password": "60/m/ip,3/m/key",
+    "reset_password_from_key": "60/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+    "request_login_code": "60/m/ip,3/m/key",
+    "signup": "20/m/ip",
+    "change_phone": "1/m/user",
+    "verify_phone": "1/30s/key,30/m/ip",
 }
+ACCOUNT_RATE_LIMITS = {
+    name: env.str(f"{name.upper()}_RATE_LIMIT", default=limit) for name, limit in SIGN_IN_RATE_LIMIT_DEFAULTS.items()
+}
+MFA_RATE_LIMITS = {"webauthn_login": env.str("WEBAUTHN_LOGIN_RATE_LIMIT", default="60/m/ip")}
 # Behind a reverse proxy or load balancer, how many of them append to X-Forwarded-For: without it every person
 # shares the proxy's address for sign-in rate limiting and the audit of downloads records the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

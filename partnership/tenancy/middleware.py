@@ -1,10 +1,27 @@
+from urllib.parse import unquote_to_bytes
+
 from django.http import Http404
 
+from . import errors
 from .hosts import partnership_for_host
 from .permissions import is_member
-from .scoping import partnership_scope
+from .scoping import ScopeError, partnership_scope
 
 VIEWS_OPEN_TO_NON_MEMBERS = frozenset({"account_logout", "invitation_accept", "tenant_handoff", "partnership_logo"})
+
+# What the bare portal address serves: the chooser, signing in and a person's own account (allauth and ours),
+# and the platform admin. Every other page belongs to a partnership's address: there it is a 404, never a 500.
+PORTAL_ADDRESS_VIEWS = frozenset({"home", "tenant_enter"})
+PORTAL_ADDRESS_MODULES = ("allauth.", "partnership.accounts.views.account", "django.contrib.admin.", "django.views.")
+
+
+def serves_the_portal_address(match) -> bool:
+    if match is None:
+        return False
+    module = getattr(match.func, "__module__", "") or ""
+    return match.url_name in PORTAL_ADDRESS_VIEWS or "admin" in match.namespaces or module.startswith(
+        PORTAL_ADDRESS_MODULES
+    )
 
 
 class TenantMiddleware:
@@ -27,6 +44,8 @@ class TenantMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         partnership = request.partnership
+        if partnership is None and not serves_the_portal_address(request.resolver_match):
+            raise Http404("A partnership's page, asked for on the portal address")
         if partnership is None or not request.user.is_authenticated:
             return None
         if request.resolver_match and request.resolver_match.url_name in VIEWS_OPEN_TO_NON_MEMBERS:
@@ -34,3 +53,29 @@ class TenantMiddleware:
         if not is_member(request.user, partnership):
             raise Http404("Not a member of this partnership")
         return None
+
+    def process_exception(self, request, exception):
+        # A partnership's page asked for on the bare portal address (no partnership, so no scope): the page is not
+        # here, as for any missing page. Never a 500, never a hint of what the partnership holds.
+        if isinstance(exception, ScopeError) and request.partnership is None:
+            raise Http404("Not a page of the portal address") from exception
+        return None
+
+
+NUL_IN_ADDRESS = (
+    "The address has a character in it that no page of the portal uses (a NUL byte). Check it, or go back and "
+    "follow a link instead."
+)
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the path or the query string is refused with a 400 before any view (PostgreSQL text cannot
+    hold one, so it would otherwise end in a 500 wherever the value reached a query)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info or b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")):
+            return errors.bad_request(request, explanation=NUL_IN_ADDRESS)
+        return self.get_response(request)

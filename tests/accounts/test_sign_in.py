@@ -1,11 +1,16 @@
 """Signing in with email, rate limiting, password reset and change, two-factor authentication, hand-off."""
 
+import os
 import re
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings as django_settings
 from django.core import mail
 from django.test import Client
 
@@ -51,6 +56,40 @@ def test_failed_sign_ins_are_rate_limited(partnership_a, client_at):
     # Another person's sign-in from elsewhere is not blocked by this one's failures.
     other = member(partnership_a, Role.GOVERNOR)
     assert sign_in(client_at(partnership_a), other.email, PASSWORD, address="10.0.0.9").status_code == 302
+
+
+def test_a_training_room_behind_one_address_all_signs_in(partnership_a, client_at):
+    """allauth's fixed limit of 30 sign-ins a minute per address locked out the 31st person in the room."""
+    room = [member(partnership_a, Role.STAFF) for _ in range(40)]
+    for person in room:
+        assert sign_in(client_at(partnership_a), person.email, address="192.0.2.10").status_code == 302, person
+
+
+def test_one_persons_failures_lock_that_account_and_not_the_room(partnership_a, client_at):
+    mistyping, colleague = member(partnership_a, Role.STAFF), member(partnership_a, Role.STAFF)
+    for _ in range(5):
+        assert sign_in(client_at(partnership_a), mistyping.email, "wrong-password", "192.0.2.10").status_code == 200
+    blocked = sign_in(client_at(partnership_a), mistyping.email, PASSWORD, "192.0.2.10")
+    assert b"Too many failed login attempts" in blocked.content
+    assert sign_in(client_at(partnership_a), colleague.email, PASSWORD, "192.0.2.10").status_code == 302
+
+
+def test_every_sign_in_limit_is_the_portals_and_can_be_changed(settings):
+    from allauth.account import app_settings
+
+    settings.ACCOUNT_RATE_LIMITS = {}
+    allauths_own = set(app_settings.RATE_LIMITS)
+    assert allauths_own - set(django_settings.SIGN_IN_RATE_LIMIT_DEFAULTS) == set(), "a limit left at allauth's value"
+    code = "from django.conf import settings; print(settings.ACCOUNT_RATE_LIMITS['login'])"
+    shown = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env={**os.environ, "LOGIN_RATE_LIMIT": "1000/m/ip"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert shown.stdout.strip().splitlines()[-1] == "1000/m/ip", shown.stderr
 
 
 def test_password_reset_by_email(partnership_a, client_at):
