@@ -17,4 +17,5 @@ RUN DEBUG=0 SECRET_KEY=collectstatic-only-key-not-used-at-runtime-000000000000 p
 RUN useradd --create-home portal && mkdir -p /app/var && chown -R portal /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "partnership.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: bind 0.0.0.0:8000, WEB_CONCURRENCY workers (3), access log to stdout.
+CMD ["gunicorn", "partnership.wsgi"]

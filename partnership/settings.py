@@ -99,12 +99,21 @@ DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.
 DATABASES["default"]["ENGINE"] = "partnership.tenancy.postgresql"
 DATABASE_APP_USER = env.str("DATABASE_APP_USER", default="portal_app")
 if DATABASE_APP_USER and DATABASES["default"]["USER"] != DATABASE_APP_USER:
-    DATABASES["default"]["OWNER"] = {"USER": DATABASES["default"]["USER"], "PASSWORD": DATABASES["default"]["PASSWORD"]}
+    DATABASES["default"]["OWNER"] = {key: DATABASES["default"][key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
     DATABASES["default"]["USER"] = DATABASE_APP_USER
     DATABASES["default"]["PASSWORD"] = env.str("DATABASE_APP_PASSWORD", default="")
+# The portal's own connections may go through a pooler (PgBouncer) while the owner's go straight to PostgreSQL.
+DATABASES["default"]["HOST"] = env.str("DATABASE_APP_HOST", default=DATABASES["default"]["HOST"])
+DATABASES["default"]["PORT"] = env.str("DATABASE_APP_PORT", default=str(DATABASES["default"]["PORT"] or ""))
+# Behind a transaction-pooling PgBouncer a cursor cannot outlive its transaction (the row-level security setting
+# never does: it is set per transaction).
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
 # TRUNCATE ignores row-level security: granted to the portal's role only where tests empty tables with it.
 DATABASE_APP_MAY_TRUNCATE = env.bool("DATABASE_APP_MAY_TRUNCATE", default=DEBUG)
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Connections are bounded by the processes that hold them (see docs/deployment.md): each gunicorn worker and each
+# Celery worker process holds at most one, kept for CONN_MAX_AGE seconds. The development server starts a thread per
+# request, so there a kept connection is never reused and only piles up: 0 closes it at the end of each request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -114,6 +123,8 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "portal",
+        # Redis away: fail within seconds (a clear 503 where it is needed), never hang a worker.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
 

@@ -36,10 +36,10 @@ def database_url_for_display(db: dict) -> str:
 
 
 def owner_connection_params(db: dict) -> dict:
-    owner = db.get("OWNER") or {"USER": db["USER"], "PASSWORD": db["PASSWORD"]}
+    owner = db.get("OWNER") or db
     return {
-        "host": db["HOST"] or None,
-        "port": db["PORT"] or None,
+        "host": owner["HOST"] or None,
+        "port": owner["PORT"] or None,
         "user": owner["USER"] or None,
         "password": owner["PASSWORD"] or None,
         "connect_timeout": 5,

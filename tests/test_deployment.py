@@ -59,7 +59,17 @@ def compose():
 
 def test_compose_describes_the_whole_stack():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "worker-pdf", "beat", "mailpit"}
+    assert set(services) == {
+        "postgres",
+        "pgbouncer",
+        "redis",
+        "migrate",
+        "web",
+        "worker",
+        "worker-pdf",
+        "beat",
+        "mailpit",
+    }
     assert "gunicorn partnership.wsgi" in services["web"]["command"]
     # Migrations run once, as the owner, after the portal's own role is made (scripts/preflight.py); then the web.
     assert services["migrate"]["command"] == 'sh -c "python scripts/preflight.py && python manage.py migrate --noinput"'
@@ -103,3 +113,32 @@ def test_the_configuration_page_documents_every_setting_compose_uses():
     page = (ROOT / "docs" / "configuration.md").read_text()
     for variable in compose()["services"]["web"]["environment"]:
         assert f"`{variable}`" in page, variable
+
+
+def test_the_stacks_database_connections_are_bounded_and_fit():
+    """Each gunicorn worker and Celery process holds at most one connection: their sum must fit PgBouncer's pool,
+    and the pool PostgreSQL's max_connections, with room for the owner and an operator."""
+    services = compose()["services"]
+    web = int(re.search(r"--workers (\d+)", services["web"]["command"]).group(1))
+    workers = sum(
+        int(re.search(r"--concurrency (\d+)", services[name]["command"]).group(1)) for name in ("worker", "worker-pdf")
+    )
+    beat = 1
+    bouncer = services["pgbouncer"]["environment"]
+    assert bouncer["POOL_MODE"] == "transaction"
+    pool = int(bouncer["MAX_DB_CONNECTIONS"])
+    assert int(bouncer["DEFAULT_POOL_SIZE"]) <= pool
+    max_connections = int(re.search(r"max_connections=(\d+)", services["postgres"]["command"]).group(1))
+    assert web + workers + beat <= pool <= max_connections - 10
+    environment = services["web"]["environment"]
+    assert (environment["DATABASE_APP_HOST"], environment["DATABASE_APP_PORT"]) == ("pgbouncer", bouncer["LISTEN_PORT"])
+    assert environment["DATABASE_TRANSACTION_POOLING"] == "1"
+    assert "portal_app:" in bouncer["DATABASE_URL"], "only the portal's role goes through the pooler"
+
+
+@pytest.mark.parametrize(("debug", "kept_for"), [("1", "0"), ("0", "60")])
+def test_connections_are_kept_only_where_they_are_reused(debug, kept_for):
+    """The development server starts a thread per request: kept connections would only pile up there."""
+    code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+    shown = manage("shell", "-c", code, DEBUG=debug, SECRET_KEY=REAL_KEY)
+    assert shown.stdout.strip().splitlines()[-1] == kept_for, shown.stderr

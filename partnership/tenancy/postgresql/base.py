@@ -81,12 +81,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     @contextmanager
     def as_owner(self):
-        """Connect as the tables' owner (DATABASE_URL's user) for the block: migrations, test databases."""
+        """Connect as the tables' owner (DATABASE_URL's user, straight to PostgreSQL) for the block: migrations and
+        test databases."""
         owner = self.settings_dict.get("OWNER")
         if not owner or owner["USER"] == self.settings_dict["USER"]:
             yield
             return
-        portal_role = {key: self.settings_dict[key] for key in ("USER", "PASSWORD")}
+        portal_role = {key: self.settings_dict[key] for key in owner}
         self.close()
         self.settings_dict.update(owner)
         try:
