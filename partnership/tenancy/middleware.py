@@ -10,17 +10,27 @@ from .scoping import ScopeError, partnership_scope
 VIEWS_OPEN_TO_NON_MEMBERS = frozenset({"account_logout", "invitation_accept", "tenant_handoff", "partnership_logo"})
 
 # What the bare portal address serves: the chooser, signing in and a person's own account (allauth and ours),
-# and the platform admin. Every other page belongs to a partnership's address: there it is a 404, never a 500.
+# the platform admin and the audit log across partnerships. Every other page belongs to a partnership's address:
+# on the portal address it is a 404, never a 500. (A view may also say so itself: `view.serves_portal_address`.)
 PORTAL_ADDRESS_VIEWS = frozenset({"home", "tenant_enter"})
-PORTAL_ADDRESS_MODULES = ("allauth.", "partnership.accounts.views.account", "django.contrib.admin.", "django.views.")
+PORTAL_ADDRESS_MODULES = (
+    "allauth.",
+    "partnership.accounts.views.account",
+    "partnership.audit.",
+    "django.contrib.admin.",
+    "django.views.",
+)
 
 
 def serves_the_portal_address(match) -> bool:
     if match is None:
         return False
     module = getattr(match.func, "__module__", "") or ""
-    return match.url_name in PORTAL_ADDRESS_VIEWS or "admin" in match.namespaces or module.startswith(
-        PORTAL_ADDRESS_MODULES
+    return (
+        match.url_name in PORTAL_ADDRESS_VIEWS
+        or "admin" in match.namespaces
+        or module.startswith(PORTAL_ADDRESS_MODULES)
+        or getattr(match.func, "serves_portal_address", False)
     )
 
 
