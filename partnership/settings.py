@@ -182,6 +182,9 @@ MFA_RATE_LIMITS = {"webauthn_login": env.str("WEBAUTHN_LOGIN_RATE_LIMIT", defaul
 # Behind a reverse proxy or load balancer, how many of them append to X-Forwarded-For: without it every person
 # shares the proxy's address for sign-in rate limiting and the audit of downloads records the proxy.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The platform admin reaches every partnership's data: operators sign in with a second factor (tests/conftest.py
+# turns this off for tests that are not about signing in; tests/tenancy/test_admin.py turns it on).
+PLATFORM_ADMIN_REQUIRES_TWO_FACTOR = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partnership portal")
 # Each session records its address and browser at sign-in, so a person can see and sign out their others (tracking

@@ -39,6 +39,8 @@ def isolated_cache_and_eager_tasks(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PORTAL_PORT = ""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests of the admin's pages sign operators in directly; tests/tenancy/test_admin.py proves the second factor.
+    settings.PLATFORM_ADMIN_REQUIRES_TWO_FACTOR = False
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
     yield

@@ -1,12 +1,13 @@
 from functools import wraps
 
 from allauth.account.authentication import get_authentication_records
+from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 
 from .permissions import can_use_admin
 from .scoping import cross_tenant
@@ -31,14 +32,14 @@ class PlatformAdminSite(AdminSite):
         return (
             getattr(request, "partnership", None) is None
             and can_use_admin(request.user)
-            and signed_in_with_second_factor(request)
+            and (signed_in_with_second_factor(request) or not settings.PLATFORM_ADMIN_REQUIRES_TWO_FACTOR)
         )
 
     def login(self, request, extra_context=None):
         if getattr(request, "partnership", None) is not None:
             raise Http404
         next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
-        if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        if not next_url.startswith("/admin/"):  # only an admin page of this address
             next_url = reverse("admin:index", current_app=self.name)
         if not request.user.is_authenticated:
             return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode({REDIRECT_FIELD_NAME: next_url})}")

@@ -12,6 +12,17 @@ from tests.factories import PASSWORD, SchoolFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def second_factor_required(settings):
+    settings.PLATFORM_ADMIN_REQUIRES_TWO_FACTOR = True  # as in production
+
+
+def test_production_requires_the_second_factor():
+    from partnership import settings as production_settings
+
+    assert production_settings.PLATFORM_ADMIN_REQUIRES_TWO_FACTOR is True
+
+
 @pytest.fixture
 def operator():
     user = UserFactory(is_staff=True, is_superuser=True)

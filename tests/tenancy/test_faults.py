@@ -60,17 +60,33 @@ def test_every_partnership_page_asked_for_on_the_bare_portal_address_is_a_404_no
     assert client.get("/reviews/1/").status_code == 404
 
 
-@pytest.mark.parametrize(
-    "address",
-    ["/calendar/%00.ics", "/%00", "/reviews/%00/", "/schools/?q=%00", "/schools/?q=Kings%00mead", "/?next=%00"],
-)
+@pytest.mark.parametrize("address", ["/calendar/%00.ics", "/%00", "/reviews/%00/", "/schools/%00/"])
 @pytest.mark.parametrize("signed_in", [False, True])
-def test_a_nul_byte_in_an_address_is_a_400_not_a_500(partnership_a, client_at, address, signed_in):
+def test_a_nul_byte_in_a_path_is_a_400_not_a_500(partnership_a, client_at, address, signed_in):
     person = member(partnership_a, Role.COORDINATOR) if signed_in else None
     for host in (partnership_a, None):
         response = lenient(client_at(host, person)).get(address)
         assert response.status_code == 400, (host, address)
         assert b"NUL byte" in response.content
+
+
+NUL_IN_EVERY_FILTER = "?" + "&".join(
+    f"{name}=%00"
+    for name in ("q", "page", "next", "school", "role", "area", "cycle", "status", "sort", "person", "action")
+)
+
+
+def test_a_nul_byte_in_any_query_of_any_page_is_never_a_500(partnership_a, client_at):
+    coordinator = member(partnership_a, Role.COORDINATOR)
+    failures = {}
+    for host in (partnership_a, None):
+        client = lenient(client_at(host, coordinator))
+        for address in every_address():
+            client.force_login(coordinator)
+            status = client.get(address + NUL_IN_EVERY_FILTER).status_code
+            if status >= 500:
+                failures[f"{host} {address}"] = status
+    assert failures == {}
 
 
 @pytest.mark.django_db(transaction=True)
