@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "schools",
     "reviews",
     "partnership.dashboards.apps.DashboardsConfig",
+    "partnership.portal",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.tenancy.context_processors.tenant",
+                "partnership.portal.context_processors.navigation",
             ],
         },
     },

@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/email/", account.account_email, name="account_email"),
     path("accounts/", include("allauth.urls")),
+    path("", include("partnership.portal.urls")),
     path("", include("partnership.accounts.urls")),
     path("", include("partnership.tenancy.urls")),
     path("", include("reviews.urls")),

@@ -1,5 +1,5 @@
-"""Peer review demo data, built inside one partnership's scope by partnership/tenancy/demo.py. Safe to run again:
-what exists is left alone.
+"""Peer review demo data, built inside one partnership's scope by the portal's demo (partnership/portal/demo.py).
+Safe to run again: what exists is left alone.
 
 Each demo partnership gets its terms and INSET days, reviewer training for its headteachers (and the demo senior
 leader), and a 2026/27 cycle: every open school enrolled, review groups published (Riverside: three triads) and
@@ -123,7 +123,7 @@ class DemoPeople:
 
 
 def build_review_demo(partnership: Partnership) -> None:
-    """Inside the partnership's scope (partnership/tenancy/demo.py calls this for each demo partnership)."""
+    """Inside the partnership's scope (partnership/portal/demo.py runs this for each demo partnership)."""
     slug = partnership.slug
     people = _people(partnership)
     _calendar(partnership, slug)

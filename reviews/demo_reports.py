@@ -1,7 +1,7 @@
 """Demo data for reports: final review reports, rendered and ready to download, in each demo partnership.
 
-Called from partnership/tenancy/demo.py inside a partnership's scope, after the other demo data. When the
-partnership already has final (or shared) reviews, their final reports are rendered and nothing else is
+Run by the portal's demo (partnership/portal/demo.py) inside a partnership's scope, after the other demo data.
+When the partnership already has final (or shared) reviews, their final reports are rendered and nothing else is
 created. When it has none, a completed past cycle ("Peer review 2025/26") is written first: one triad of
 schools, including the school whose governor is the demo governor, with reviews that are final or shared.
 Rendering happens here, synchronously, through the same service the Celery task uses (a management command is

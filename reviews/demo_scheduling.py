@@ -1,7 +1,7 @@
 """Demo data for scheduling: visit dates waiting for head@<slug>.example's review team, a booked visit of their own
 school, and the notifications these make. Safe to run again: what exists is left alone.
 
-Runs inside the partnership's scope (partnership/tenancy/demo.py). If the partnership has no review cycle yet, a
+Runs inside the partnership's scope (partnership/portal/demo.py). If the partnership has no review cycle yet, a
 small one is made (the current academic year) with one triad around head@'s school; if reviews exist, it uses them.
 """
 

@@ -1,4 +1,4 @@
-"""What the review workflow adds to a person's home page (see partnership/tenancy/home.py)."""
+"""What the review workflow adds to a person's home page (declared in reviews/portal.py)."""
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership

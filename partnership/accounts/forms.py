@@ -2,7 +2,6 @@ from allauth.account.forms import LoginForm
 from django import forms
 
 from partnership.tenancy.roles import Role, StaffRole
-from schools.models import Area, Cluster, School
 
 
 class AcceptInvitationForm(forms.Form):
@@ -53,12 +52,12 @@ class InvitationForm(forms.Form):
     last_name = forms.CharField(max_length=100, required=False)
     role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Choose the role to invite them into."})
     school = forms.ModelChoiceField(
-        queryset=School.objects.none(),
+        queryset=None,
         required=False,
         help_text="For headteachers, senior leaders, governors and staff.",
     )
-    area = forms.ModelChoiceField(queryset=Area.objects.none(), required=False, help_text="For area chairs.")
-    cluster = forms.ModelChoiceField(queryset=Cluster.objects.none(), required=False, help_text="For cluster leads.")
+    area = forms.ModelChoiceField(queryset=None, required=False, help_text="For area chairs.")
+    cluster = forms.ModelChoiceField(queryset=None, required=False, help_text="For cluster leads.")
     staff_role = forms.ChoiceField(choices=[("", "Not applicable"), *StaffRole.choices], required=False)
     is_chair_of_governors = forms.BooleanField(label="Chair of governors", required=False)
     represents = forms.CharField(

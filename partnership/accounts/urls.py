@@ -3,7 +3,6 @@ from django.urls import path
 from .views import account, invitations
 
 urlpatterns = [
-    path("invitations/new/", invitations.invitation_new, name="invitation_new"),
     path("invitations/<int:pk>/resend/", invitations.invitation_resend_view, name="invitation_resend"),
     path("invitations/<int:pk>/withdraw/", invitations.invitation_revoke_view, name="invitation_revoke"),
     path("join/<str:token>/", invitations.invitation_accept, name="invitation_accept"),

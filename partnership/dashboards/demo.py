@@ -1,8 +1,8 @@
 """What the dashboard needs in the demo partnerships: past cycles of reviews (focus areas chosen, findings,
 grades) and, when no one has opened it yet, this year's cycle with reviews at every stage.
 
-Called from partnership/tenancy/demo.py after every other app's demo data, inside the partnership's scope.
-Only adds cycles for academic years that have none, so running it again changes nothing.
+Run by the portal's demo (partnership/portal/demo.py) after every other app's demo data, inside the
+partnership's scope. Only adds cycles for academic years that have none, so running it again changes nothing.
 """
 
 import datetime

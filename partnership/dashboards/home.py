@@ -1,5 +1,6 @@
-"""The board member's section of the home page (partnership/tenancy/home.py): open member schools by area, from
-the dashboard's own suppressed figures, so the small-group rule holds there too, and a link to the dashboard."""
+"""The board member's section of the home page (declared in partnership/dashboards/portal.py): open member
+schools by area, from the dashboard's own suppressed figures, so the small-group rule holds there too, and a link
+to the dashboard."""
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership

@@ -4,12 +4,10 @@ from django.views.decorators.csrf import csrf_exempt
 from . import views
 
 urlpatterns = [
-    path("", views.root, name="home"),
     path("enter/<slug:slug>/", views.tenant_enter, name="tenant_enter"),
     # Posted from the portal address's hand-off page: the single-use token and the portal's Origin are the proof.
     path("accounts/handoff/", csrf_exempt(views.tenant_handoff), name="tenant_handoff"),
     path("branding/logo", views.partnership_logo, name="partnership_logo"),
-    path("people/", views.people, name="people"),
     path("settings/", views.partnership_settings, name="partnership_settings"),
     path("people/roles/<int:pk>/end/", views.membership_end_view, name="membership_end"),
 ]

@@ -4,44 +4,17 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from partnership.accounts.selectors import pending_invitations
-from schools.models import School
-
 from .forms import BrandingForm
 from .handoff import handoff_token, user_id_from_handoff
-from .home import home_sections
 from .hosts import partnership_url
 from .models import Membership, Partnership
-from .permissions import (
-    can_end_membership,
-    can_invite,
-    can_manage_partnership,
-    can_revoke_invitation,
-    can_view_people,
-    is_coordinator,
-    is_member,
-    schools_led_by,
-)
-from .roles import Role
-from .selectors import memberships_list, partnerships_of
+from .permissions import can_end_membership, can_manage_partnership, is_member
 from .services import membership_end, partnership_update_branding
-
-PEOPLE_PER_PAGE = 50
-
-
-def root(request):
-    """The portal address lists a person's partnerships; a partnership's address shows their home page."""
-    if not request.user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    if request.partnership is None:
-        return render(request, "tenancy/portal_home.html", {"partnerships": partnerships_of(request.user)})
-    return render(request, "tenancy/home.html", {"sections": home_sections(request.user, request.partnership)})
 
 
 @login_required
@@ -90,43 +63,6 @@ def partnership_logo(request):
     response = FileResponse(partnership.logo.open("rb"), content_type=content_type)
     response["Cache-Control"] = "public, max-age=3600"
     return response
-
-
-@login_required
-def people(request):
-    partnership = request.partnership
-    if not can_view_people(request.user, partnership):
-        raise Http404
-    role = request.GET.get("role", "")
-    role = role if role in Role.values else ""
-    ended = request.GET.get("state") == "ended"
-    coordinator = is_coordinator(request.user, partnership)
-    school_scope = None if coordinator else schools_led_by(request.user, partnership) or None
-    school_id = request.GET.get("school", "")
-    school_id = int(school_id) if school_id.isdigit() else None
-    page = Paginator(memberships_list(role=role or None, school_id=school_id, ended=ended), PEOPLE_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    invitations = []
-    if can_invite(request.user, partnership) and not ended:
-        invitations = pending_invitations(school_ids=school_scope)
-        if role:
-            invitations = invitations.filter(role=role)
-    return render(
-        request,
-        "tenancy/people.html",
-        {
-            "page": page,
-            "memberships": [(m, not ended and can_end_membership(request.user, m)) for m in page],
-            "ended": ended,
-            "invitations": [(i, can_revoke_invitation(request.user, i)) for i in invitations],
-            "roles": Role.choices,
-            "selected_role": role,
-            "schools": School.objects.order_by("name").only("pk", "name"),
-            "selected_school": school_id,
-            "may_invite": can_invite(request.user, partnership),
-        },
-    )
 
 
 @login_required

@@ -124,7 +124,7 @@ def attention_items(user: User, *, limit: int | None = HOME_ITEMS, today: dateti
 
 
 def attention_home_context(user: User, partnership: Partnership, memberships) -> dict:
-    """The home page's "What needs your attention" section (partnership/tenancy/home.py)."""
+    """The home page's "What needs your attention" section (declared in reviews/portal.py)."""
     return attention_items(user)
 
 

@@ -7,17 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from partnership.tenancy.permissions import can_invite, can_revoke_invitation, is_coordinator, schools_led_by
-from partnership.tenancy.roles import ROLES_A_HEADTEACHER_MAY_INVITE, Role
-from schools.models import Area, Cluster, School
+from partnership.tenancy.permissions import can_revoke_invitation
 
-from ..forms import AcceptInvitationForm, InvitationForm
+from ..forms import AcceptInvitationForm
 from ..models import Invitation, User
 from ..services import (
     InvitationUnusableError,
     invitation_accept_as_existing_user,
     invitation_accept_as_new_user,
-    invitation_create,
     invitation_for_token,
     invitation_resend,
     invitation_revoke,
@@ -105,72 +102,6 @@ def _accept_with_existing_account(request, token, invitation, account, context):
         )
         return redirect("home")
     return render(request, "accounts/invitation_accept.html", context)
-
-
-def _invitation_form(request, data=None):
-    partnership = request.partnership
-    if is_coordinator(request.user, partnership):
-        roles = Role.choices
-        schools = School.objects.exclude(status=School.Status.CLOSED).order_by("name")
-        areas, clusters = Area.objects.all(), Cluster.objects.all()
-    else:
-        roles = [(value, label) for value, label in Role.choices if value in ROLES_A_HEADTEACHER_MAY_INVITE]
-        schools = School.objects.filter(pk__in=schools_led_by(request.user, partnership))
-        areas, clusters = Area.objects.none(), Cluster.objects.none()
-    initial = {}
-    if schools.count() == 1:
-        initial["school"] = schools.first()
-    elif request.GET.get("school", "").isdigit():
-        initial["school"] = schools.filter(pk=int(request.GET["school"])).first()
-    return InvitationForm(data, roles=roles, schools=schools, areas=areas, clusters=clusters, initial=initial)
-
-
-@login_required
-def invitation_new(request):
-    if not can_invite(request.user, request.partnership):
-        raise Http404
-    form = _invitation_form(request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        school = data.get("school")
-        if not can_invite(
-            request.user, request.partnership, role=data["role"], school_id=school.pk if school else None
-        ):
-            form.add_error("role", "You cannot invite someone into this role at this school.")
-        else:
-            try:
-                invitation = invitation_create(
-                    partnership=request.partnership,
-                    invited_by=request.user,
-                    email=data["email"],
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    role=data["role"],
-                    school=school,
-                    area=data.get("area"),
-                    cluster=data.get("cluster"),
-                    staff_role=data.get("staff_role") or "",
-                    is_chair_of_governors=data.get("is_chair_of_governors") or False,
-                    represents=data.get("represents") or "",
-                )
-            except ValidationError as error:
-                _add_validation_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    f"Invitation sent to {invitation.email}. The link works for "
-                    f"{(invitation.expires_at - invitation.created_at).days} days.",
-                )
-                return redirect("people")
-    return render(request, "accounts/invitation_new.html", {"form": form})
-
-
-def _add_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
 
 
 def _invitation_for_action(request, pk: int) -> Invitation:

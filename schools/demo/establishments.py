@@ -7,7 +7,7 @@ from pathlib import Path
 
 from partnership.tenancy.models import Partnership
 
-from .models import Area, Cluster, ImportRun, School
+from ..models import Area, Cluster, ImportRun, School
 
 NORTHSHIRE_TOWNS = {
     "West": ["Ashby Marsh", "Bramford", "Colebrook", "Dunmere", "Eastwick", "Fordham"],
@@ -201,7 +201,7 @@ HEAD_LAST = ["Ahmed", "Baker", "Clarke", "Davies", "Evans", "Fletcher", "Green",
 
 
 def _kind(record: DemoSchool) -> tuple:
-    from .gias.synthetic import ESTABLISHMENT_KINDS
+    from ..gias.synthetic import ESTABLISHMENT_KINDS
 
     if record.phase == "special":
         return ESTABLISHMENT_KINDS[8]
@@ -216,7 +216,7 @@ def _kind(record: DemoSchool) -> tuple:
 
 def _gias_row(record: DemoSchool, la_code: str, la_name: str, *, federation: tuple[str, str] | None = None) -> dict:
     """A GIAS row for a demo school; details not in DemoSchool come from a random stream of its own URN."""
-    from .gias.synthetic import establishment, gias_date
+    from ..gias.synthetic import establishment, gias_date
 
     rng = random.Random(record.urn)
     church = "CofE" in record.name
@@ -264,7 +264,7 @@ def _gias_row(record: DemoSchool, la_code: str, la_name: str, *, federation: tup
 
 def _other_la_rows(rng: random.Random) -> list[dict]:
     """Establishments elsewhere in the country, which the demo partnerships do not import."""
-    from .gias.synthetic import ESTABLISHMENT_KINDS, establishment
+    from ..gias.synthetic import ESTABLISHMENT_KINDS, establishment
 
     rows = []
     for index in range(60):
@@ -294,7 +294,7 @@ def _other_la_rows(rng: random.Random) -> list[dict]:
 
 def _riverside_neighbours(rng: random.Random) -> list[dict]:
     """Other schools of the Riverside local authority, which the Riverside partnership does not include."""
-    from .gias.synthetic import ESTABLISHMENT_KINDS, establishment
+    from ..gias.synthetic import ESTABLISHMENT_KINDS, establishment
 
     return [
         establishment(
@@ -319,7 +319,7 @@ RIVERSIDE_LA = ("961", "Riverside")
 def write_demo_extracts(directory: Path) -> tuple[Path, Path]:
     """Write the previous and the current demo extracts (Windows-1252, about 140 columns). Deterministic: the
     same bytes every time, so a second demo run imports nothing new."""
-    from .gias.synthetic import establishment, write_gias_csv
+    from ..gias.synthetic import establishment, write_gias_csv
 
     rng = random.Random(960)
     federated = {
@@ -378,7 +378,7 @@ def ensure_demo_registry(
     schools the newer one closed); importing the current one again changes and records nothing; areas and
     clusters are created only when missing; and only schools not yet in a cluster are placed.
     """
-    from .services import area_create, cluster_create, gias_import_file, schools_assign
+    from ..services import area_create, cluster_create, gias_import_file, schools_assign
 
     history_imported = ImportRun.objects.filter(status=ImportRun.Status.APPLIED).exists()
     for path in extracts[-1:] if history_imported else extracts:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from partnership.tenancy.demo import build_demo, describe
+from partnership.portal.demo import build_demo, describe
 
 
 class Command(BaseCommand):
@@ -21,4 +21,4 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, gias_dir: Path, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development; DEBUG is off. Use --force if you really mean it.")
-        self.stdout.write(describe(build_demo(gias_dir), gias_dir))
+        self.stdout.write(describe(build_demo(gias_dir)))

@@ -1,0 +1,44 @@
+"""What the review workflow adds to the portal shell: reviews, cycles and reports in the navigation, its home
+sections, and the demo's cycles, schedules and reports."""
+
+from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.permissions import is_coordinator
+from partnership.tenancy.roles import Role
+
+from .demo import build_review_demo
+from .demo_reports import ensure_demo_reports
+from .demo_scheduling import ensure_demo_scheduling
+from .home import reviews_home_context
+from .permissions import can_manage_cycles
+from .reports.permissions import can_use_reports_page
+from .selectors.cycles import coordinator_cycle_home
+from .selectors.reviews import has_any_review
+from .selectors.scheduling import attention_home_context
+
+
+def _takes_part_in_reviews(user, partnership) -> bool:
+    return is_coordinator(user, partnership) or has_any_review(user, partnership)
+
+
+contribution = Contribution(
+    nav=(
+        NavItem(20, "Reviews", "review_list", _takes_part_in_reviews),
+        NavItem(30, "Cycles", "cycle_list", can_manage_cycles),
+        NavItem(40, "Reports", "reports_index", can_use_reports_page),
+    ),
+    home=(
+        HomeSection(10, "reviews/scheduling/home_attention.html", frozenset(Role.values), attention_home_context),
+        HomeSection(30, "reviews/home/cycles.html", frozenset({Role.COORDINATOR}), coordinator_cycle_home),
+        HomeSection(
+            50,
+            "reviews/home/reviews.html",
+            frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.AREA_CHAIR, Role.CLUSTER_LEAD}),
+            reviews_home_context,
+        ),
+    ),
+    demo=(
+        DemoStep(20, "review cycles at every stage", lambda run: build_review_demo(run.partnership)),
+        DemoStep(30, "visit scheduling", lambda run: ensure_demo_scheduling(run.partnership)),
+        DemoStep(40, "final reports", lambda run: ensure_demo_reports(run.partnership)),
+    ),
+)
