@@ -48,7 +48,7 @@ from django.core.files.storage import FileSystemStorage  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from reviews.demo_reports import FINDINGS, TEXTS  # noqa: E402
+from reviews.demo.reports import FINDINGS, TEXTS  # noqa: E402
 from reviews.reports.fetcher import ReportURLFetcher, static_base_url  # noqa: E402
 from reviews.reports.hashing import content_hash, template_version  # noqa: E402
 from reviews.reports.render import render_html, render_report, report_html  # noqa: E402

@@ -5,9 +5,9 @@ from partnership.tenancy.contributions import Contribution, DemoStep, HomeSectio
 from partnership.tenancy.permissions import is_coordinator
 from partnership.tenancy.roles import Role
 
-from .demo import build_review_demo
-from .demo_reports import ensure_demo_reports
-from .demo_scheduling import ensure_demo_scheduling
+from .demo.cycles import build_review_demo
+from .demo.reports import ensure_demo_reports
+from .demo.scheduling import ensure_demo_scheduling
 from .home import reviews_home_context
 from .permissions import can_manage_cycles
 from .reports.permissions import can_use_reports_page

@@ -17,7 +17,7 @@ from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from schools.models import School
 
-from .models import (
+from ..models import (
     Cycle,
     Enrolment,
     Finding,
@@ -32,10 +32,10 @@ from .models import (
     SelfReview,
     VisitDay,
 )
-from .models.cycles import DEFAULT_FOCUS_AREAS, GradingScale
-from .reports.content import FINAL_STATUSES
-from .services.reports import report_render_synchronously
-from .services.workflow import review_step
+from ..models.cycles import DEFAULT_FOCUS_AREAS, GradingScale
+from ..reports.content import FINAL_STATUSES
+from ..services.reports import report_render_synchronously
+from ..services.workflow import review_step
 
 DEMO_CYCLE_NAME = "Peer review 2025/26"
 STEPS = [

@@ -17,8 +17,8 @@ from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from schools.models import School
 
-from .calendar import SchoolCalendar, calendar_for_partnership
-from .models import (
+from ..calendar import SchoolCalendar, calendar_for_partnership
+from ..models import (
     Cycle,
     Enrolment,
     FocusArea,
@@ -30,9 +30,9 @@ from .models import (
     ReviewTeamMember,
     VisitProposal,
 )
-from .models.cycles import DEFAULT_FOCUS_AREAS
-from .selectors.reviews import current_cycle
-from .services import notifications, scheduling
+from ..models.cycles import DEFAULT_FOCUS_AREAS
+from ..selectors.reviews import current_cycle
+from ..services import notifications, scheduling
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from schools.models import School
 
-from .calendar import SchoolCalendar, calendar_for_partnership
-from .models import (
+from ..calendar import SchoolCalendar, calendar_for_partnership
+from ..models import (
     ClosureDay,
     Cycle,
     EvidenceNote,
@@ -38,9 +38,9 @@ from .models import (
     VisitDay,
     VisitProposal,
 )
-from .selectors.groups import trust_ids
-from .services import workflow
-from .services.cycles import (
+from ..selectors.groups import trust_ids
+from ..services import workflow
+from ..services.cycles import (
     CycleSettings,
     closure_day_create,
     cycle_create,
@@ -48,7 +48,7 @@ from .services.cycles import (
     previous_cycle,
     term_create,
 )
-from .services.groups import group_create, groups_publish
+from ..services.groups import group_create, groups_publish
 
 D = datetime.date
 
