@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from partnership.accounts.forms import InvitationForm
 from partnership.accounts.selectors import pending_invitations
 from partnership.accounts.services import invitation_create
+from partnership.common.forms import add_service_errors
 from partnership.tenancy.permissions import (
     can_end_membership,
     can_invite,
@@ -121,7 +122,7 @@ def invitation_new(request):
                     represents=data.get("represents") or "",
                 )
             except ValidationError as error:
-                _add_validation_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -130,11 +131,3 @@ def invitation_new(request):
                 )
                 return redirect("people")
     return render(request, "accounts/invitation_new.html", {"form": form})
-
-
-def _add_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)

@@ -6,8 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from partnership.common.forms import add_service_errors
+from partnership.common.http import safe_next
 
 from .forms import BrandingForm
 from .handoff import handoff_token, user_id_from_handoff
@@ -81,10 +84,7 @@ def membership_end_view(request, pk: int):
             f"{membership.user} no longer holds the role of "
             f"{membership.get_role_display().lower()}. The record is kept in the history.",
         )
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(next_url)
-    return redirect("people")
+    return redirect(safe_next(request, reverse("people")))
 
 
 @login_required
@@ -108,11 +108,7 @@ def partnership_settings(request):
                 remove_logo=data["remove_logo"],
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, messages_ in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, messages_)
-            else:
-                form.add_error("logo" if upload else None, error)
+            add_service_errors(form, error, field="logo" if upload else None)
         else:
             messages.success(request, "The partnership's details have been saved.")
             return redirect("partnership_settings")
