@@ -6,10 +6,10 @@ from allauth.account.views import EmailView
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from partnership.common.forms import service_errors
 from partnership.tenancy.permissions import can_manage_partnership
 
 from ..forms import NameForm, TwoFactorPolicyForm
@@ -40,11 +40,9 @@ def account_name(request):
         request.POST or None, initial={"title": user.title, "first_name": user.first_name, "last_name": user.last_name}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as refusal:
             user_update_name(user=user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if not refusal:
             messages.success(request, "Your name has been changed.")
             return redirect("account_overview")
     return render(request, "accounts/account_name.html", {"form": form})
@@ -82,11 +80,9 @@ def two_factor_policy(request):
     )
     if request.method == "POST" and form.is_valid():
         required = form.cleaned_data["require_two_factor_for_review_roles"]
-        try:
+        with service_errors(form, field="require_two_factor_for_review_roles") as refusal:
             partnership_require_two_factor(partnership=partnership, required=required, by=request.user)
-        except ValidationError as error:
-            form.add_error("require_two_factor_for_review_roles", error)
-        else:
+        if not refusal:
             messages.success(
                 request,
                 "Everyone who can see reviews must now use two-factor authentication."
