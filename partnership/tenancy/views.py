@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from partnership.common.forms import add_service_errors
+from partnership.common.forms import add_service_errors, show_service_errors
 from partnership.common.http import safe_next
 
 from .forms import BrandingForm
@@ -77,7 +77,7 @@ def membership_end_view(request, pk: int):
     try:
         membership_end(membership=membership)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        show_service_errors(request, error)
     else:
         messages.success(
             request,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from partnership.common.forms import add_service_errors, show_service_errors
 from partnership.tenancy.permissions import can_revoke_invitation
 
 from ..forms import AcceptInvitationForm
@@ -67,7 +68,7 @@ def invitation_accept(request, token: str):
                 status=UNUSABLE_STATUS[unusable.reason],
             )
         except ValidationError as error:
-            form.add_error("password", error)
+            add_service_errors(form, error, field="password")
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -118,7 +119,7 @@ def invitation_resend_view(request, pk: int):
     try:
         invitation_resend(invitation=invitation)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        show_service_errors(request, error)
     else:
         messages.success(request, f"A new invitation link is on its way to {invitation.email}.")
     return redirect("people")
@@ -131,7 +132,7 @@ def invitation_revoke_view(request, pk: int):
     try:
         invitation_revoke(invitation=invitation)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        show_service_errors(request, error)
     else:
         messages.success(request, f"The invitation to {invitation.email} has been withdrawn; its link no longer works.")
     return redirect("people")
