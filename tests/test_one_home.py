@@ -45,3 +45,16 @@ def test_the_helper_is_written_once(pattern, home, helper):
 @pytest.mark.parametrize(("pattern", "home", "helper"), ONE_HOME, ids=[h for _, _, h in ONE_HOME])
 def test_the_home_has_the_helper(pattern, home, helper):
     assert re.search(pattern, (ROOT / home).read_text()), f"{home} no longer matches the pattern for {helper}"
+
+
+def test_views_catch_a_service_refusal_one_way():
+    """A view catches a service's ValidationError with `service_errors`; where the same call has another outcome
+    to handle (an EditConflict, a queue that is down), its `except ValidationError` passes the error on to
+    `add_service_errors` or `show_service_errors`, never to code of its own."""
+    by_hand = [
+        f"{relative}:{text[: match.start()].count(chr(10)) + 1}"
+        for relative, text in sources()
+        if "/views" in relative
+        for match in re.finditer(r"except ValidationError as \w+:\n *(?! |(?:add|show)_service_errors\()", text)
+    ]
+    assert by_hand == []
