@@ -37,8 +37,8 @@ contribution = Contribution(
         ),
     ),
     demo=(
-        DemoStep(20, "review cycles at every stage", lambda run: build_review_demo(run.partnership)),
-        DemoStep(30, "visit scheduling", lambda run: ensure_demo_scheduling(run.partnership)),
-        DemoStep(40, "final reports", lambda run: ensure_demo_reports(run.partnership)),
+        DemoStep(20, "review cycles at every stage", lambda run: build_review_demo(run.partnership, run.today)),
+        DemoStep(30, "visit scheduling", lambda run: ensure_demo_scheduling(run.partnership, today=run.today)),
+        DemoStep(40, "final reports", lambda run: ensure_demo_reports(run.partnership, run.today)),
     ),
 )

@@ -12,5 +12,7 @@ contribution = Contribution(
     nav=(NavItem(80, "Dashboard", "dashboard", can_view_board_overview),),
     home=(HomeSection(90, "dashboards/home/board.html", frozenset({Role.BOARD_MEMBER}), board_home_context),),
     # Last of all: it only adds the cycles the other apps' demo data lacks.
-    demo=(DemoStep(90, "past cycles for the dashboard", lambda run: ensure_dashboard_demo(run.partnership)),),
+    demo=(
+        DemoStep(90, "past cycles for the dashboard", lambda run: ensure_dashboard_demo(run.partnership, run.today)),
+    ),
 )

@@ -1,9 +1,11 @@
 """The demo: two partnerships, each built by every app's demo steps in order (partnership/portal/registry.py).
 Safe to run again: each step leaves alone what exists."""
 
+import datetime
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.tenancy.contributions import DemoRun
@@ -29,9 +31,10 @@ DEMO_PARTNERSHIPS = (NORTHSHIRE, RIVERSIDE)
 
 
 @transaction.atomic
-def build_demo(files: Path) -> DemoRun:
-    """Both demo partnerships. Steps may write files a person uses by hand (the GIAS extracts) into `files`."""
-    run = DemoRun(files=files)
+def build_demo(files: Path, today: datetime.date | None = None) -> DemoRun:
+    """Both demo partnerships, their story told in the academic year of `today` (the day the demo is loaded).
+    Steps may write files a person uses by hand (the GIAS extracts) into `files`."""
+    run = DemoRun(files=files, today=today or timezone.localdate())
     for spec in DEMO_PARTNERSHIPS:
         run.partnership = demo_partnership(spec)
         run.partnerships.append(run.partnership)

@@ -8,10 +8,13 @@ itself never has to know which features exist. docs/architecture.md lists the or
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from partnership.accounts.models import User
@@ -44,6 +47,7 @@ class DemoRun:
     """One run of the demo data, passed to every step: the partnership being built and what the summary prints."""
 
     files: Path
+    today: datetime.date = field(default_factory=timezone.localdate)  # the day the demo is loaded: its story's year
     partnership: Partnership | None = None
     partnerships: list[Partnership] = field(default_factory=list)
     logins: dict[str, list[tuple[str, str]]] = field(default_factory=dict)

@@ -2,10 +2,11 @@
 Safe to run again: what exists is left alone.
 
 Each demo partnership gets its terms and INSET days, reviewer training for its headteachers (and the demo senior
-leader), and a 2026/27 cycle: every open school enrolled, review groups published (Riverside: three triads) and
-reviews at every stage of the workflow, made with the workflow services. The demo headteacher's school
-(head@<slug>.example) has its review shared with governors, and that headteacher leads a review of another school.
-Northshire also has its 2025/26 cycle, every review shared, so that "last cycle's partners" and the dashboards have
+leader), and this academic year's cycle (the year the demo is loaded in: reviews/demo/story.py): every open
+school enrolled, review groups published (Riverside: three triads) and reviews at every stage of the workflow,
+made with the workflow services. The demo headteacher's school (head@<slug>.example) has its review shared with
+governors, and that headteacher leads a review of another school.
+Northshire also has last year's cycle, every review shared, so that "last cycle's partners" and the dashboards have
 a year behind them. Schools are picked by query (name, area, cluster), never by URN.
 """
 
@@ -21,7 +22,7 @@ from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from schools.models import School
 
-from ..calendar import SchoolCalendar, calendar_for_partnership
+from ..calendar import SchoolCalendar, bank_holidays_of_england, calendar_for_partnership
 from ..models import (
     ClosureDay,
     Cycle,
@@ -49,9 +50,11 @@ from ..services.cycles import (
     term_create,
 )
 from ..services.groups import group_create, groups_publish
+from .story import Story
 
 D = datetime.date
 
+# As written for 2025/26 and 2026/27 (story.py moves them to the years the demo is loaded in).
 TERMS = {
     2025: [
         ("Autumn 1 2025", D(2025, 9, 3), D(2025, 10, 24)),
@@ -76,7 +79,6 @@ INSET_DAYS = {
 }
 TRAINING_PROVIDER = "Partnership peer review training"
 TRAINED_ON = {2025: D(2025, 7, 9), 2026: D(2026, 7, 8)}
-DEMO_TODAY = D(2026, 11, 22)  # the day the demo's story stands on: visits before it happened, later ones did not
 LATE_TRAINING = D(2026, 10, 20)  # after the 2026/27 window opened: that headteacher cannot lead until a team change
 
 # The order in which the demo hands out stages to reviews that are neither the demo head's school's nor led by them.
@@ -122,25 +124,28 @@ class DemoPeople:
     heads: dict[int, User]
 
 
-def build_review_demo(partnership: Partnership) -> None:
-    """Inside the partnership's scope (partnership/portal/demo.py runs this for each demo partnership)."""
+def build_review_demo(partnership: Partnership, today: datetime.date | None = None) -> None:
+    """Inside the partnership's scope (partnership/portal/demo.py runs this for each demo partnership), in the
+    academic year of `today` (the day the demo is loaded)."""
+    story = Story.loaded_on(today)
     slug = partnership.slug
     people = _people(partnership)
-    _calendar(partnership, slug)
+    _calendar(partnership, slug, story)
     late_school = _late_trained_school(people) if slug == "northshire" else None
-    _training(partnership, people, late_school)
+    _training(partnership, people, late_school, story)
     rng = random.Random(f"reviews-{slug}")
     if slug == "northshire":
         _cycle(
             partnership,
             people,
             rng,
+            story,
             year=2025,
             settings=CycleSettings(
-                name="Peer review 2025/26",
-                academic_year_start=2025,
-                visit_window_starts_on=D(2025, 9, 15),
-                visit_window_ends_on=D(2026, 7, 10),
+                name=story.cycle_name(2025),
+                academic_year_start=story.academic_year(2025),
+                visit_window_starts_on=story.day(D(2025, 9, 15)),
+                visit_window_ends_on=story.day(D(2026, 7, 10)),
                 grading_scale="peer_review",
             ),
             schools=[s for s in _open_schools() if s != late_school],
@@ -150,12 +155,13 @@ def build_review_demo(partnership: Partnership) -> None:
         partnership,
         people,
         rng,
+        story,
         year=2026,
         settings=CycleSettings(
-            name="Peer review 2026/27",
-            academic_year_start=2026,
-            visit_window_starts_on=D(2026, 9, 14),
-            visit_window_ends_on=D(2027, 7, 9),
+            name=story.cycle_name(2026),
+            academic_year_start=story.academic_year(2026),
+            visit_window_starts_on=story.day(D(2026, 9, 14)),
+            visit_window_ends_on=story.day(D(2027, 7, 9)),
             grading_scale="peer_review" if slug == "northshire" else "none",
             separate_trusts=slug != "riverside",  # nine academies of one trust review each other
         ),
@@ -189,7 +195,7 @@ def _open_schools() -> list[School]:
 
 
 def _late_trained_school(people: DemoPeople) -> School | None:
-    """One headteacher (in another area than the demo head's) trained only after the 2026/27 window opened."""
+    """One headteacher (in another area than the demo head's) trained only after this year's window opened."""
     return (
         School.objects.exclude(status=School.Status.CLOSED)
         .exclude(area_id=people.home_school.area_id)
@@ -199,25 +205,31 @@ def _late_trained_school(people: DemoPeople) -> School | None:
     )
 
 
-def _calendar(partnership: Partnership, slug: str) -> None:
+def _calendar(partnership: Partnership, slug: str, story: Story) -> None:
     years = [2025, 2026] if slug == "northshire" else [2026]
     for year in years:
         for name, starts, ends in TERMS[year]:
+            starts, ends = story.day(starts), story.day(ends)
+            name = f"{name.rsplit(' ', 1)[0]} {starts.year}"
             if not Term.objects.filter(starts_on=starts).exists():
                 term_create(partnership=partnership, name=name, starts_on=starts, ends_on=ends)
-    for day in INSET_DAYS[slug]:
-        if not ClosureDay.objects.filter(date=day).exists():
+    bank_holidays = bank_holidays_of_england({story.year, story.year + 1})
+    for day in map(story.day, INSET_DAYS[slug]):
+        # Moved to another year, an INSET day may fall on a bank holiday: the school is closed then anyway.
+        if day not in bank_holidays and not ClosureDay.objects.filter(date=day).exists():
             closure_day_create(partnership=partnership, date=day, reason="INSET day")
 
 
-def _training(partnership: Partnership, people: DemoPeople, late_school: School | None) -> None:
+def _training(partnership: Partnership, people: DemoPeople, late_school: School | None, story: Story) -> None:
     year = 2025 if partnership.slug == "northshire" else 2026
     trainees = [(school_id, user) for school_id, user in people.heads.items()]
     deputy = User.objects.filter(email=f"deputy@{partnership.slug}.example").first()
     if deputy is not None:
         trainees.append((people.home_school.pk, deputy))
     for school_id, user in trainees:
-        trained_on = LATE_TRAINING if late_school is not None and school_id == late_school.pk else TRAINED_ON[year]
+        trained_on = story.day(
+            LATE_TRAINING if late_school is not None and school_id == late_school.pk else TRAINED_ON[year]
+        )
         ReviewerTraining.objects.get_or_create(
             user=user,
             trained_on=trained_on,
@@ -233,6 +245,7 @@ def _cycle(
     partnership: Partnership,
     people: DemoPeople,
     rng: random.Random,
+    story: Story,
     *,
     year: int,
     settings: CycleSettings,
@@ -249,7 +262,7 @@ def _cycle(
             group_create(cycle=cycle, schools=members)
         groups_publish(cycle=cycle, actor=people.coordinator, include_senior_leaders=True)
         _backdate_publication(cycle, settings.visit_window_starts_on)
-        _stages(cycle, people, rng, all_shared)
+        _stages(cycle, people, rng, all_shared, story)
 
 
 def _grouping_order(schools: list[School], home: School, year: int) -> list[School]:
@@ -259,7 +272,7 @@ def _grouping_order(schools: list[School], home: School, year: int) -> list[Scho
     def key(school: School):
         area = school.area.name if school.area else ""
         cluster = school.cluster.name if school.cluster else ""
-        if year == 2026:
+        if year == 2026:  # as written: the story's current year
             in_home_area = school.area_id == home.area_id
             return (school.cluster_id != home.cluster_id, not in_home_area, area, cluster, school != home, school.name)
         return (school.area_id != home.area_id, area, school != home, [-ord(c) for c in school.name])
@@ -309,7 +322,7 @@ class Plan:
     head: User | None
 
 
-def _stages(cycle: Cycle, people: DemoPeople, rng: random.Random, all_shared: bool) -> None:
+def _stages(cycle: Cycle, people: DemoPeople, rng: random.Random, all_shared: bool, story: Story) -> None:
     reviews = list(
         Review.objects.filter(cycle=cycle).select_related("school", "group").order_by("group__number", "school__name")
     )
@@ -339,12 +352,12 @@ def _stages(cycle: Cycle, people: DemoPeople, rng: random.Random, all_shared: bo
     spread = 100 if all_shared else 40
     for index, plan in enumerate(past):
         first = calendar.add_working_days(window, 4 + (index * spread) // max(1, len(past)))
-        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng)
+        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng, story=story)
         _advance(plan, calendar, people, rng)
     upcoming = [p for p in plans if p.stage == ReviewStatus.SCHEDULED]
     for index, plan in enumerate(upcoming):
-        first = calendar.add_working_days(D(2026, 11, 30), 3 + 4 * index)
-        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng)
+        first = calendar.add_working_days(story.day(D(2026, 11, 30)), 3 + 4 * index)
+        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng, story=story)
 
 
 def _lead_seats(cycle: Cycle):
@@ -360,7 +373,7 @@ def _stamp(review: Review, day: datetime.date, hour: int = 16) -> None:
 
 
 def _schedule(
-    plan: Plan, calendar: SchoolCalendar, first: datetime.date, *, days: int, people: DemoPeople, rng
+    plan: Plan, calendar: SchoolCalendar, first: datetime.date, *, days: int, people: DemoPeople, rng, story: Story
 ) -> None:
     review = plan.review
     visit = [first]
@@ -389,12 +402,12 @@ def _schedule(
     _stamp(review, proposed_on + datetime.timedelta(days=2))
     plan.review = locked
     if MATURITY[plan.stage] >= MATURITY[ReviewStatus.SCHEDULED]:
-        _self_review(plan, locked.self_review_due_on, rng)
+        _self_review(plan, locked.self_review_due_on, rng, story)
 
 
-def _self_review(plan: Plan, due: datetime.date, rng: random.Random) -> None:
+def _self_review(plan: Plan, due: datetime.date, rng: random.Random, story: Story) -> None:
     review = plan.review
-    if due > DEMO_TODAY and plan.stage == ReviewStatus.SCHEDULED:
+    if due > story.today and plan.stage == ReviewStatus.SCHEDULED:
         return  # not due yet
     areas = list(review.cycle.focus_areas.order_by("position")[:6])
     chosen = rng.sample(areas, k=2)

@@ -36,8 +36,9 @@ from ..models.cycles import DEFAULT_FOCUS_AREAS, GradingScale
 from ..reports.content import FINAL_STATUSES
 from ..services.reports import report_render_synchronously
 from ..services.workflow import review_step
+from .story import Story
 
-DEMO_CYCLE_NAME = "Peer review 2025/26"
+PAST_CYCLE_WRITTEN_FOR = 2025  # last year, as the story was written (reviews/demo/story.py)
 STEPS = [
     ReviewStatus.SCHEDULED,
     ReviewStatus.VISITED,
@@ -126,10 +127,14 @@ def _headteacher(school: School) -> User | None:
     return membership.user if membership else None
 
 
-def _set_event_times(review: Review, visit: datetime.date, finalised: datetime.date) -> None:
+def _at(day: datetime.date, hour: int, minute: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def _set_event_times(review: Review, visit: datetime.date, finalised: datetime.date, story: Story) -> None:
     """The workflow's history on plausible dates (the events were just written, all at this moment)."""
     days = {
-        ReviewStatus.SCHEDULED: datetime.date(2025, 10, 6),
+        ReviewStatus.SCHEDULED: story.day(datetime.date(2025, 10, 6)),
         ReviewStatus.VISITED: visit + datetime.timedelta(days=1),
         ReviewStatus.DRAFT: visit + datetime.timedelta(days=6),
         ReviewStatus.FACTUAL_ACCURACY: visit + datetime.timedelta(days=21),
@@ -141,7 +146,7 @@ def _set_event_times(review: Review, visit: datetime.date, finalised: datetime.d
         ReviewEvent.objects.filter(pk=event.pk).update(at=at)
 
 
-def _create_past_cycle(partnership: Partnership, home: School) -> list[Review]:
+def _create_past_cycle(partnership: Partnership, home: School, story: Story) -> list[Review]:
     others = list(
         School.objects.filter(phase=home.phase)
         .exclude(pk=home.pk)
@@ -159,12 +164,12 @@ def _create_past_cycle(partnership: Partnership, home: School) -> list[Review]:
     grading = GradingScale.PEER_REVIEW if partnership.slug != "riverside" else GradingScale.NONE
     cycle = Cycle.objects.create(
         partnership=partnership,
-        name=DEMO_CYCLE_NAME,
-        academic_year_start=2025,
+        name=story.cycle_name(PAST_CYCLE_WRITTEN_FOR),
+        academic_year_start=story.academic_year(PAST_CYCLE_WRITTEN_FOR),
         grading_scale=grading,
-        visit_window_starts_on=datetime.date(2025, 10, 1),
-        visit_window_ends_on=datetime.date(2026, 6, 30),
-        groups_published_at=timezone.make_aware(datetime.datetime(2025, 9, 15, 9, 0)),
+        visit_window_starts_on=story.day(datetime.date(2025, 10, 1)),
+        visit_window_ends_on=story.day(datetime.date(2026, 6, 30)),
+        groups_published_at=_at(story.day(datetime.date(2025, 9, 15)), 9, 0),
         created_by=actor,
     )
     areas = {
@@ -180,7 +185,11 @@ def _create_past_cycle(partnership: Partnership, home: School) -> list[Review]:
             partnership=partnership, group=group, cycle=cycle, school=school, position=position
         )
     reviews = []
-    visit_days = [datetime.date(2025, 11, 4), datetime.date(2025, 11, 18), datetime.date(2025, 12, 2)]
+    visit_days = [
+        story.day(datetime.date(2025, 11, 4)),
+        story.day(datetime.date(2025, 11, 18)),
+        story.day(datetime.date(2025, 12, 2)),
+    ]
     for index, school in enumerate(schools):
         # A rotation: the next school leads the review, the one after joins the team.
         lead_index, second_index = (index + 1) % 3, (index + 2) % 3
@@ -200,7 +209,7 @@ def _create_past_cycle(partnership: Partnership, home: School) -> list[Review]:
             partnership=partnership,
             review=review,
             lines_of_enquiry=TEXTS["lines_of_enquiry"],
-            shared_at=timezone.make_aware(datetime.datetime(2025, 10, 20, 9, 0)),
+            shared_at=_at(story.day(datetime.date(2025, 10, 20)), 9, 0),
             updated_by=heads[index],
         )
         self_review.focus_areas.set([areas[name] for name in FINDINGS])
@@ -225,7 +234,7 @@ def _create_past_cycle(partnership: Partnership, home: School) -> list[Review]:
             next_steps=values["next_steps"],
             school_response=values["school_response"],
             factual_accuracy_comments="No factual corrections.",
-            factual_accuracy_responded_at=timezone.make_aware(datetime.datetime(2026, 1, 9, 15, 0)),
+            factual_accuracy_responded_at=_at(story.day(datetime.date(2026, 1, 9)), 15, 0),
             factual_accuracy_responded_by=heads[index],
             updated_by=heads[lead_index],
         )
@@ -235,17 +244,18 @@ def _create_past_cycle(partnership: Partnership, home: School) -> list[Review]:
         review.factual_accuracy_due_on = day + datetime.timedelta(days=40)
         review.impact_visit_on = day + datetime.timedelta(days=182)
         review.save()
-        _set_event_times(review, day, datetime.date(2026, 1, 12) + datetime.timedelta(days=7 * index))
+        _set_event_times(review, day, story.day(datetime.date(2026, 1, 12)) + datetime.timedelta(days=7 * index), story)
         reviews.append(review)
     return reviews
 
 
-def ensure_demo_reports(partnership: Partnership) -> int:
+def ensure_demo_reports(partnership: Partnership, today: datetime.date | None = None) -> int:
     """Final reports ready to download; call inside the partnership's scope. Returns how many are ready."""
+    story = Story.loaded_on(today)
     if not Review.objects.filter(status__in=FINAL_STATUSES).exists():
         home = _governed_school(partnership)
-        if home is not None and not Cycle.objects.filter(name=DEMO_CYCLE_NAME).exists():
-            _create_past_cycle(partnership, home)
+        if home is not None and not Cycle.objects.filter(name=story.cycle_name(PAST_CYCLE_WRITTEN_FOR)).exists():
+            _create_past_cycle(partnership, home, story)
     ready = 0
     for review in Review.objects.filter(status__in=FINAL_STATUSES).order_by("pk"):
         if report_render_synchronously(review=review) is not None:
