@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "partnership.accounts",
     "partnership.tenancy",
+    "partnership.audit",
     "schools",
     "reviews",
     "partnership.dashboards.apps.DashboardsConfig",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnership.tenancy.middleware.TenantMiddleware",
+    "partnership.audit.context.AuditContextMiddleware",
     "partnership.accounts.middleware.TwoFactorRequiredMiddleware",
 ]
 

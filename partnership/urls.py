@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("partnership.portal.urls")),
     path("", include("partnership.accounts.urls")),
+    path("", include("partnership.audit.urls")),
     path("", include("partnership.tenancy.urls")),
     path("", include("reviews.urls")),
     path("", include("schools.urls")),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from partnership.audit.services import AuditAction, audit_record
 from partnership.common.forms import service_errors, show_service_errors
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
@@ -149,6 +150,7 @@ def school_export(request):
     schools = schools_directory(form.filters())
     response = StreamingHttpResponse(_export_rows(schools, request.partnership), content_type="text/csv; charset=utf-8")
     filename = f"{request.partnership.slug}-schools-{timezone.localdate():%Y-%m-%d}.csv"
+    audit_record(action=AuditAction.EXPORT, subject="Schools directory", detail={"file": filename})
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

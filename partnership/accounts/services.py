@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.audit.services import AuditAction, audit_record
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.services import membership_create, validate_role_attachment
@@ -83,7 +84,18 @@ def invitation_create(
         **place,
     )
     _enqueue_invitation_email(invitation)
+    _audit_invitation(AuditAction.INVITATION_SENT, invitation, actor=invited_by)
     return invitation
+
+
+def _audit_invitation(action: str, invitation: Invitation, actor: User | None = None) -> None:
+    place = invitation.school or invitation.area or invitation.cluster
+    audit_record(
+        action=action,
+        partnership=invitation.partnership_id,
+        actor=actor,
+        subject=f"{invitation.email} as {invitation.get_role_display().lower()}" + (f" at {place}" if place else ""),
+    )
 
 
 def _enqueue_invitation_email(invitation: Invitation) -> None:
@@ -131,6 +143,7 @@ def invitation_resend(*, invitation: Invitation) -> Invitation:
     invitation.sent_at = None
     invitation.save(update_fields=["expires_at", "sent_at"])
     _enqueue_invitation_email(invitation)
+    _audit_invitation(AuditAction.INVITATION_RESENT, invitation)
     return invitation
 
 
@@ -141,6 +154,7 @@ def invitation_revoke(*, invitation: Invitation) -> Invitation:
     if invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        _audit_invitation(AuditAction.INVITATION_WITHDRAWN, invitation)
     return invitation
 
 
@@ -194,6 +208,7 @@ def _accept(invitation: Invitation, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    _audit_invitation(AuditAction.INVITATION_ACCEPTED, invitation, actor=user)
     return membership
 
 
@@ -222,8 +237,16 @@ def partnership_require_two_factor(*, partnership: Partnership, required: bool, 
         raise ValidationError(
             "Set up two-factor authentication for yourself first: once it is required, you need it too."
         )
-    partnership.require_two_factor_for_review_roles = required
-    partnership.save(update_fields=["require_two_factor_for_review_roles"])
+    if partnership.require_two_factor_for_review_roles != required:
+        partnership.require_two_factor_for_review_roles = required
+        partnership.save(update_fields=["require_two_factor_for_review_roles"])
+        audit_record(
+            action=AuditAction.SETTINGS_CHANGED,
+            partnership=partnership,
+            actor=by,
+            subject="Two-factor authentication for everyone who can see reviews",
+            detail={"required": required},
+        )
     return partnership
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
+from partnership.audit.services import AuditAction, audit_record
 from partnership.tenancy.permissions import can_view_board_overview, is_coordinator
 from reviews.models import Review
 
@@ -65,6 +66,7 @@ def panel_csv(request, panel: str):
     writer = csv.writer(response)
     for row in csv_rows(board.panel(panel), filters):
         writer.writerow([csv_safe(value) for value in row])
+    audit_record(action=AuditAction.EXPORT, subject=f"Dashboard: {PANEL_TITLES[panel]}", detail={"file": filename})
     return response
 
 

@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.audit.services import AuditAction, audit_record
 
 from .branding import validate_logo
 from .models import Membership, Partnership, PartnershipDataVersion
@@ -90,7 +91,18 @@ def membership_create(
     except IntegrityError as error:
         raise ValidationError(_integrity_message(error)) from error
     user.__dict__.pop("_active_memberships", None)
+    audit_record(
+        action=AuditAction.ROLE_GRANTED,
+        partnership=partnership,
+        subject=_role_in_words(membership),
+        subject_user=user,
+    )
     return membership
+
+
+def _role_in_words(membership: Membership) -> str:
+    place = membership.place
+    return f"{membership.user.email} as {membership.get_role_display().lower()}" + (f" at {place}" if place else "")
 
 
 def _integrity_message(error: IntegrityError) -> str:
@@ -110,6 +122,12 @@ def membership_end(*, membership: Membership, ended_on: datetime.date | None = N
         return membership
     membership.ended_on = max(ended_on or timezone.localdate(), membership.started_on)
     membership.save(update_fields=["ended_on"])
+    audit_record(
+        action=AuditAction.ROLE_ENDED,
+        partnership=membership.partnership_id,
+        subject=_role_in_words(membership),
+        subject_user=membership.user,
+    )
     return membership
 
 
@@ -126,6 +144,7 @@ def partnership_update_branding(
 ) -> Partnership:
     """Name, description, colour and logo. Everything is checked before anything is saved."""
     partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    before = {field: getattr(partnership, field) for field in ("name", "short_description", "colour", "contact_email")}
     partnership.name = name.strip()
     partnership.short_description = short_description.strip()
     partnership.colour = colour.strip().lower()
@@ -141,6 +160,15 @@ def partnership_update_branding(
     if old_logo:
         storage = partnership.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
+    changed = {
+        field: getattr(partnership, field) for field, value in before.items() if getattr(partnership, field) != value
+    }
+    if extension or remove_logo:
+        changed["logo"] = "replaced" if extension else "removed"
+    if changed:
+        audit_record(
+            action=AuditAction.SETTINGS_CHANGED, partnership=partnership, subject="Partnership details", detail=changed
+        )
     return partnership
 
 

@@ -26,6 +26,7 @@ from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
 from partnership.accounts.models import User
+from partnership.audit.services import AuditAction, audit_record
 from partnership.tenancy.scoping import partnership_scope
 
 from ..models import Cycle, Review
@@ -310,6 +311,12 @@ def reports_resend_stalled(*, now: datetime.datetime | None = None) -> int:
 def report_download_record(
     *, render: ReportRender, user: User, ip_address: str | None, user_agent: str
 ) -> ReportDownload:
+    audit_record(
+        action=AuditAction.REPORT_DOWNLOADED,
+        partnership=render.partnership_id,
+        actor=user,
+        subject=str(render)[:300],
+    )
     return ReportDownload.objects.create(
         partnership_id=render.partnership_id,
         render=render,

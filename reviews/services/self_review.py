@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.audit.services import AuditAction, audit_record
 
 from ..documents import detect_document_type
 from ..models import Attachment, AttachmentDownload, FocusArea, Review, ReviewStatus, SelfReview
@@ -161,6 +162,12 @@ def attachment_delete(*, attachment: Attachment, actor: User) -> None:
 def attachment_download_record(
     *, attachment: Attachment, user: User, ip_address: str | None, user_agent: str
 ) -> AttachmentDownload:
+    audit_record(
+        action=AuditAction.DOCUMENT_DOWNLOADED,
+        partnership=attachment.partnership_id,
+        actor=user,
+        subject=f"{attachment.original_name} for the review of {attachment.review.school}"[:300],
+    )
     return AttachmentDownload.objects.create(
         partnership_id=attachment.partnership_id,
         review_id=attachment.review_id,

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.audit.models import AuditAction, AuditEvent
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 from reviews.models import RenderStatus, ReportDownload, ReportKind, ReportRender, ReviewStatus
@@ -89,6 +90,13 @@ def test_every_download_is_audited_separately(partnership_a, client_at, scope_of
         s.governor.email,
         s.governor.email,
         s.head.email,
+    ]
+    # and each is in the partnership's audit log, with who and from where
+    logged = AuditEvent.objects.filter(partnership=partnership_a, action=AuditAction.REPORT_DOWNLOADED).order_by("pk")
+    assert [(event.actor, event.ip_address) for event in logged] == [
+        (s.governor, "127.0.0.1"),
+        (s.governor, "127.0.0.1"),
+        (s.head, "127.0.0.1"),
     ]
 
 
