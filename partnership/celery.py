@@ -23,6 +23,10 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks.send_daily_reminders",
         "schedule": crontab(hour=6, minute=30),
     },
+    "apply-retention-schedules": {
+        "task": "partnership.privacy.tasks.apply_every_retention_schedule",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "resend-stalled-reports": {
         "task": "reviews.tasks_reports.resend_stalled_reports",
         "schedule": 60.0,

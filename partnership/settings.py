@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partnership.accounts",
     "partnership.tenancy",
     "partnership.audit",
+    "partnership.privacy",
     "schools",
     "reviews",
     "partnership.dashboards.apps.DashboardsConfig",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("partnership.portal.urls")),
     path("", include("partnership.accounts.urls")),
     path("", include("partnership.audit.urls")),
+    path("", include("partnership.privacy.urls")),
     path("", include("partnership.tenancy.urls")),
     path("", include("reviews.urls")),
     path("", include("schools.urls")),

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from partnership.accounts.adapters import client_ip
+from partnership.tenancy.scoping import cross_tenant, partnership_scope
 
 from .context import current_request
 from .models import AuditAction, AuditEvent
@@ -32,22 +33,37 @@ def audit_record(
             partnership = getattr(request, "partnership", None)
     if actor is not None and not actor_email:
         actor_email = actor.email
-    return AuditEvent.objects.create(
-        partnership_id=getattr(partnership, "pk", partnership),
-        action=action,
-        actor=actor,
-        actor_email=actor_email[:254],
-        subject=subject[:300],
-        subject_user=subject_user,
-        ip_address=client_ip(request) if request is not None else None,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
-        detail=detail or {},
+    partnership_id = getattr(partnership, "pk", partnership)
+    # Written in the scope of the partnership it belongs to (the platform admin works across partnerships), or,
+    # for what belongs to none (a sign-in on the portal's own address), outside every partnership.
+    within = (
+        partnership_scope(partnership_id)
+        if partnership_id is not None
+        else cross_tenant("an audit event that belongs to no partnership is written outside every partnership")
     )
+    with within:
+        return AuditEvent.objects.create(
+            partnership_id=partnership_id,
+            action=action,
+            actor=actor,
+            actor_email=actor_email[:254],
+            subject=subject[:300],
+            subject_user=subject_user,
+            ip_address=client_ip(request) if request is not None else None,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else "",
+            detail=detail or {},
+        )
 
 
 @transaction.atomic
 def audit_forget_person(*, user, replacement: str, names: list[str]) -> int:
-    """Erasure: the person's address and name leave the log; what was done, when and from where stays."""
+    """Erasure: the person's address and name leave the log, in every partnership's entries and the portal's;
+    what was done, when and from where stays."""
+    with cross_tenant("erasure replaces a person's address in every partnership's audit log"):
+        return _forget(user=user, replacement=replacement, names=names)
+
+
+def _forget(*, user, replacement: str, names: list[str]) -> int:
     changed = AuditEvent.objects.filter(actor=user).update(actor_email=replacement)
     changed += AuditEvent.objects.filter(actor_email__iexact=user.email).update(actor_email=replacement)
     for event in AuditEvent.objects.filter(subject_user=user):
