@@ -29,6 +29,7 @@ NOT_PAGES = {
     "visit_ics",
     "dashboard_csv",
     "school_export",
+    "audit_log_export",
 }
 
 
