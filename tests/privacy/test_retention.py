@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from partnership.audit.models import AuditAction, AuditEvent
+from partnership.audit.models import AuditAction
 from partnership.audit.services import audit_record
 from partnership.celery import app as celery_app
 from partnership.privacy.models import RetentionPeriod, StoredFileDeletion
@@ -16,6 +16,7 @@ from partnership.privacy.services import retention_apply
 from partnership.privacy.tasks import apply_every_retention_schedule
 from partnership.tenancy.roles import Role
 from reviews.models import Attachment, Cycle, Review
+from tests.audit.helpers import backdate, event, events
 from tests.factories import member
 from tests.reviews.factories import review_scenario
 
@@ -55,7 +56,7 @@ def test_reviews_past_the_schedule_go_with_their_files_and_the_run_is_recorded(
         assert Review.objects.filter(pk=kept.review.pk).exists()
         assert not StoredFileDeletion.objects.exists()
     assert not default_storage.exists(expired_file) and default_storage.exists(kept_file)
-    run = AuditEvent.objects.get(action=AuditAction.RETENTION_RUN, partnership=partnership_a)
+    run = event(action=AuditAction.RETENTION_RUN, partnership=partnership_a)
     assert run.detail == {"reviews": 1, "files": 1} and run.actor is None
     assert run.subject.startswith("Peer review cycles") and expired.review.cycle.name in run.subject
     assert run.subject.endswith("older than 06 December 2020")
@@ -88,7 +89,7 @@ def test_a_run_killed_halfway_leaves_every_review_whole(
         # The first cycle was committed before the run died: it is gone, recorded, and its file noted for deletion.
         assert not Review.objects.filter(pk=first.review.pk).exists()
         noted = StoredFileDeletion.objects.filter(name=first_file).exists()
-        assert AuditEvent.objects.filter(action=AuditAction.RETENTION_RUN).count() == 1
+        assert len(events(action=AuditAction.RETENTION_RUN)) == 1
         # The second review's rows were half-way through deletion when the run died: all of them are back.
         review = Review.objects.get(pk=second.review.pk)
         assert Attachment.objects.filter(review=review).count() == 1
@@ -118,11 +119,11 @@ def test_old_audit_log_entries_are_removed_on_the_schedule(partnership_a, partne
     recent = audit_record(action=AuditAction.SIGN_IN, partnership=partnership_a, subject="recent")
     other = audit_record(action=AuditAction.SIGN_IN, partnership=partnership_b, subject="another partnership's")
     long_ago = timezone.now() - datetime.timedelta(days=3 * 365)
-    AuditEvent.objects.filter(pk__in=[old.pk, other.pk]).update(at=long_ago)
+    backdate([old, other], long_ago)
     with scope_of(partnership_a):
         retention_apply(partnership=partnership_a)
-    assert not AuditEvent.objects.filter(pk=old.pk).exists()
-    assert AuditEvent.objects.filter(pk__in=[recent.pk, other.pk]).count() == 2
+    assert not events(pk=old.pk)
+    assert len(events(pk__in=[recent.pk, other.pk])) == 2
 
 
 def test_beat_runs_every_partnerships_schedule_nightly_each_in_its_own_scope(
@@ -150,15 +151,18 @@ def test_only_coordinators_set_the_schedule(partnership_a, client_at, scope_of, 
     with scope_of(partnership_a):
         saved = dict(RetentionPeriod.objects.values_list("rule", "years"))
     assert saved == ({"reviews": 7, "audit_log": 3} if allowed else {})
-    assert AuditEvent.objects.filter(action=AuditAction.SETTINGS_CHANGED).exists() is allowed
+    assert bool(events(action=AuditAction.SETTINGS_CHANGED)) is allowed
 
 
-def test_another_partnerships_coordinator_cannot_see_or_set_the_schedule(partnership_a, partnership_b, client_at):
+def test_another_partnerships_coordinator_cannot_see_or_set_the_schedule(
+    partnership_a, partnership_b, client_at, scope_of
+):
     outsider = member(partnership_b, Role.COORDINATOR)
     client = client_at(partnership_a, outsider)
     assert client.get("/settings/retention/").status_code == 404
     assert client.post("/settings/retention/", {"reviews": "1", "audit_log": "1"}).status_code == 404
-    assert not RetentionPeriod.objects.with_scope(partnership=partnership_a.pk).exists()
+    with scope_of(partnership_a):
+        assert not RetentionPeriod.objects.exists()
 
 
 @pytest.mark.parametrize("years", ["0", "51", "six", "", "-1", "\x00", "9" * 30])

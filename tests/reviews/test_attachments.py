@@ -5,9 +5,10 @@ import hashlib
 import pytest
 from django.core.exceptions import ValidationError
 
-from partnership.audit.models import AuditAction, AuditEvent
+from partnership.audit.models import AuditAction
 from reviews.models import Attachment, AttachmentDownload, ReviewStatus
 from reviews.services.self_review import attachment_add, attachment_delete, self_review_save
+from tests.audit.helpers import event
 from tests.reviews.factories import review_scenario
 from tests.reviews.factories_visit import (
     EXE_BYTES,
@@ -134,7 +135,7 @@ def test_an_upload_through_the_page_then_a_download_is_audited_with_safe_headers
         "10.1.2.3",
         "Tablet browser",
     )
-    logged = AuditEvent.objects.get(partnership=s.partnership, action=AuditAction.DOCUMENT_DOWNLOADED)
+    logged = event(partnership=s.partnership, action=AuditAction.DOCUMENT_DOWNLOADED)
     assert (logged.actor, logged.ip_address, logged.user_agent) == (s.head, "10.1.2.3", "Tablet browser")
     assert "Our SIP.docx" in logged.subject
     assert record.sha256 == attachment.sha256 and record.attachment == attachment and record.review_id == s.review.pk

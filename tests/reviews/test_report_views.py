@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnership.audit.models import AuditAction, AuditEvent
+from partnership.audit.models import AuditAction
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 from reviews.models import RenderStatus, ReportDownload, ReportKind, ReportRender, ReviewStatus
@@ -13,6 +13,7 @@ from reviews.reports import render as render_module
 from reviews.services import reports as services
 from reviews.services.reports import report_render
 from reviews.views.reports import BROKER_DOWN_MESSAGE
+from tests.audit.helpers import events
 from tests.factories import SchoolFactory, member
 from tests.reviews.factories import PEOPLE_IN_A_SCENARIO, SEE_THE_REVIEW, ReviewFactory, visit_on, write_findings
 from tests.reviews.factories_reports import (
@@ -92,7 +93,7 @@ def test_every_download_is_audited_separately(partnership_a, client_at, scope_of
         s.head.email,
     ]
     # and each is in the partnership's audit log, with who and from where
-    logged = AuditEvent.objects.filter(partnership=partnership_a, action=AuditAction.REPORT_DOWNLOADED).order_by("pk")
+    logged = events(partnership=partnership_a, action=AuditAction.REPORT_DOWNLOADED)
     assert [(event.actor, event.ip_address) for event in logged] == [
         (s.governor, "127.0.0.1"),
         (s.governor, "127.0.0.1"),

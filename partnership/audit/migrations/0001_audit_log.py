@@ -5,13 +5,15 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+from partnership.tenancy.rls import TenantRowLevelSecurity
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
-        ('tenancy', '0004_require_two_factor'),
+        ("tenancy", "0005_row_level_security"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -36,4 +38,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['partnership', '-at'], name='audit_audit_partner_8e8288_idx'), models.Index(fields=['partnership', 'action', '-at'], name='audit_audit_partner_697148_idx'), models.Index(fields=['actor'], name='audit_audit_actor_i_40b234_idx'), models.Index(fields=['subject_user'], name='audit_audit_subject_34a075_idx')],
             },
         ),
+        TenantRowLevelSecurity("audit_auditevent"),
     ]

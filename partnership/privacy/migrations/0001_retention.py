@@ -5,13 +5,15 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+from partnership.tenancy.rls import TenantRowLevelSecurity
+
 
 class Migration(migrations.Migration):
 
     initial = True
 
     dependencies = [
-        ('tenancy', '0004_require_two_factor'),
+        ("tenancy", "0005_row_level_security"),
     ]
 
     operations = [
@@ -40,4 +42,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('partnership', 'rule'), name='retention_period_once_per_rule'), models.CheckConstraint(condition=models.Q(('years__gte', 1), ('years__lte', 50)), name='retention_years_1_to_50')],
             },
         ),
+        TenantRowLevelSecurity("privacy_retentionperiod"),
+        TenantRowLevelSecurity("privacy_storedfiledeletion"),
     ]
