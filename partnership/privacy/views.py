@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.audit.models import AuditAction
 from partnership.audit.selectors import audit_events
+from partnership.common.forms import add_service_errors
 from partnership.tenancy.models import Membership
 
 from .forms import ErasureForm, RetentionForm
@@ -108,8 +109,7 @@ def retention_settings(request):
         try:
             retention_set(partnership=partnership, years=form.cleaned_data)
         except ValidationError as error:
-            for field, field_errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, field_errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The retention schedule has been saved. Old records are removed each night.")
             return redirect("retention_settings")
