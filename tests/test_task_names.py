@@ -22,6 +22,8 @@ QUEUED_NAMES = {
     "reviews.tasks.send_unsent_notification_emails",
     "reviews.tasks_reports.render_report",
     "reviews.tasks_reports.resend_stalled_reports",
+    "partnership.privacy.tasks.apply_every_retention_schedule",
+    "partnership.privacy.tasks.apply_retention_schedule",
 }
 
 # What a worker does at start: set Django up, then let Celery's autodiscovery import each app's tasks.
