@@ -17,6 +17,8 @@ LAYERS: dict[str, int] = {
     "partnership/accounts": 0,
     "partnership/tenancy": 0,
     "partnership/common": 0,
+    "partnership/audit": 0,
+    "partnership/privacy": 0,
     "schools": 1,
     "reviews": 2,
     "cpd": 3,
@@ -25,7 +27,8 @@ LAYERS: dict[str, int] = {
     "partnership/dashboards": 5,
     "partnership/portal": 6,
 }
-CORE = ("partnership/accounts", "partnership/tenancy")  # with the shared helpers (common), the bottom layer
+# With the shared helpers (common), the bottom layer.
+CORE = ("partnership/accounts", "partnership/tenancy", "partnership/audit", "partnership/privacy")
 # The project package's own modules (settings, URLs, Celery app, WSGI, form renderer) sit above every app.
 PROJECT_PACKAGE = "partnership"
 # Folders that hold Python but are not apps: tests, benchmarks and scripts may import anything.

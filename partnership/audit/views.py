@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from partnership.tenancy.scoping import cross_tenant
-from schools.views import spreadsheet_safe
 
 from .forms import AuditFilterForm
 from .models import AuditAction
@@ -31,6 +30,11 @@ CSV_COLUMNS = (
     "Browser",
     "Detail",
 )
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe."""
+    return f"'{value}" if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 class _Echo:
