@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.audit.models import AuditAction
 from partnership.audit.selectors import audit_events
-from partnership.common.forms import add_service_errors
+from partnership.common.forms import add_service_errors, show_service_errors
 from partnership.tenancy.models import Membership
 
 from .forms import ErasureForm, RetentionForm
@@ -91,7 +91,7 @@ def personal_data_erase(request, user_id: int):
     try:
         person_erase(partnership=request.partnership, user=person, by=request.user)
     except ValidationError as error:
-        messages.error(request, error.messages[0])
+        show_service_errors(request, error)
         return redirect("personal_data_person", user_id=person.pk)
     messages.success(
         request, f"The person has been erased. What they took part in stays, and now reads \u201c{FORMER_MEMBER}\u201d."
