@@ -26,6 +26,18 @@ class SchoolCalendar:
     def _bank_holidays(self) -> "holidays.HolidayBase":
         return holidays.country_holidays("GB", subdiv="ENG")
 
+    @cached_property
+    def _last_day_of_term(self) -> datetime.date | None:
+        return max((ends for _, ends, _ in self.terms), default=None)
+
+    def _counts_for_due_dates(self, day: datetime.date) -> bool:
+        # After the last term entered, the partnership's dates are not known yet: a weekday that is neither a bank
+        # holiday nor a closure day counts, so that what falls due after a visit late in the summer term gets a
+        # date (which entering next year's terms corrects) instead of an error.
+        if self._last_day_of_term is not None and day > self._last_day_of_term:
+            return day.weekday() < 5 and self.bank_holiday(day) is None and day not in self.closure_days
+        return self.is_working_day(day)
+
     def bank_holiday(self, day: datetime.date) -> str | None:
         return self._bank_holidays.get(day)
 
@@ -57,7 +69,7 @@ class SchoolCalendar:
         day, remaining = start, count
         while remaining:
             day += datetime.timedelta(days=1)
-            if self.is_working_day(day):
+            if self._counts_for_due_dates(day):
                 remaining -= 1
             if (day - start).days > 3 * 366:
                 raise ValueError("No working days in the next three years: check the partnership's terms.")
@@ -70,7 +82,7 @@ class SchoolCalendar:
         return sum(
             1
             for offset in range(1, (end - start).days + 1)
-            if self.is_working_day(start + datetime.timedelta(days=offset))
+            if self._counts_for_due_dates(start + datetime.timedelta(days=offset))
         )
 
 

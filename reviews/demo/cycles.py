@@ -53,6 +53,7 @@ from ..services.groups import group_create, groups_publish
 from .story import Story
 
 D = datetime.date
+YEAR = datetime.timedelta(weeks=52)
 
 # As written for 2025/26 and 2026/27 (story.py moves them to the years the demo is loaded in).
 TERMS = {
@@ -92,6 +93,20 @@ STAGES = [
     ReviewStatus.GROUPED,
 ]
 MATURITY = {status: index for index, status in enumerate(reversed(STAGES))}
+
+# Working days between the steps of a review in the demo (_advance), and from a visit's last day to the last step
+# of each stage, so that the story can place every visit early enough for its stage.
+DRAFTED_AFTER, SUBMITTED_AFTER, SUBMITTED_UP_TO_LATER, REPLIED_AFTER, FINALISED_AFTER, SHARED_AFTER = 3, 8, 6, 3, 1, 5
+STEPS_AFTER_VISIT = {
+    ReviewStatus.VISITED: 0,
+    ReviewStatus.DRAFT: DRAFTED_AFTER,
+    ReviewStatus.FACTUAL_ACCURACY: SUBMITTED_AFTER + SUBMITTED_UP_TO_LATER,
+    ReviewStatus.FINAL: SUBMITTED_AFTER + SUBMITTED_UP_TO_LATER + REPLIED_AFTER + FINALISED_AFTER,
+    ReviewStatus.SHARED: SUBMITTED_AFTER + SUBMITTED_UP_TO_LATER + REPLIED_AFTER + FINALISED_AFTER + SHARED_AFTER,
+}
+FIRST_VISIT_AFTER = 4  # working days after the visit window opens
+FIRST_BOOKED_AFTER = 3  # working days after the story's day, for the next booked visit
+LONGEST_VISIT = 2  # days
 
 STRENGTHS = [
     "Leaders have a clear, shared view of the school's strengths and priorities.",
@@ -207,8 +222,11 @@ def _late_trained_school(people: DemoPeople) -> School | None:
 
 def _calendar(partnership: Partnership, slug: str, story: Story) -> None:
     years = [2025, 2026] if slug == "northshire" else [2026]
-    for year in years:
-        for name, starts, ends in TERMS[year]:
+    # Like a local authority's published dates, the terms run into next year's first half term, so that what falls
+    # due after a visit late in the summer term has school days to fall on.
+    next_autumn = [(name, starts + YEAR, ends + YEAR) for name, starts, ends in TERMS[2026][:1]]
+    for year_terms in [*(TERMS[year] for year in years), next_autumn]:
+        for name, starts, ends in year_terms:
             starts, ends = story.day(starts), story.day(ends)
             name = f"{name.rsplit(' ', 1)[0]} {starts.year}"
             if not Term.objects.filter(starts_on=starts).exists():
@@ -348,16 +366,38 @@ def _stages(cycle: Cycle, people: DemoPeople, rng: random.Random, all_shared: bo
         (p for p in plans if MATURITY[p.stage] >= MATURITY[ReviewStatus.VISITED]),
         key=lambda p: (-MATURITY[p.stage], p.review.school.name),
     )
-    window = cycle.visit_window_starts_on
-    spread = 100 if all_shared else 40
-    for index, plan in enumerate(past):
-        first = calendar.add_working_days(window, 4 + (index * spread) // max(1, len(past)))
-        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng, story=story)
-        _advance(plan, calendar, people, rng)
     upcoming = [p for p in plans if p.stage == ReviewStatus.SCHEDULED]
+    window = (cycle.visit_window_starts_on, cycle.visit_window_ends_on)
+    if all_shared:  # last year's cycle: over, every review shared
+        today = window[1]
+    else:
+        today = story.stands_on(
+            calendar,
+            window=window,
+            room_before=FIRST_VISIT_AFTER + LONGEST_VISIT + STEPS_AFTER_VISIT[ReviewStatus.SHARED] + 1,
+            room_after=FIRST_BOOKED_AFTER + len(upcoming) + LONGEST_VISIT,
+        )
+    spread = calendar.working_days_between(window[0], today) - FIRST_VISIT_AFTER - LONGEST_VISIT
+    for index, plan in enumerate(past):
+        planned = calendar.add_working_days(window[0], FIRST_VISIT_AFTER + (index * spread) // max(1, len(past) - 1))
+        first = min(planned, _latest_visit(calendar, today, plan.stage))
+        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng, today=today)
+        _advance(plan, calendar, people, rng)
+    room = calendar.working_days_between(today, window[1]) - FIRST_BOOKED_AFTER - LONGEST_VISIT
+    gap = max(1, min(4, room // max(1, len(upcoming))))
     for index, plan in enumerate(upcoming):
-        first = calendar.add_working_days(story.day(D(2026, 11, 30)), 3 + 4 * index)
-        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng, story=story)
+        first = calendar.add_working_days(today, FIRST_BOOKED_AFTER + gap * index)
+        _schedule(plan, calendar, first, days=1 + index % 2, people=people, rng=rng, today=today)
+
+
+def _latest_visit(calendar: SchoolCalendar, today: datetime.date, stage: str) -> datetime.date:
+    """The latest first visit day from which a review reaches `stage` by `today`."""
+    day = today
+    while calendar.working_days_between(day, today) < LONGEST_VISIT + STEPS_AFTER_VISIT[stage]:
+        day -= datetime.timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day -= datetime.timedelta(days=1)
+    return day
 
 
 def _lead_seats(cycle: Cycle):
@@ -373,7 +413,7 @@ def _stamp(review: Review, day: datetime.date, hour: int = 16) -> None:
 
 
 def _schedule(
-    plan: Plan, calendar: SchoolCalendar, first: datetime.date, *, days: int, people: DemoPeople, rng, story: Story
+    plan: Plan, calendar: SchoolCalendar, first: datetime.date, *, days: int, people: DemoPeople, rng, today: datetime.date
 ) -> None:
     review = plan.review
     visit = [first]
@@ -402,12 +442,12 @@ def _schedule(
     _stamp(review, proposed_on + datetime.timedelta(days=2))
     plan.review = locked
     if MATURITY[plan.stage] >= MATURITY[ReviewStatus.SCHEDULED]:
-        _self_review(plan, locked.self_review_due_on, rng, story)
+        _self_review(plan, locked.self_review_due_on, rng, today)
 
 
-def _self_review(plan: Plan, due: datetime.date, rng: random.Random, story: Story) -> None:
+def _self_review(plan: Plan, due: datetime.date, rng: random.Random, today: datetime.date) -> None:
     review = plan.review
-    if due > story.today and plan.stage == ReviewStatus.SCHEDULED:
+    if due > today and plan.stage == ReviewStatus.SCHEDULED:
         return  # not due yet
     areas = list(review.cycle.focus_areas.order_by("position")[:6])
     chosen = rng.sample(areas, k=2)
@@ -436,16 +476,16 @@ def _advance(plan: Plan, calendar: SchoolCalendar, people: DemoPeople, rng: rand
         return
     _findings(review, lead, rng)
     review = workflow.review_start_draft(review=review, actor=lead)
-    drafted_on = calendar.add_working_days(last_day, 3)
+    drafted_on = calendar.add_working_days(last_day, DRAFTED_AFTER)
     _stamp(review, drafted_on)
     if maturity < MATURITY[ReviewStatus.FACTUAL_ACCURACY]:
         return
-    submitted_on = calendar.add_working_days(last_day, 8 + rng.randint(0, 6))
+    submitted_on = calendar.add_working_days(last_day, SUBMITTED_AFTER + rng.randint(0, SUBMITTED_UP_TO_LATER))
     review = workflow.review_submit_draft(review=review, actor=lead, today=submitted_on, calendar=calendar)
     _stamp(review, submitted_on)
     if maturity < MATURITY[ReviewStatus.FINAL]:
         return
-    replied_on = calendar.add_working_days(submitted_on, 3)
+    replied_on = calendar.add_working_days(submitted_on, REPLIED_AFTER)
     review = workflow.review_respond_to_factual_accuracy(
         review=review,
         actor=plan.head,
@@ -454,12 +494,12 @@ def _advance(plan: Plan, calendar: SchoolCalendar, people: DemoPeople, rng: rand
         "own evaluation and will shape our improvement plan.",
     )
     _stamp(review, replied_on)
-    finalised_on = calendar.add_working_days(replied_on, 1)
+    finalised_on = calendar.add_working_days(replied_on, FINALISED_AFTER)
     review = workflow.review_finalise(review=review, actor=people.coordinator, today=finalised_on)
     _stamp(review, finalised_on)
     if maturity < MATURITY[ReviewStatus.SHARED]:
         return
-    shared_on = calendar.add_working_days(finalised_on, 5)
+    shared_on = calendar.add_working_days(finalised_on, SHARED_AFTER)
     review = workflow.review_share_with_governors(review=review, actor=plan.head or people.coordinator)
     _stamp(review, shared_on)
 

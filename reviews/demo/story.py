@@ -1,6 +1,6 @@
-"""When the demo's story happens. It was written for the 2026/27 academic year as it stood on 22 November 2026;
-each load moves it to the academic year of the day the demo is loaded, so that the demo always shows the
-current year as current (and last year as last year), whatever the date.
+"""When the demo's story happens. It was written for the 2026/27 academic year; each load moves it to the academic
+year of the day the demo is loaded, and the current cycle's story stands on that day: visits before it have
+happened and moved through the workflow, later ones are booked (reviews/demo/cycles.py places them).
 
 Dates move by whole weeks, the nearest number to whole years, so weekdays stay weekdays and every date stays in
 its term (within a few days of the same date in the new year).
@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from ..calendar import SchoolCalendar
+
 WRITTEN_FOR = 2026  # the academic year (2026/27) the story's dates were written in
-WRITTEN_ON = datetime.date(2026, 11, 22)  # the day the story stands on: visits before it happened, later ones not
 
 
 def academic_year_of(day: datetime.date) -> int:
@@ -23,10 +24,12 @@ def academic_year_of(day: datetime.date) -> int:
 @dataclass(frozen=True)
 class Story:
     year: int  # the academic year the story is told in
+    loaded: datetime.date  # the day the demo is loaded
 
     @classmethod
     def loaded_on(cls, today: datetime.date | None = None) -> "Story":
-        return cls(academic_year_of(today or timezone.localdate()))
+        today = today or timezone.localdate()
+        return cls(academic_year_of(today), today)
 
     @property
     def shift(self) -> datetime.timedelta:
@@ -44,7 +47,22 @@ class Story:
         start = self.academic_year(written_year)
         return f"Peer review {start}/{(start + 1) % 100:02d}"
 
-    @property
-    def today(self) -> datetime.date:
-        """The day the story stands on."""
-        return self.day(WRITTEN_ON)
+    def stands_on(
+        self,
+        calendar: SchoolCalendar,
+        *,
+        window: tuple[datetime.date, datetime.date],
+        room_before: int,
+        room_after: int,
+    ) -> datetime.date:
+        """The day the current cycle's story stands on: the day the demo is loaded, moved only as far as the visit
+        window needs: at least `room_before` working days after it opens (so that every stage of the workflow has
+        happened: early in the autumn term the story stands a few weeks on, in the same half term) and
+        `room_after` working days before it closes (so that booked visits still fit: in the summer holidays the
+        story stands in the last weeks of the summer term)."""
+        opens, closes = window
+        earliest = calendar.add_working_days(opens, room_before)
+        latest = closes
+        while latest > earliest and calendar.working_days_between(latest, closes) < room_after:
+            latest -= datetime.timedelta(days=1)
+        return min(max(self.loaded, earliest), latest)

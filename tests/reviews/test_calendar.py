@@ -36,9 +36,19 @@ def test_eighteen_working_days_across_christmas_with_terms_and_an_inset_day():
 
 
 def test_no_working_day_for_years_is_a_clear_error():
-    calendar = SchoolCalendar(terms=((D(2020, 1, 6), D(2020, 3, 27), "Spring 2020"),))
+    calendar = SchoolCalendar(closure_days={D(2026, 1, 1) + datetime.timedelta(days=n): "Closed" for n in range(1200)})
     with pytest.raises(ValueError, match="check the partnership's terms"):
         calendar.add_working_days(D(2026, 1, 1), 1)
+
+
+def test_after_the_last_term_entered_weekdays_count_until_next_years_terms_are_known():
+    calendar = SchoolCalendar(terms=((D(2027, 6, 7), D(2027, 7, 21), "Summer 2 2027"),))
+    # A visit on Tuesday 20 July 2027: ten working days later falls in the summer holidays, not on an error.
+    assert calendar.add_working_days(D(2027, 7, 20), 10) == D(2027, 8, 3)
+    assert calendar.working_days_between(D(2027, 7, 20), D(2027, 8, 3)) == 10
+    assert calendar.add_working_days(D(2027, 8, 27), 1) == D(2027, 8, 31)  # Monday 30 August is a bank holiday
+    # A visit cannot be proposed on such a day: the partnership's terms say whether the school is open.
+    assert calendar.why_not_a_working_day(D(2027, 8, 3)) == "outside term time"
 
 
 @pytest.mark.django_db

@@ -2,12 +2,14 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.portal.demo import build_demo
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
+from reviews.calendar import calendar_for_partnership
 from reviews.models import (
     ClosureDay,
     Cycle,
@@ -114,14 +116,35 @@ def test_the_demo_extract_is_a_gias_format_file_of_several_authorities(settings,
     assert sum(record.status == "closed" for record in everything.records) >= 10
 
 
-# Days across two academic years: the first week of a year, mid-spring, the autumn after the next summer (when a
-# story fixed in 2026/27 would show a past year as current) and a summer term.
+# Days across two academic years: the first week of a year, mid-spring, the summer holidays, the autumn after the
+# next summer (when a story fixed in 2026/27 would show a past year as current) and a summer term.
 LOAD_DAYS = [
     datetime.date(2026, 9, 7),
     datetime.date(2027, 3, 15),
+    datetime.date(2027, 8, 10),
     datetime.date(2027, 9, 6),
     datetime.date(2028, 6, 20),
 ]
+
+
+def assert_the_story_stands_in_the_term_it_is_loaded_in(cycle: Cycle, today: datetime.date) -> None:
+    """Visits before the story's day have moved through the workflow, later ones are booked; the story stands on
+    the day it is loaded when the visit window has room, otherwise in the same term (the last term, in the
+    summer holidays)."""
+    reviews = Review.objects.filter(cycle=cycle)
+    moved_on = reviews.exclude(status__in=["grouped", "scheduled"])
+    last_step = timezone.localtime(max(moved_on.values_list("status_changed_at", flat=True))).date()
+    last_visit = max(VisitDay.objects.filter(review__in=moved_on).values_list("date", flat=True))
+    first_booked = min(VisitDay.objects.filter(review__status="scheduled").values_list("date", flat=True))
+    assert last_visit <= last_step < first_booked
+    calendar = calendar_for_partnership()
+    term_now = calendar.term_of(today) or next(
+        name for starts, ends, name in sorted(calendar.terms, reverse=True) if ends < today
+    )
+    assert calendar.term_of(last_step) == term_now
+    well_inside = cycle.visit_window_starts_on + datetime.timedelta(weeks=8) <= today
+    if well_inside and today + datetime.timedelta(weeks=4) <= cycle.visit_window_ends_on:
+        assert last_step <= today < first_booked
 
 
 @pytest.mark.django_db
@@ -155,6 +178,7 @@ def test_the_demo_story_is_told_in_the_academic_year_it_is_loaded_in(settings, m
             assert scheduled.visit_days.exists() and scheduled.self_review_due_on
             drafted = reviews.filter(status="draft").exclude(findings=None).first()
             assert drafted is not None and drafted.findings.exists()
+            assert_the_story_stands_in_the_term_it_is_loaded_in(cycle, today)
             trained = ReviewerTraining.objects.filter(user__email=f"head@{slug}.example").order_by("-trained_on")
             assert trained.first().trained_on < cycle.visit_window_starts_on
     riverside = Partnership.objects.get(slug="riverside")
