@@ -413,7 +413,14 @@ def _stamp(review: Review, day: datetime.date, hour: int = 16) -> None:
 
 
 def _schedule(
-    plan: Plan, calendar: SchoolCalendar, first: datetime.date, *, days: int, people: DemoPeople, rng, today: datetime.date
+    plan: Plan,
+    calendar: SchoolCalendar,
+    first: datetime.date,
+    *,
+    days: int,
+    people: DemoPeople,
+    rng,
+    today: datetime.date,
 ) -> None:
     review = plan.review
     visit = [first]
