@@ -6,9 +6,9 @@ killed at any moment leaves either no file or the whole file under the final nam
 `.partial` file that nothing refers to). Writing the same name again replaces the file, so a render that is
 repeated after a crash produces one file, not two.
 
-On object storage (e.g. S3 through django-storages, configured in STORAGES) an upload is atomic by nature: the
-object appears whole or not at all. There the file is saved under its final name, replacing any earlier object
-of that name; the storage must be configured to overwrite (S3Storage's `file_overwrite`, the default).
+On object storage (S3 through django-storages: S3_BUCKET in settings) an upload is atomic by nature: the object
+appears whole or not at all. There any earlier object of that name is deleted and the file saved under its final
+name (tests/test_object_storage.py runs this against a real S3-compatible server).
 """
 
 import os

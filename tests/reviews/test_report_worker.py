@@ -66,13 +66,14 @@ def pdf_worker(tmp_path, media_root, monkeypatch):
     monkeypatch.setattr(tasks_reports, "PDF_QUEUE", queue)
     started = []
 
-    def start(*, dies_once: bool = False):
+    def start(*, dies_once: bool = False, extra_env: dict[str, str] | None = None):
         module = (
             ["-m", "tests.reviews.report_worker_dies_once"]
             if dies_once
             else ["-m", "celery", "-A", "partnership", "worker"]
         )
         extra = {"REPORT_WORKER_KILL_MARKER": str(tmp_path / "killed")} if dies_once else {}
+        extra.update(extra_env or {})
         process, log = start_worker(tmp_path, media_root, queue, module=module, extra_env=extra)
         started.append((process, log))
         return process

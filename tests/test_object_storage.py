@@ -1,0 +1,152 @@
+"""The portal with its files in S3-compatible object storage (S3_BUCKET), end to end against a real S3-compatible
+HTTP server on loopback (moto's server): the portal's own storage backend (django-storages over boto3) talks to it
+over HTTP, as it would to any S3 service. Upload, render, download and delete: review documents, the
+partnership's logo, and a report rendered by a separate Celery worker process that shares only the database,
+Redis and the bucket with the web."""
+
+import socket
+import uuid
+
+import boto3
+import pytest
+from django.core.files.storage import default_storage
+from moto.server import ThreadedMotoServer
+
+from partnership.settings import object_storage
+from partnership.tenancy.models import Partnership
+from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import partnership_scope
+from reviews.models import Attachment, RenderStatus, ReviewStatus
+from reviews.services.reports import report_request
+from tests.factories import member
+from tests.reviews.factories import review_scenario
+from tests.reviews.factories_reports import reported_scenario
+from tests.reviews.factories_visit import docx_bytes, upload
+from tests.reviews.test_report_worker import pdf_worker, wait_for  # noqa: F401 (a fixture)
+from tests.tenancy.test_settings import form, png
+
+CREDENTIALS = {
+    "S3_ACCESS_KEY_ID": "portal-test",
+    "S3_SECRET_ACCESS_KEY": "portal-test-secret",
+    "S3_REGION": "eu-west-2",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+class Bucket:
+    def __init__(self, endpoint: str):
+        self.name = f"portal-{uuid.uuid4().hex[:12]}"
+        self.endpoint = endpoint
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            aws_access_key_id=CREDENTIALS["S3_ACCESS_KEY_ID"],
+            aws_secret_access_key=CREDENTIALS["S3_SECRET_ACCESS_KEY"],
+            region_name=CREDENTIALS["S3_REGION"],
+        )
+        self.client.create_bucket(
+            Bucket=self.name, CreateBucketConfiguration={"LocationConstraint": CREDENTIALS["S3_REGION"]}
+        )
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What a web process or worker on another machine is given to share this bucket."""
+        return {"S3_BUCKET": self.name, "S3_ENDPOINT_URL": self.endpoint, **CREDENTIALS}
+
+    def keys(self) -> list[str]:
+        return [item["Key"] for item in self.client.list_objects_v2(Bucket=self.name).get("Contents", [])]
+
+    def read(self, key: str) -> bytes:
+        return self.client.get_object(Bucket=self.name, Key=key)["Body"].read()
+
+
+@pytest.fixture
+def bucket(s3_server, settings, monkeypatch, tmp_path):
+    """A bucket of the test's own, as the default storage (MEDIA_ROOT points at an empty folder to prove that
+    nothing is written locally)."""
+    made = Bucket(s3_server)
+    for name, value in made.env.items():
+        monkeypatch.setenv(name, value)
+    settings.MEDIA_ROOT = tmp_path / "never-used"
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage(made.name)}
+    assert type(default_storage._setup() or default_storage._wrapped).__name__ == "S3Storage"
+    yield made
+    assert not (tmp_path / "never-used").exists(), "a file was written to the local folder"
+
+
+@pytest.mark.django_db
+def test_review_documents_upload_download_and_delete_through_object_storage(
+    bucket, partnership_a, client_at, scope_of, django_capture_on_commit_callbacks
+):
+    s = review_scenario(partnership_a, status=ReviewStatus.SCHEDULED)
+    client = client_at(s.partnership, s.head)
+    response = client.post(
+        f"/reviews/{s.review.pk}/documents/add/", {"kind": "sip", "file": upload("Our SIP.docx", docx_bytes())}
+    )
+    assert response.status_code == 302
+    with scope_of(s.partnership):
+        attachment = Attachment.objects.get()
+    assert bucket.keys() == [attachment.file.name]
+    assert bucket.read(attachment.file.name) == docx_bytes()
+
+    response = client.get(f"/reviews/{s.review.pk}/documents/{attachment.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == docx_bytes()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/reviews/{s.review.pk}/documents/{attachment.pk}/delete/")
+    assert response.status_code == 302
+    assert bucket.keys() == []
+
+
+@pytest.mark.django_db
+def test_the_logo_is_stored_served_and_replaced_in_object_storage(
+    bucket, partnership_a, client_at, django_capture_on_commit_callbacks
+):
+    client = client_at(partnership_a, member(partnership_a, Role.COORDINATOR))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post("/settings/", form(logo=png())).status_code == 302
+    first = Partnership.objects.get(pk=partnership_a.pk).logo.name
+    assert bucket.keys() == [first]
+    response = client.get("/branding/logo")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == bucket.read(first)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/settings/", form(logo=png()))
+    second = Partnership.objects.get(pk=partnership_a.pk).logo.name
+    assert second != first and bucket.keys() == [second]  # the old logo went once the change was committed
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_report_rendered_by_a_worker_process_is_stored_in_the_bucket_and_downloaded_by_the_web(
+    bucket,
+    pdf_worker,  # noqa: F811 (the fixture imported above)
+    client_at,
+):
+    s = reported_scenario(None, ReviewStatus.SHARED)
+    pdf_worker(extra_env=bucket.env)
+    with partnership_scope(s.partnership):
+        render = report_request(review=s.review, requested_by=s.governor)
+    render = wait_for(render, RenderStatus.READY, RenderStatus.FAILED)
+    assert render.status == RenderStatus.READY, render.error
+    assert bucket.keys() == [render.file.name]
+    stored = bucket.read(render.file.name)
+    assert stored.startswith(b"%PDF")
+
+    response = client_at(s.partnership, s.governor).get(f"/reviews/{s.review.pk}/pdf/{render.pk}/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == stored
