@@ -69,8 +69,16 @@ def test_compose_describes_the_whole_stack():
         "worker-pdf",
         "beat",
         "mailpit",
+        "proxy",
     }
     assert "gunicorn partnership.wsgi" in services["web"]["command"]
+    # Only nginx is published, with the configuration tests/test_slow_clients.py runs, in front of gunicorn.
+    assert "ports" not in services["web"] and services["proxy"]["ports"] == ["8000:8000"]
+    assert services["proxy"]["environment"]["PORTAL_UPSTREAM"] == "web:8000"
+    assert (
+        "./deploy/nginx/portal.conf.template:/etc/nginx/templates/default.conf.template:ro"
+        in (services["proxy"]["volumes"])
+    )
     # Migrations run once, as the owner, after the portal's own role is made (scripts/preflight.py); then the web.
     assert services["migrate"]["command"] == 'sh -c "python scripts/preflight.py && python manage.py migrate --noinput"'
     assert services["web"]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}

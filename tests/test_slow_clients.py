@@ -1,0 +1,148 @@
+"""Slow clients cannot stall the site: the portal runs as in production, gunicorn's sync workers behind nginx with
+deploy/nginx/portal.conf.template, and requests whose bodies arrive slowly wait in nginx, not in a worker.
+
+Both servers run on loopback with one gunicorn worker, the fewest there can be. Straight to gunicorn, one slow
+upload holds that worker and nobody else is answered; through nginx, several slow uploads are waiting while every
+other request is answered."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = ROOT / "deploy" / "nginx" / "portal.conf.template"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+PAGE = "/static/css/portal.css"  # answered by the web process alone, without the database
+
+pytestmark = pytest.mark.skipif(
+    not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs it; apt-get install nginx)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str = PAGE, timeout: float = 30) -> int:
+    """The status of a GET, or 0 when nothing is answered within `timeout` seconds."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        try:
+            status_line = connection.recv(64)
+        except TimeoutError:
+            return 0
+    return int(status_line.split()[1]) if status_line else 0
+
+
+def slow_upload(port: int, size: int = 1_000_000) -> socket.socket:
+    """A POST that has sent its headers and the first bytes of its body, and then waits (a slow link)."""
+    connection = socket.create_connection(("127.0.0.1", port), timeout=30)
+    connection.sendall(
+        (
+            f"POST /accounts/login/ HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/octet-stream\r\n"
+            f"Content-Length: {size}\r\n\r\n"
+        ).encode()
+        + b"x" * 1024
+    )
+    return connection
+
+
+def answered(connection: socket.socket) -> bool:
+    connection.setblocking(False)
+    try:
+        return bool(connection.recv(1, socket.MSG_PEEK))
+    except BlockingIOError:
+        return False
+    finally:
+        connection.setblocking(True)
+
+
+def wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-3000:]
+        try:
+            if get(port, timeout=5) == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"not answering on {port}: {log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def gunicorn(tmp_path):
+    port = free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "PORTAL_PORT": ""}
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "partnership.wsgi", "-c", "gunicorn.conf.py"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(port, process, log)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def nginx(tmp_path, gunicorn):
+    port = free_port()
+    site = (
+        TEMPLATE.read_text().replace("${PORTAL_UPSTREAM}", f"127.0.0.1:{gunicorn}").replace("${NGINX_PORT}", str(port))
+    )
+    (tmp_path / "portal.conf").write_text(site)
+    temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    (tmp_path / "nginx.conf").write_text(
+        f"user root;\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/nginx.log;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n  access_log off;\n"
+        + "".join(f"  {name}_temp_path {path};\n" for name, path in temp.items()).replace("body_", "client_body_")
+        + f"  include {tmp_path}/portal.conf;\n}}\n"
+    )
+    log = tmp_path / "nginx.log"
+    log.touch()
+    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"])
+    try:
+        wait_until_up(port, process, log)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_straight_to_gunicorn_one_slow_upload_holds_its_only_worker(gunicorn):
+    stalled = slow_upload(gunicorn)
+    try:
+        assert get(gunicorn, timeout=3) == 0  # the worker is reading the slow body: nobody else is answered
+    finally:
+        stalled.close()
+    assert get(gunicorn) == 200
+
+
+def test_through_nginx_slow_uploads_wait_in_nginx_and_every_other_request_is_answered(nginx):
+    stalled = [slow_upload(nginx) for _ in range(5)]
+    try:
+        for _ in range(10):
+            assert get(nginx) == 200
+        assert not any(answered(upload) for upload in stalled)  # still waiting for their bodies, in nginx
+        finished = stalled[0]
+        finished.sendall(b"x" * (1_000_000 - 1024))
+        status_line = finished.recv(64)
+        assert status_line.startswith(b"HTTP/1.1 ") and int(status_line.split()[1]) < 500, status_line
+    finally:
+        for upload in stalled:
+            upload.close()
