@@ -4,25 +4,28 @@ over HTTP, as it would to any S3 service. Upload, render, download and delete: r
 partnership's logo, and a report rendered by a separate Celery worker process that shares only the database,
 Redis and the bucket with the web."""
 
-import socket
+import http.client
 import uuid
 
 import boto3
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.storage import default_storage
+from django.test import Client
 from moto.server import ThreadedMotoServer
 
 from partnership.settings import object_storage
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
-from reviews.models import Attachment, RenderStatus, ReviewStatus
+from reviews.models import Attachment, RenderStatus, ReportRender, ReviewStatus
 from reviews.services.reports import report_request
 from tests.factories import member
 from tests.reviews.factories import review_scenario
 from tests.reviews.factories_reports import reported_scenario
 from tests.reviews.factories_visit import docx_bytes, upload
-from tests.reviews.test_report_worker import pdf_worker, wait_for  # noqa: F401 (a fixture)
+from tests.reviews.test_report_worker import pdf_worker, start_worker, wait_for  # noqa: F401 (a fixture)
+from tests.servers import database_env, free_port, gunicorn
 from tests.tenancy.test_settings import form, png
 
 CREDENTIALS = {
@@ -30,12 +33,6 @@ CREDENTIALS = {
     "S3_SECRET_ACCESS_KEY": "portal-test-secret",
     "S3_REGION": "eu-west-2",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -150,3 +147,61 @@ def test_a_report_rendered_by_a_worker_process_is_stored_in_the_bucket_and_downl
     response = client_at(s.partnership, s.governor).get(f"/reviews/{s.review.pk}/pdf/{render.pk}/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == stored
+
+
+def get(port: int, path: str, *, host: str, session: str) -> tuple[int, bytes]:
+    conversation = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conversation.request(
+        "GET", path, headers={"Host": host, "Cookie": f"{django_settings.SESSION_COOKIE_NAME}={session}"}
+    )
+    response = conversation.getresponse()
+    body = response.read()
+    conversation.close()
+    return response.status, body
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_two_web_processes_and_two_workers_share_only_the_database_redis_and_the_bucket(bucket, tmp_path):
+    """As on separate machines: nothing on a shared disk. A report asked for on one web process is rendered by
+    whichever worker takes it and downloaded from the other web process."""
+    s = reported_scenario(None, ReviewStatus.SHARED)
+    client = Client()
+    client.force_login(s.governor)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    host = f"{s.partnership.slug}.localhost"
+    env = {**database_env(), **bucket.env}
+    workers = []
+    for name in ("worker-one", "worker-two"):
+        folder = tmp_path / name
+        (folder / "media").mkdir(parents=True)
+        workers.append(
+            start_worker(
+                folder,
+                folder / "media",
+                "pdf",
+                module=["-m", "celery", "-A", "partnership", "worker"],
+                extra_env={**bucket.env, "CELERY_WORKER_NAME": name},
+            )
+        )
+    try:
+        with (
+            gunicorn(tmp_path / "web-one.log", env=env) as web_one,
+            gunicorn(tmp_path / "web-two.log", env=env) as web_two,
+        ):
+            assert web_one != web_two
+            status, _ = get(web_one, f"/reviews/{s.review.pk}/pdf/", host=host, session=session)
+            assert status == 302  # asked for, and on its way to a worker: the page shows its progress
+            with partnership_scope(s.partnership):
+                render = ReportRender.objects.get(review=s.review)
+            render = wait_for(render, RenderStatus.READY, RenderStatus.FAILED)
+            assert render.status == RenderStatus.READY, render.error
+            status, body = get(web_two, f"/reviews/{s.review.pk}/pdf/{render.pk}/", host=host, session=session)
+            assert status == 200 and body.startswith(b"%PDF") and body == bucket.read(render.file.name)
+    finally:
+        for process, log in workers:
+            process.terminate()
+            process.wait(timeout=30)
+            log.close()
+    left = [str(p) for name in ("worker-one", "worker-two") for p in (tmp_path / name / "media").rglob("*")]
+    assert left == []

@@ -5,41 +5,21 @@ Both servers run on loopback with one gunicorn worker, the fewest there can be. 
 upload holds that worker and nobody else is answered; through nginx, several slow uploads are waiting while every
 other request is answered."""
 
-import os
 import shutil
 import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.servers import ROOT, free_port, gunicorn, status_of_get, wait_until_up
+
 TEMPLATE = ROOT / "deploy" / "nginx" / "portal.conf.template"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-PAGE = "/static/css/portal.css"  # answered by the web process alone, without the database
 
 pytestmark = pytest.mark.skipif(
     not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs it; apt-get install nginx)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get(port: int, path: str = PAGE, timeout: float = 30) -> int:
-    """The status of a GET, or 0 when nothing is answered within `timeout` seconds."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
-        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
-        try:
-            status_line = connection.recv(64)
-        except TimeoutError:
-            return 0
-    return int(status_line.split()[1]) if status_line else 0
 
 
 def slow_upload(port: int, size: int = 1_000_000) -> socket.socket:
@@ -65,45 +45,17 @@ def answered(connection: socket.socket) -> bool:
         connection.setblocking(True)
 
 
-def wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, log.read_text()[-3000:]
-        try:
-            if get(port, timeout=5) == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"not answering on {port}: {log.read_text()[-3000:]}")
-
-
 @pytest.fixture
-def gunicorn(tmp_path):
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "PORTAL_PORT": ""}
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "partnership.wsgi", "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_up(port, process, log)
+def one_worker(tmp_path):
+    with gunicorn(tmp_path / "gunicorn.log", workers=1) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture
-def nginx(tmp_path, gunicorn):
+def nginx(tmp_path, one_worker):
     port = free_port()
-    site = (
-        TEMPLATE.read_text().replace("${PORTAL_UPSTREAM}", f"127.0.0.1:{gunicorn}").replace("${NGINX_PORT}", str(port))
-    )
+    site = TEMPLATE.read_text().replace("${NGINX_PORT}", str(port))
+    site = site.replace("${PORTAL_UPSTREAM}", f"127.0.0.1:{one_worker}")
     (tmp_path / "portal.conf").write_text(site)
     temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
     (tmp_path / "nginx.conf").write_text(
@@ -124,20 +76,20 @@ def nginx(tmp_path, gunicorn):
         process.wait(timeout=30)
 
 
-def test_straight_to_gunicorn_one_slow_upload_holds_its_only_worker(gunicorn):
-    stalled = slow_upload(gunicorn)
+def test_straight_to_gunicorn_one_slow_upload_holds_its_only_worker(one_worker):
+    stalled = slow_upload(one_worker)
     try:
-        assert get(gunicorn, timeout=3) == 0  # the worker is reading the slow body: nobody else is answered
+        assert status_of_get(one_worker, timeout=3) == 0  # the worker is reading the slow body: nobody is answered
     finally:
         stalled.close()
-    assert get(gunicorn) == 200
+    assert status_of_get(one_worker) == 200
 
 
 def test_through_nginx_slow_uploads_wait_in_nginx_and_every_other_request_is_answered(nginx):
     stalled = [slow_upload(nginx) for _ in range(5)]
     try:
         for _ in range(10):
-            assert get(nginx) == 200
+            assert status_of_get(nginx) == 200
         assert not any(answered(upload) for upload in stalled)  # still waiting for their bodies, in nginx
         finished = stalled[0]
         finished.sendall(b"x" * (1_000_000 - 1024))
