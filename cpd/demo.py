@@ -25,6 +25,7 @@ from .services.bookings import (
     booking_expire,
     booking_request,
 )
+from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
     cpd_settings_save,
@@ -143,7 +144,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     for n, person in enumerate([heads[4], teachers[0], teachers[1]] if len(heads) > 4 else teachers[:3]):
         book(full, person, 20 + n)
     first = Booking.objects.filter(session=full, user=heads[0]).get()
-    booking_cancel(booking=first, by=heads[0], reason="A clash with a governors' meeting", now=at(60))
+    booking_cancel(booking=first, by=heads[0], reason="A clash with a governors' meeting", now=now)
     book(full, teachers[2], 70)
 
     # A course with requests waiting for the CPD leader, one declined, one booked by the leader for a colleague.
@@ -175,3 +176,13 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     _, update = event("Safeguarding update", EventKind.COURSE, 3, capacity=25, deadline_days=4)
     late = book(update, teachers[0], 150)
     booking_expire(booking_id=late.pk, now=now)
+
+    # The term's invoices: one issued, the rest drafts for the coordinator to check.
+    invoices = invoices_prepare(
+        partnership=partnership,
+        label="This term",
+        period_start=today,
+        period_end=today + datetime.timedelta(days=60),
+        by=coordinator,
+    )
+    invoice_issue(invoice=invoices[0], by=coordinator)

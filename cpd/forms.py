@@ -177,3 +177,23 @@ class WorkshopForm(forms.Form):
     capacity = forms.IntegerField(label="Capacity", min_value=1, max_value=10000)
     facilitator = forms.CharField(label="Facilitator", required=False, max_length=200)
     room = forms.CharField(label="Room", required=False, max_length=120)
+
+
+class InvoicePrepareForm(forms.Form):
+    label = forms.CharField(label="Period", max_length=120, help_text="For example, Autumn term 2026.")
+    period_start = _date("First day")
+    period_end = _date("Last day")
+
+
+class SubstituteForm(forms.Form):
+    substitute = forms.TypedChoiceField(
+        label="Substitute", coerce=int, error_messages={"required": "Choose the colleague who takes the place."}
+    )
+
+    def __init__(self, *args, colleagues=(), exclude_user_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        seen = {}
+        for membership in colleagues:
+            if membership.user_id != exclude_user_id:
+                seen.setdefault(membership.user_id, str(membership.user))
+        self.fields["substitute"].choices = [("", "Choose a colleague"), *seen.items()]

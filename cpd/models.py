@@ -304,3 +304,63 @@ class BookingChange(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.booking_id}: {self.from_state or 'new'} -> {self.to_state}"
+
+
+class Invoice(TenantOwnedModel):
+    """One school's invoice for a period (usually a term): its places and late-cancellation charges. Once issued it
+    never changes (a trigger refuses any update or deletion); a correction is a credit note."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=120, help_text="For example, Autumn term 2026.")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="Given when the invoice is issued.")
+    total = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-period_end", "school__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="cpd_invoice_period_order"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="cpd_invoice_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(issued_at__isnull=True, number__isnull=True)
+                | Q(issued_at__isnull=False, number__isnull=False),
+                name="cpd_invoice_number_when_issued",
+            ),
+            models.UniqueConstraint(fields=["partnership", "number"], name="cpd_invoice_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.label}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+
+class InvoiceLineKind(models.TextChoices):
+    PLACE = "place", "Place"
+    LATE_CANCELLATION = "late_cancellation", "Late cancellation"
+
+
+class InvoiceLine(TenantOwnedModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=InvoiceLineKind.choices)
+    description = models.CharField(max_length=300)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="cpd_invoice_line_not_negative"),
+            # A booking is invoiced once: a second run for the same term adds only what is new.
+            models.UniqueConstraint(fields=["partnership", "booking"], name="cpd_invoice_line_booking_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

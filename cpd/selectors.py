@@ -21,6 +21,8 @@ from .models import (
     CpdLeader,
     Event,
     EventStatus,
+    Invoice,
+    InvoiceLine,
     Session,
     Workshop,
 )
@@ -251,3 +253,15 @@ def home_context(user: User, partnership: Partnership, memberships: list[Members
 
 def first_session_date(event: Event) -> datetime.date | None:
     return event.sessions.aggregate(first=Min("date"))["first"]
+
+
+def invoices_list() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related("school").order_by("-period_end", "school__name", "pk")
+
+
+def invoice_for_page(pk: int) -> Invoice | None:
+    return Invoice.objects.select_related("school", "issued_by").filter(pk=pk).first()
+
+
+def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:
+    return invoice.lines.select_related("booking__session").order_by("booking__session__date", "pk")

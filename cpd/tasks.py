@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Partnership
-from partnership.tenancy.scoping import active_partnership_id
 from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from .models import Booking, BookingState
@@ -51,10 +50,9 @@ def send_offer_email(*, booking_id: int) -> bool:
     return True
 
 
-def enqueue_offer_follow_up(booking_ids: list[int], expires: datetime.datetime) -> None:
+def enqueue_offer_follow_up(partnership_id: int, booking_ids: list[int], expires: datetime.datetime) -> None:
     """After an offer commits: the email, and the offer's expiry at its time. If the broker is down the offer
     still stands; the beat task expires it later and the person sees it on their home page."""
-    partnership_id = active_partnership_id()
     for booking_id in booking_ids:
         try:
             send_offer_email.delay(partnership_id=partnership_id, booking_id=booking_id)

@@ -1,10 +1,13 @@
 """CPD's pages: thin. Parse, check permission, call a selector or a service, render."""
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -12,7 +15,17 @@ from partnership.accounts.models import User
 from partnership.common.forms import service_errors
 
 from . import selectors
-from .forms import BookForm, ColleagueBookForm, EventForm, ProgrammeFilterForm, ReasonForm, SessionForm, WorkshopForm
+from .forms import (
+    BookForm,
+    ColleagueBookForm,
+    EventForm,
+    InvoicePrepareForm,
+    ProgrammeFilterForm,
+    ReasonForm,
+    SessionForm,
+    SubstituteForm,
+    WorkshopForm,
+)
 from .models import LIVE_STATES, Booking, BookingState, Event, EventKind, Session
 from .permissions import can_approve, can_cancel, can_manage_programme, can_view_booking, is_cpd_leader
 from .services.bookings import (
@@ -21,10 +34,12 @@ from .services.bookings import (
     booking_cancel,
     booking_decline,
     booking_request,
+    booking_substitute,
     offer_accept,
     offer_decline,
 )
-from .services.programme import event_create, event_update, session_add, workshop_add
+from .services.invoices import invoice_issue, invoices_prepare
+from .services.programme import event_cancel, event_create, event_update, session_add, workshop_add
 
 EVENTS_PER_PAGE = 25
 
@@ -153,9 +168,42 @@ def booking_detail(request, pk: int):
             "can_cancel": booking.state in LIVE_STATES and can_cancel(request.user, booking),
             "can_approve": booking.state == BookingState.REQUESTED and can_approve(request.user, booking),
             "is_mine": booking.user_id == request.user.pk,
-            "reason_form": ReasonForm(),
+            "substitute_form": _substitute_form(request, booking),
         },
     )
+
+
+def _substitute_form(request, booking: Booking, data=None) -> SubstituteForm | None:
+    if booking.state not in (BookingState.CONFIRMED, BookingState.REQUESTED) or not can_approve(request.user, booking):
+        return None
+    colleagues = [
+        m for m in selectors.colleagues_of(request.user, request.partnership) if m.school_id == booking.school_id
+    ]
+    return SubstituteForm(data, colleagues=colleagues, exclude_user_id=booking.user_id)
+
+
+@login_required
+@require_POST
+def booking_substitute_view(request, pk: int):
+    booking = _booking_or_404(request, pk)
+    form = _substitute_form(request, booking, request.POST)
+    if form is None:
+        messages.error(request, "Only the CPD leader can pass a confirmed or requested place to a substitute.")
+        return redirect("cpd_booking_detail", pk)
+    if form.is_valid():
+        substitute = User.objects.get(pk=form.cleaned_data["substitute"])
+        with service_errors(request=request) as refusal:
+            replacement = booking_substitute(
+                booking=booking, substitute=substitute, by=request.user, partnership=request.partnership
+            )
+        if not refusal:
+            messages.success(request, f"{substitute} takes the place.")
+            return redirect("cpd_booking_detail", replacement.pk)
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("cpd_booking_detail", pk)
 
 
 def _act(request, pk: int, action, *, success: str, with_reason: bool = True):
@@ -324,3 +372,93 @@ def session_register(request, pk: int):
             "waiting": groups[BookingState.WAITING],
         },
     )
+
+
+@login_required
+def invoice_list(request):
+    _manager_only(request)
+    form = InvoicePrepareForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            made = invoices_prepare(partnership=request.partnership, by=request.user, **form.cleaned_data)
+        if not refusal:
+            messages.success(request, f"{len(made)} draft invoice{pluralize(len(made))} prepared.")
+            return redirect("cpd_invoice_list")
+    page = Paginator(selectors.invoices_list(), 50).get_page(request.GET.get("page"))
+    return render(request, "cpd/invoice_list.html", {"form": form, "page": page}, status=400 if form.errors else 200)
+
+
+def _invoice_or_404(request, pk: int):
+    _manager_only(request)
+    invoice = selectors.invoice_for_page(pk)
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+@login_required
+def invoice_detail(request, pk: int):
+    invoice = _invoice_or_404(request, pk)
+    return render(request, "cpd/invoice_detail.html", {"invoice": invoice, "lines": selectors.invoice_lines(invoice)})
+
+
+@login_required
+@require_POST
+def invoice_issue_view(request, pk: int):
+    invoice = _invoice_or_404(request, pk)
+    with service_errors(request=request) as refusal:
+        invoice = invoice_issue(invoice=invoice, by=request.user)
+    if not refusal:
+        messages.success(request, f"Invoice {invoice.number} issued.")
+    return redirect("cpd_invoice_detail", pk)
+
+
+@login_required
+def invoice_csv(request, pk: int):
+    """One row per line, for a finance system."""
+    invoice = _invoice_or_404(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"invoice-{invoice.number or 'draft-' + str(invoice.pk)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(["invoice", "issued", "school URN", "school", "period", "session date", "item", "kind", "amount"])
+    for line in selectors.invoice_lines(invoice):
+        writer.writerow(
+            [
+                invoice.number or "",
+                invoice.issued_at.date().isoformat() if invoice.issued_at else "",
+                invoice.school.urn,
+                _safe_cell(invoice.school.name),
+                _safe_cell(invoice.label),
+                line.booking.session.date.isoformat(),
+                _safe_cell(line.description),
+                line.get_kind_display(),
+                f"{line.amount:.2f}",
+            ]
+        )
+    return response
+
+
+def _safe_cell(text: str) -> str:
+    # A cell a spreadsheet would run as a formula is written as text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@login_required
+@require_POST
+def event_cancel_view(request, pk: int):
+    _manager_only(request)
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        with service_errors(request=request) as refusal:
+            event_cancel(event=event, by=request.user, reason=form.cleaned_data["reason"])
+        if not refusal:
+            messages.success(request, "The event is cancelled, and everyone booked or waiting with it.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("cpd_event_detail", pk)

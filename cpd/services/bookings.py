@@ -362,5 +362,45 @@ def _offer_freed_places(session: Session, workshop: Workshop | None, *, now: dat
     if waiting:
         from ..tasks import enqueue_offer_follow_up
 
-        transaction.on_commit(lambda: enqueue_offer_follow_up([b.pk for b in waiting], expires))
+        # The partnership is taken now: the commit may come after the scope has closed (the demo's does).
+        partnership_id, ids = session.partnership_id, [b.pk for b in waiting]
+        transaction.on_commit(lambda: enqueue_offer_follow_up(partnership_id, ids, expires))
     return waiting
+
+
+def booking_substitute(
+    *, booking: Booking, substitute: User, by: User, partnership: Partnership, now: datetime.datetime | None = None
+) -> Booking:
+    """The CPD leader names a colleague to take a booked place: the place passes to them at the price already
+    fixed, in the same state, and the original booking is cancelled free of charge. The number of places held does
+    not change, so nobody waiting is passed over."""
+    now = now or timezone.now()
+    if not can_approve(by, booking):
+        raise ValidationError("Only the CPD leader of the person's own school can name a substitute.")
+    if school_of(substitute, partnership) != booking.school_id:
+        raise ValidationError({"substitute": "The substitute must work at the same school."})
+    with transaction.atomic():
+        session, booking = _lock_booking(booking.pk)
+        if booking.state not in (BookingState.CONFIRMED, BookingState.REQUESTED):
+            raise ValidationError("Only a confirmed place or a request awaiting approval can pass to a substitute.")
+        if Booking.objects.filter(session_id=session.pk, user=substitute, state__in=LIVE_STATES).exists():
+            raise ValidationError({"substitute": f"{substitute} already has a booking for this session."})
+        state = booking.state
+        _move(booking, BookingState.CANCELLED, by=by, now=now, reason=f"Place passed to {substitute}")
+        replacement = Booking.objects.create(
+            partnership_id=booking.partnership_id,
+            event_id=booking.event_id,
+            session=session,
+            workshop=booking.workshop,
+            user=substitute,
+            school_id=booking.school_id,
+            booked_by=by,
+            state=state,
+            needs_approval=booking.needs_approval,
+            price_band=booking.price_band,
+            price=booking.price,
+            created_at=now,
+            updated_at=now,
+        )
+        _record(replacement, from_state="", by=by, now=now, reason=f"Substitute for {booking.user}")
+    return replacement

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.accounts.models import User
@@ -13,18 +14,21 @@ from schools.models import School
 
 from ..models import (
     HOLDING_STATES,
+    LIVE_STATES,
     Booking,
+    BookingState,
     CpdLeader,
     CpdSettings,
     Event,
     EventKind,
+    EventStatus,
     Network,
     NetworkMember,
     SchoolSla,
     Session,
     Workshop,
 )
-from .bookings import session_offer_freed_places
+from .bookings import _move, session_offer_freed_places
 
 EVENT_FIELDS = (
     "kind",
@@ -195,3 +199,22 @@ def cpd_settings_save(*, partnership: Partnership, offer_hours: int, late_cancel
         defaults={"offer_hours": offer_hours, "late_cancellation_charge": late_cancellation_charge},
     )
     return settings_row
+
+
+def event_cancel(*, event: Event, by: User, reason: str, now: datetime.datetime | None = None) -> Event:
+    """The coordinator cancels an event (too few bookings by the minimum, say): every live booking of it, place or
+    queue, is cancelled with the reason, free of charge, and the event stays in the programme as cancelled."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the event is cancelled: everyone booked or waiting is told."})
+    with transaction.atomic():
+        sessions = list(Session.objects.select_for_update().filter(event=event).order_by("pk"))
+        event = Event.objects.select_for_update().get(pk=event.pk)
+        if event.status == EventStatus.CANCELLED:
+            raise ValidationError(f"{event.title} is already cancelled.")
+        for booking in Booking.objects.select_for_update().filter(session__in=sessions, state__in=LIVE_STATES):
+            _move(booking, BookingState.CANCELLED, by=by, now=now, reason=f"The event was cancelled: {reason.strip()}")
+        event.status = EventStatus.CANCELLED
+        event.cancelled_reason = reason.strip()[:300]
+        event.save(update_fields=["status", "cancelled_reason"])
+    return event

@@ -15,12 +15,13 @@ from cpd.services.bookings import (
     booking_decline,
     booking_expire,
     booking_request,
+    booking_substitute,
     bookings_expire_due,
     offer_accept,
     offer_decline,
     places_held,
 )
-from cpd.services.programme import cpd_leader_appoint, event_update, school_sla_set, session_add
+from cpd.services.programme import cpd_leader_appoint, event_cancel, event_update, school_sla_set, session_add
 from partnership.tenancy.roles import Role
 from tests.factories import SchoolFactory
 
@@ -255,3 +256,40 @@ def test_an_unpublished_event_cannot_be_booked(partnership_a, head, scope_of):
         session.event.save()
         with pytest.raises(ValidationError, match="not open"):
             book(partnership_a, session, head)
+
+
+def test_cancelling_an_event_cancels_every_place_and_queue_free_of_charge(partnership_a, scope_of):
+    people = [person(partnership_a, role=Role.HEADTEACHER) for _ in range(3)]
+    event, session = event_with_session(partnership_a, capacity=2)
+    organiser = coordinator(partnership_a)
+    with scope_of(partnership_a):
+        for n, p in enumerate(people):
+            book(partnership_a, session, p, minutes=n)
+        with pytest.raises(ValidationError, match="Say why"):
+            event_cancel(event=event, by=organiser, reason="")
+        event_cancel(event=event, by=organiser, reason="Too few bookings", now=NOW)
+        assert states(session) == ["cancelled"] * 3
+        assert set(BookingChange.objects.filter(to_state="cancelled").values_list("reason", flat=True)) == {
+            "The event was cancelled: Too few bookings"
+        }
+        assert not Booking.objects.filter(charge__gt=0).exists()
+        with pytest.raises(ValidationError, match="already cancelled"):
+            event_cancel(event=event, by=organiser, reason="Again", now=NOW)
+
+
+def test_a_cpd_leader_names_a_substitute_who_takes_the_place(partnership_a, school, head, scope_of):
+    teacher, colleague = person(partnership_a, school), person(partnership_a, school)
+    outsider = person(partnership_a)
+    _, session = event_with_session(partnership_a, capacity=1)
+    with scope_of(partnership_a):
+        booking = book(partnership_a, session, teacher, by=head)
+        with pytest.raises(ValidationError, match="same school"):
+            booking_substitute(booking=booking, substitute=outsider, by=head, partnership=partnership_a, now=NOW)
+        with pytest.raises(ValidationError, match="CPD leader"):
+            booking_substitute(booking=booking, substitute=colleague, by=teacher, partnership=partnership_a, now=NOW)
+        replacement = booking_substitute(
+            booking=booking, substitute=colleague, by=head, partnership=partnership_a, now=NOW
+        )
+        assert (replacement.state, replacement.price) == (BookingState.CONFIRMED, booking.price)
+        assert states(session) == ["cancelled", "confirmed"]
+        assert places_held(session) == 1

@@ -51,6 +51,7 @@ PAGES = {
     "event_edit": {"coordinator"},
     "session_add": {"coordinator"},
     "register": {"coordinator"},
+    "invoices": {"coordinator"},
 }
 
 
@@ -65,6 +66,7 @@ def url_of(page, event, session, booking):
         "event_edit": f"/cpd/events/{event.pk}/edit/",
         "session_add": f"/cpd/events/{event.pk}/sessions/new/",
         "register": f"/cpd/sessions/{session.pk}/register/",
+        "invoices": "/cpd/invoices/",
     }[page]
 
 
@@ -157,6 +159,9 @@ def test_list_pages_have_bounded_queries(
             request_of(partnership_a, session, people["staff"])
     for role, url, limit in (
         ("staff", "/cpd/", 12),
+        ("staff", f"/cpd/events/{session.event_id}/", 14),
+        ("coordinator", f"/cpd/sessions/{session.pk}/register/", 12),
+        ("coordinator", "/cpd/invoices/", 12),
         ("staff", "/cpd/bookings/", 10),
         ("headteacher", "/cpd/approvals/", 14),
         ("headteacher", "/", 40),
@@ -164,3 +169,39 @@ def test_list_pages_have_bounded_queries(
         client = client_at(partnership_a, people[role])
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+def test_the_leader_passes_a_place_to_a_substitute_and_the_coordinator_cancels_the_event(
+    world, partnership_a, client_at, scope_of
+):
+    people, event, session = world
+    with scope_of(partnership_a):
+        school = people["staff"].memberships.get().school
+    colleague = person(partnership_a, school, Role.STAFF)
+    with scope_of(partnership_a):
+        booking = booking_request(
+            session=session, user=people["staff"], booked_by=people["headteacher"], partnership=partnership_a
+        )
+    head = client_at(partnership_a, people["headteacher"])
+    assert "Name a substitute" in head.get(f"/cpd/bookings/{booking.pk}/").content.decode()
+    assert (
+        client_at(partnership_a, people["staff"])
+        .post(f"/cpd/bookings/{booking.pk}/substitute/", {"substitute": colleague.pk})
+        .status_code
+        == 302
+    )
+    with scope_of(partnership_a):
+        assert Booking.objects.get(pk=booking.pk).state == BookingState.CONFIRMED
+    head.post(f"/cpd/bookings/{booking.pk}/substitute/", {"substitute": colleague.pk})
+    with scope_of(partnership_a):
+        assert Booking.objects.get(session=session, user=colleague).state == BookingState.CONFIRMED
+    coordinator = client_at(partnership_a, people["coordinator"])
+    assert (
+        client_at(partnership_a, people["headteacher"])
+        .post(f"/cpd/events/{event.pk}/cancel/", {"reason": "Too few"})
+        .status_code
+        == 404
+    )
+    coordinator.post(f"/cpd/events/{event.pk}/cancel/", {"reason": "Too few bookings"})
+    with scope_of(partnership_a):
+        assert not Booking.objects.filter(event=event, state__in=["confirmed", "requested", "waiting"]).exists()
