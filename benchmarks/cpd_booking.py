@@ -9,6 +9,9 @@ global lock, not the booking), booking its share of the people through the booki
 row, re-count, write); the processes start together. Prints places held (must equal the places), the waiting
 list (the rest), errors, places oversold, the median and p95 time of one booking, and ends with the line the
 issue asks for. `--connections 1` gives the time of one booking with nobody queueing on the lock.
+
+First it times the programme page (`/cpd/`, plain and filtered to free places) through the full middleware stack
+with a year's programme of 300 events in the partnership, and prints its median and its number of queries.
 """
 
 import argparse
@@ -43,6 +46,67 @@ from partnership.tenancy.scoping import partnership_scope  # noqa: E402
 from schools.models import School  # noqa: E402
 
 SLUG = "cpd-bench"
+PROGRAMME_EVENTS = 300
+
+
+def ensure_programme(partnership: Partnership) -> None:
+    """A year's programme of 300 events (one session each, spread over the year ahead) besides the runs' courses."""
+    with partnership_scope(partnership), transaction.atomic():
+        have = Event.objects.filter(title__startswith="Programme event").count()
+        today = timezone.localdate()
+        events = Event.objects.bulk_create(
+            Event(
+                partnership=partnership,
+                kind=EventKind.COURSE if n % 4 else EventKind.BRIEFING,
+                title=f"Programme event {n}",
+                description="A course of the partnership's programme.",
+                status=EventStatus.PUBLISHED,
+                capacity=20 + n % 30,
+                minimum=0,
+                is_free=n % 4 == 0,
+                price_sla=Decimal(0) if n % 4 == 0 else Decimal(40),
+                price_non_sla=Decimal(0) if n % 4 == 0 else Decimal(80),
+                booking_deadline=timezone.now() + datetime.timedelta(days=1 + n % 360),
+            )
+            for n in range(have, PROGRAMME_EVENTS)
+        )
+        Session.objects.bulk_create(
+            Session(
+                partnership=partnership,
+                event=event,
+                date=today + datetime.timedelta(days=2 + n % 360),
+                starts_at=datetime.time(9, 30),
+                ends_at=datetime.time(15, 30),
+                venue="Partnership Centre",
+            )
+            for n, event in enumerate(events, start=have)
+        )
+
+
+def programme_page_times(partnership: Partnership, user: User, runs: int = 15) -> tuple[float, int]:
+    """The median time of the programme page (first page, then filtered to free places) through the full middleware
+    stack, and its number of queries."""
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    client = Client(HTTP_HOST=f"{partnership.slug}.{settings.PORTAL_DOMAIN}")
+    client.force_login(user)
+    times = []
+    for n in range(runs):
+        path = "/cpd/?free_places=on" if n % 2 else "/cpd/"
+        started = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/cpd/")
+    return statistics.median(times), len(queries)
 
 
 def ensure_people(count: int) -> tuple[Partnership, list[User]]:
@@ -152,6 +216,11 @@ def main() -> None:
     waiting = sum(state == BookingState.WAITING for state in states)
     oversold = max(held - args.places, 0)
     p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 20 else max(times, default=0)
+    ensure_programme(partnership)
+    with partnership_scope(partnership):
+        events = Event.objects.count()
+    median, queries = programme_page_times(partnership, users[0])
+    print(f"programme page ({events} events): median {median:.0f} ms, {queries} queries")
     print(f"{args.people} people, {args.places} places, {args.connections} connections, {wall:.2f} s in all")
     print(f"places held: {held} (must equal {args.places})")
     print(f"waiting list: {waiting} (must equal {args.people - args.places})")
