@@ -197,3 +197,25 @@ class SubstituteForm(forms.Form):
             if membership.user_id != exclude_user_id:
                 seen.setdefault(membership.user_id, str(membership.user))
         self.fields["substitute"].choices = [("", "Choose a colleague"), *seen.items()]
+
+
+class CpdLeaderForm(forms.Form):
+    person = forms.TypedChoiceField(
+        label="CPD leader", coerce=int, required=False, help_text="Leave empty for the headteacher to approve."
+    )
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        seen = {}
+        for membership in staff:
+            seen.setdefault(membership.user_id, f"{membership.user} ({membership.get_role_display().lower()})")
+        self.fields["person"].choices = [("", "Nobody: the headteacher"), *seen.items()]
+
+
+class CpdSettingsForm(forms.Form):
+    offer_hours = forms.IntegerField(
+        label="Hours to accept an offered place", min_value=1, max_value=24 * 28, initial=48
+    )
+    late_cancellation_charge = forms.DecimalField(
+        label="Charge for a late cancellation or a no-show (£)", min_value=0, max_digits=8, decimal_places=2
+    )

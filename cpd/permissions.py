@@ -7,7 +7,7 @@ CPD appointment, not a partnership role, so it lives here and not in tenancy's r
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
-from partnership.tenancy.permissions import is_coordinator, is_member
+from partnership.tenancy.permissions import is_coordinator, is_member, schools_led_by
 from partnership.tenancy.roles import Role
 from partnership.tenancy.selectors import active_memberships
 
@@ -25,6 +25,11 @@ def can_see_cpd(user: User, partnership: Partnership) -> bool:
 def can_manage_programme(user: User, partnership: Partnership) -> bool:
     """Publishing events, their sessions and workshops, and reading registers."""
     return is_coordinator(user, partnership)
+
+
+def can_appoint_cpd_leader(user: User, partnership: Partnership, school_id: int) -> bool:
+    """The school's headteacher, or a coordinator."""
+    return is_coordinator(user, partnership) or school_id in schools_led_by(user, partnership)
 
 
 def school_of(user: User, partnership: Partnership) -> int | None:

@@ -265,3 +265,20 @@ def invoice_for_page(pk: int) -> Invoice | None:
 
 def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:
     return invoice.lines.select_related("booking__session").order_by("booking__session__date", "pk")
+
+
+def school_staff(school_id: int) -> list[Membership]:
+    """Who may be named a school's CPD leader: its current staff, senior leaders and headteacher."""
+    return list(
+        Membership.objects.filter(
+            school_id=school_id,
+            role__in=[Role.STAFF, Role.SENIOR_LEADER, Role.HEADTEACHER],
+            ended_on__isnull=True,
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def cpd_leader_of(school_id: int) -> CpdLeader | None:
+    return CpdLeader.objects.select_related("user").filter(school_id=school_id).first()

@@ -13,11 +13,15 @@ from django.views.decorators.http import require_POST
 
 from partnership.accounts.models import User
 from partnership.common.forms import service_errors
+from partnership.tenancy.permissions import schools_led_by
+from schools.models import School
 
 from . import selectors
 from .forms import (
     BookForm,
     ColleagueBookForm,
+    CpdLeaderForm,
+    CpdSettingsForm,
     EventForm,
     InvoicePrepareForm,
     ProgrammeFilterForm,
@@ -27,7 +31,14 @@ from .forms import (
     WorkshopForm,
 )
 from .models import LIVE_STATES, Booking, BookingState, Event, EventKind, Session
-from .permissions import can_approve, can_cancel, can_manage_programme, can_view_booking, is_cpd_leader
+from .permissions import (
+    can_appoint_cpd_leader,
+    can_approve,
+    can_cancel,
+    can_manage_programme,
+    can_view_booking,
+    is_cpd_leader,
+)
 from .services.bookings import (
     BookingClashError,
     booking_approve,
@@ -35,11 +46,21 @@ from .services.bookings import (
     booking_decline,
     booking_request,
     booking_substitute,
+    cpd_settings,
     offer_accept,
     offer_decline,
 )
 from .services.invoices import invoice_issue, invoices_prepare
-from .services.programme import event_cancel, event_create, event_update, session_add, workshop_add
+from .services.programme import (
+    cpd_leader_appoint,
+    cpd_leader_remove,
+    cpd_settings_save,
+    event_cancel,
+    event_create,
+    event_update,
+    session_add,
+    workshop_add,
+)
 
 EVENTS_PER_PAGE = 25
 
@@ -286,6 +307,7 @@ def approvals(request):
             "requests": selectors.approvals_for(request.user, request.partnership),
             "bookings": selectors.school_bookings(request.user, request.partnership)[:200],
             "form": form,
+            "led_schools": School.objects.filter(pk__in=schools_led_by(request.user, request.partnership)),
         },
         status=status,
     )
@@ -462,3 +484,49 @@ def event_cancel_view(request, pk: int):
             for error in errors:
                 messages.error(request, error)
     return redirect("cpd_event_detail", pk)
+
+
+@login_required
+def cpd_leader_edit(request, school_id: int):
+    school = School.objects.filter(pk=school_id).first()
+    if school is None or not can_appoint_cpd_leader(request.user, request.partnership, school.pk):
+        raise Http404
+    current = selectors.cpd_leader_of(school.pk)
+    form = CpdLeaderForm(
+        request.POST or None,
+        staff=selectors.school_staff(school.pk),
+        initial={"person": current.user_id if current else ""},
+    )
+    if request.method == "POST" and form.is_valid():
+        person = form.cleaned_data["person"]
+        with service_errors(form) as refusal:
+            if person:
+                cpd_leader_appoint(school=school, user=User.objects.get(pk=person), by=request.user)
+            else:
+                cpd_leader_remove(school=school)
+        if not refusal:
+            messages.success(request, f"{school.name}'s CPD leader is saved.")
+            return redirect("cpd_leader_edit", school.pk)
+    return render(
+        request,
+        "cpd/leader_form.html",
+        {"form": form, "school": school, "current": current},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def cpd_settings_edit(request):
+    _manager_only(request)
+    current = cpd_settings()
+    form = CpdSettingsForm(
+        request.POST or None,
+        initial={"offer_hours": current.offer_hours, "late_cancellation_charge": current.late_cancellation_charge},
+    )
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            cpd_settings_save(partnership=request.partnership, **form.cleaned_data)
+        if not refusal:
+            messages.success(request, "Booking settings saved.")
+            return redirect("cpd_settings")
+    return render(request, "cpd/settings_form.html", {"form": form}, status=400 if form.errors else 200)

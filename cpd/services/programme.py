@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.accounts.models import User
-from partnership.tenancy.models import Partnership
+from partnership.tenancy.models import Membership, Partnership
+from partnership.tenancy.roles import Role
 from schools.models import School
 
 from ..models import (
@@ -177,6 +178,11 @@ def network_member_add(
 
 def cpd_leader_appoint(*, school: School, user: User, by: User | None) -> CpdLeader:
     """Name the school's CPD leader (replacing any before). Without one, the headteacher approves."""
+    works_there = Membership.objects.filter(
+        user=user, school=school, role__in=[Role.STAFF, Role.SENIOR_LEADER, Role.HEADTEACHER], ended_on__isnull=True
+    ).exists()
+    if not works_there:
+        raise ValidationError({"person": f"The CPD leader must be a member of staff at {school.name}."})
     with transaction.atomic():
         CpdLeader.objects.filter(school=school).delete()
         return CpdLeader.objects.create(partnership_id=school.partnership_id, school=school, user=user, appointed_by=by)
@@ -218,3 +224,8 @@ def event_cancel(*, event: Event, by: User, reason: str, now: datetime.datetime 
         event.cancelled_reason = reason.strip()[:300]
         event.save(update_fields=["status", "cancelled_reason"])
     return event
+
+
+def cpd_leader_remove(*, school: School) -> None:
+    """The school names nobody: its headteacher approves again."""
+    CpdLeader.objects.filter(school=school).delete()

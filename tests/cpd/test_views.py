@@ -52,6 +52,8 @@ PAGES = {
     "session_add": {"coordinator"},
     "register": {"coordinator"},
     "invoices": {"coordinator"},
+    "settings": {"coordinator"},
+    "leader": {"coordinator", "headteacher"},
 }
 
 
@@ -67,6 +69,8 @@ def url_of(page, event, session, booking):
         "session_add": f"/cpd/events/{event.pk}/sessions/new/",
         "register": f"/cpd/sessions/{session.pk}/register/",
         "invoices": "/cpd/invoices/",
+        "settings": "/cpd/settings/",
+        "leader": f"/cpd/schools/{booking.school_id}/leader/",
     }[page]
 
 
@@ -205,3 +209,25 @@ def test_the_leader_passes_a_place_to_a_substitute_and_the_coordinator_cancels_t
     coordinator.post(f"/cpd/events/{event.pk}/cancel/", {"reason": "Too few bookings"})
     with scope_of(partnership_a):
         assert not Booking.objects.filter(event=event, state__in=["confirmed", "requested", "waiting"]).exists()
+
+
+def test_the_head_names_a_cpd_leader_who_then_approves(world, partnership_a, client_at, scope_of):
+    people, _, session = world
+    with scope_of(partnership_a):
+        school = people["staff"].memberships.get().school
+        booking = request_of(partnership_a, session, people["staff"])
+    leader = person(partnership_a, school, Role.SENIOR_LEADER)
+    url = f"/cpd/schools/{school.pk}/leader/"
+    head = client_at(partnership_a, people["headteacher"])
+    refused = head.post(url, {"person": people["other_head"].pk})
+    assert refused.status_code == 400
+    assert head.post(url, {"person": leader.pk}).status_code == 302
+    assert (
+        client_at(partnership_a, people["headteacher"]).post(f"/cpd/bookings/{booking.pk}/approve/").status_code == 404
+    )
+    client_at(partnership_a, leader).post(f"/cpd/bookings/{booking.pk}/approve/")
+    with scope_of(partnership_a):
+        assert Booking.objects.get(pk=booking.pk).state == BookingState.CONFIRMED
+    coordinator = client_at(partnership_a, people["coordinator"])
+    assert coordinator.post("/cpd/settings/", {"offer_hours": "0", "late_cancellation_charge": "5"}).status_code == 400
+    assert coordinator.post("/cpd/settings/", {"offer_hours": "24", "late_cancellation_charge": "5"}).status_code == 302
