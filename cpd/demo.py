@@ -42,9 +42,15 @@ TEACHERS = 4
 
 def ensure_cpd_demo(run: DemoRun) -> None:
     partnership = run.partnership
+    domain = f"{partnership.slug}.example"
+    run.add_logins([("Teacher (CPD)", f"teacher1@{domain}")])
+    run.add_note(
+        "cpd",
+        "CPD: head@<slug>.example is named their school's CPD leader, with requests to approve at /cpd/approvals/; "
+        "teacher1@<slug>.example has a request awaiting approval and a place on a waiting list.",
+    )
     if Network.objects.exists():  # built before: a second run changes nothing
         return
-    domain = f"{partnership.slug}.example"
     users = {u.email: u for u in User.objects.filter(email__endswith=f"@{domain}")}
     head, coordinator = users[f"head@{domain}"], users[f"coordinator@{domain}"]
     home = Membership.objects.get(user=head, role=Role.HEADTEACHER, ended_on__isnull=True).school
