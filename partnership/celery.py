@@ -31,5 +31,11 @@ app.conf.beat_schedule = {
         "task": "reviews.tasks_reports.resend_stalled_reports",
         "schedule": 60.0,
     },
+    # Each offer expires by its own task at its time; this catches what a lost message left, and expires
+    # requests not approved by their booking deadline.
+    "expire-due-cpd-bookings": {
+        "task": "cpd.tasks.expire_due_bookings",
+        "schedule": 300.0,
+    },
 }
 app.autodiscover_tasks()

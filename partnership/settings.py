@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partnership.privacy",
     "schools",
     "reviews",
+    "cpd",
     "partnership.dashboards.apps.DashboardsConfig",
     "partnership.portal",
 ]

@@ -24,6 +24,9 @@ QUEUED_NAMES = {
     "reviews.tasks_reports.resend_stalled_reports",
     "partnership.privacy.tasks.apply_every_retention_schedule",
     "partnership.privacy.tasks.apply_retention_schedule",
+    "cpd.tasks.expire_booking",
+    "cpd.tasks.expire_due_bookings",
+    "cpd.tasks.send_offer_email",
 }
 
 # What a worker does at start: set Django up, then let Celery's autodiscovery import each app's tasks.

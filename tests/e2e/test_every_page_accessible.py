@@ -28,6 +28,7 @@ NOT_PAGES = {
     "calendar_feed",
     "visit_ics",
     "dashboard_csv",
+    "cpd_invoice_csv",
     "school_export",
     "audit_log_export",
 }

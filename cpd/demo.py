@@ -1,0 +1,194 @@
+"""CPD's demo data: networks, a programme around the day the demo is loaded (a conference with workshops, a full
+course with a waiting list, a network meeting, a briefing), and bookings in every state, all made through the
+booking services so each carries its recorded history. The demo's headteacher (head@<slug>.example) is named
+their school's CPD leader and has requests waiting for approval."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from partnership.accounts.models import User
+from partnership.tenancy.contributions import DemoRun
+from partnership.tenancy.demo import demo_role, demo_user
+from partnership.tenancy.models import Membership
+from partnership.tenancy.roles import Role, StaffRole
+from schools.models import School
+
+from .models import Booking, EventKind, EventStatus, Network
+from .services.bookings import (
+    academic_year_start,
+    booking_approve,
+    booking_cancel,
+    booking_decline,
+    booking_expire,
+    booking_request,
+)
+from .services.invoices import invoice_issue, invoices_prepare
+from .services.programme import (
+    cpd_leader_appoint,
+    cpd_settings_save,
+    event_create,
+    network_create,
+    network_member_add,
+    school_sla_set,
+    session_add,
+    workshop_add,
+)
+
+TEACHERS = 4
+
+
+def ensure_cpd_demo(run: DemoRun) -> None:
+    partnership = run.partnership
+    domain = f"{partnership.slug}.example"
+    run.add_logins([("Teacher (CPD)", f"teacher1@{domain}")])
+    run.add_note(
+        "cpd",
+        "CPD: head@<slug>.example is named their school's CPD leader, with requests to approve at /cpd/approvals/; "
+        "teacher1@<slug>.example has a request awaiting approval and a place on a waiting list.",
+    )
+    if Network.objects.exists():  # built before: a second run changes nothing
+        return
+    users = {u.email: u for u in User.objects.filter(email__endswith=f"@{domain}")}
+    head, coordinator = users[f"head@{domain}"], users[f"coordinator@{domain}"]
+    home = Membership.objects.get(user=head, role=Role.HEADTEACHER, ended_on__isnull=True).school
+    rng = random.Random(f"cpd-{partnership.slug}")
+    teachers = []
+    for n in range(1, TEACHERS + 1):
+        teacher = demo_user(f"teacher{n}@{domain}", rng)
+        demo_role(partnership, teacher, Role.STAFF, school=home, staff_role=StaffRole.TEACHER)
+        teachers.append(teacher)
+    heads = [
+        m.user
+        for m in Membership.objects.filter(role=Role.HEADTEACHER, ended_on__isnull=True)
+        .exclude(school=home)
+        .select_related("user", "school")
+        .order_by("school__urn")[:8]
+    ]
+    today = run.today
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9, 0)))
+
+    cpd_settings_save(partnership=partnership, offer_hours=48, late_cancellation_charge=Decimal("25.00"))
+    for school in School.objects.order_by("urn")[::2]:
+        school_sla_set(school=school, academic_year_start=academic_year_start(today))
+    cpd_leader_appoint(school=home, user=head, by=coordinator)
+
+    sendco_network = network_create(
+        partnership=partnership, name="SENDCo network", description="Special educational needs co-ordinators."
+    )
+    network_create(partnership=partnership, name="EYFS leads", description="Early years foundation stage leads.")
+    network_create(partnership=partnership, name="School business managers")
+    network_member_add(network=sendco_network, user=users[f"sendco@{domain}"], school=home, is_lead=True)
+    for other in heads[:3]:
+        network_member_add(network=sendco_network, user=other)
+
+    def event(title, kind, days, *, capacity, free=False, network=None, deadline_days=7, start=(9, 30), end=(15, 30)):
+        day = today + datetime.timedelta(days=days)
+        deadline = timezone.make_aware(
+            datetime.datetime.combine(day - datetime.timedelta(days=deadline_days), datetime.time(17, 0))
+        )
+        created = event_create(
+            partnership=partnership,
+            by=coordinator,
+            kind=kind,
+            title=title,
+            description=f"{title}: a day of practical CPD led by the partnership's schools.",
+            status=EventStatus.PUBLISHED,
+            network=network,
+            audience_phases=[School.Phase.PRIMARY] if kind == EventKind.COURSE else [],
+            is_free=free,
+            price_sla=Decimal(0) if free else Decimal("45.00"),
+            price_non_sla=Decimal(0) if free else Decimal("90.00"),
+            capacity=capacity,
+            minimum=min(capacity, 3),
+            booking_deadline=deadline,
+        )
+        session = session_add(
+            event=created,
+            date=day,
+            starts_at=datetime.time(*start),
+            ends_at=datetime.time(*end),
+            venue="" if kind == EventKind.BRIEFING else "Partnership Centre, Room 2",
+            online_link="https://meet.example/briefing" if kind == EventKind.BRIEFING else "",
+            facilitator="A partnership lead practitioner",
+        )
+        return created, session
+
+    def at(minutes: int) -> datetime.datetime:
+        return now - datetime.timedelta(days=2) + datetime.timedelta(minutes=minutes)
+
+    def book(session, user, minutes, **extra) -> Booking:
+        return booking_request(
+            session=session,
+            user=user,
+            booked_by=extra.pop("by", user),
+            partnership=partnership,
+            now=at(minutes),
+            accept_clash=True,
+            **extra,
+        )
+
+    # A conference with parallel workshops.
+    _, conference = event("Annual teaching and learning conference", EventKind.CONFERENCE, 40, capacity=60)
+    workshops = [
+        workshop_add(session=conference, title=title, capacity=capacity, room=room)
+        for title, capacity, room in (
+            ("Reading for pleasure", 20, "Hall A"),
+            ("Retrieval practice", 20, "Hall B"),
+            ("Inclusive classrooms", 2, "Studio"),
+        )
+    ]
+    for n, other in enumerate(heads[:5]):
+        book(conference, other, n, workshop=workshops[n % 3])
+
+    # A full course with a waiting list: one cancellation has passed a place to the first in the queue.
+    _, full = event("Phonics refresher", EventKind.COURSE, 21, capacity=4)
+    for n, other in enumerate(heads[:4]):
+        book(full, other, 10 + n)
+    for n, person in enumerate([heads[4], teachers[0], teachers[1]] if len(heads) > 4 else teachers[:3]):
+        book(full, person, 20 + n)
+    first = Booking.objects.filter(session=full, user=heads[0]).get()
+    booking_cancel(booking=first, by=heads[0], reason="A clash with a governors' meeting", now=now)
+    book(full, teachers[2], 70)
+
+    # A course with requests waiting for the CPD leader, one declined, one booked by the leader for a colleague.
+    _, adaptive = event("Adaptive teaching in mixed-age classes", EventKind.COURSE, 30, capacity=20)
+    for n, teacher in enumerate(teachers[:3]):
+        book(adaptive, teacher, 100 + n)
+    declined = book(adaptive, teachers[3], 104)
+    booking_decline(booking=declined, by=head, reason="Already on the phonics course this term", now=at(110))
+    if f"deputy@{domain}" in users:
+        book(adaptive, users[f"deputy@{domain}"], 112, by=head)
+
+    # A network meeting: the SENDCo's request approved by the CPD leader.
+    _, meeting = event(
+        "SENDCo network meeting", EventKind.NETWORK_MEETING, 14, capacity=30, free=True, network=sendco_network
+    )
+    sendco_booking = book(meeting, users[f"sendco@{domain}"], 120)
+    booking_approve(booking=sendco_booking, by=head, reason="", now=at(125))
+    for n, other in enumerate(heads[:3]):
+        book(meeting, other, 130 + n)
+
+    # An online briefing, free, for headteachers.
+    _, briefing = event(
+        "Inspection framework briefing", EventKind.BRIEFING, 9, capacity=100, free=True, start=(16, 0), end=(17, 0)
+    )
+    for n, other in enumerate([head, *heads[:6]]):
+        book(briefing, other, 140 + n)
+
+    # A request nobody decided by the deadline: it expired and released its place.
+    _, update = event("Safeguarding update", EventKind.COURSE, 3, capacity=25, deadline_days=4)
+    late = book(update, teachers[0], 150)
+    booking_expire(booking_id=late.pk, now=now)
+
+    # The term's invoices: one issued, the rest drafts for the coordinator to check.
+    invoices = invoices_prepare(
+        partnership=partnership,
+        label="This term",
+        period_start=today,
+        period_end=today + datetime.timedelta(days=60),
+        by=coordinator,
+    )
+    invoice_issue(invoice=invoices[0], by=coordinator)

@@ -1,0 +1,366 @@
+"""The partnership's CPD programme: networks, events and their sessions and workshops, schools' CPD leaders and
+service-level agreements, bookings with every change of state recorded.
+
+A place is held on a session (and, at a conference, on one of its workshops). Attendance, evaluations and
+certificates (the next issue) hang off a booking, which is one person's place on one session.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+
+from partnership.tenancy.roles import Role
+from partnership.tenancy.scoping import TenantOwnedModel
+from schools.models import School
+
+
+class CpdSettings(TenantOwnedModel):
+    """The partnership's booking rules: one row per partnership."""
+
+    offer_hours = models.PositiveSmallIntegerField(
+        default=48, help_text="How long a person offered a freed place has to accept it."
+    )
+    late_cancellation_charge = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        help_text="Charged for a cancellation after the booking deadline, or a no-show.",
+    )
+
+    class Meta:
+        verbose_name_plural = "CPD settings"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership"], name="cpd_settings_one_per_partnership"),
+            models.CheckConstraint(condition=Q(offer_hours__gte=1), name="cpd_settings_offer_at_least_an_hour"),
+            models.CheckConstraint(
+                condition=Q(late_cancellation_charge__gte=0), name="cpd_settings_charge_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"CPD settings of {self.partnership_id}"
+
+
+class Network(TenantOwnedModel):
+    """A role network (SENDCo, EYFS, school business managers...): leads, members and a programme of meetings."""
+
+    name = models.CharField(max_length=120)
+    description = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="cpd_network_name_unique"),
+            models.CheckConstraint(condition=~Q(name=""), name="cpd_network_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NetworkMember(TenantOwnedModel):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    is_lead = models.BooleanField(default=False)
+    joined_on = models.DateField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_lead", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "network", "user"], name="cpd_network_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.network}"
+
+
+class CpdLeader(TenantOwnedModel):
+    """The person a school names to approve its staff's bookings. Without one, the headteacher acts."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    appointed_at = models.DateTimeField(auto_now_add=True)
+    appointed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "school"], name="cpd_one_leader_per_school")]
+
+    def __str__(self) -> str:
+        return f"{self.user}, CPD leader of {self.school}"
+
+
+class SchoolSla(TenantOwnedModel):
+    """A school bought the partnership's service-level agreement for an academic year: its places cost the SLA
+    price that year."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    academic_year_start = models.PositiveSmallIntegerField(help_text="2026 for the 2026/27 academic year.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "school", "academic_year_start"], name="cpd_sla_once_per_school_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} SLA {self.academic_year_start}"
+
+
+class EventKind(models.TextChoices):
+    COURSE = "course", "Course"
+    CONFERENCE = "conference", "Conference"
+    BRIEFING = "briefing", "Briefing"
+    NETWORK_MEETING = "network_meeting", "Network meeting"
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Event(TenantOwnedModel):
+    """One item of the programme. Each of its sessions offers `capacity` places (a conference's workshops have
+    their own); a person books a session."""
+
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.COURSE)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=EventStatus.choices, default=EventStatus.DRAFT)
+    network = models.ForeignKey(Network, null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    audience_phases = ArrayField(
+        models.CharField(max_length=20, choices=School.Phase.choices), blank=True, default=list
+    )
+    audience_roles = ArrayField(models.CharField(max_length=20, choices=Role.choices), blank=True, default=list)
+    is_free = models.BooleanField(default=False)
+    price_sla = models.DecimalField("price for SLA schools", max_digits=8, decimal_places=2, default=0)
+    price_non_sla = models.DecimalField("price for other schools", max_digits=8, decimal_places=2, default=0)
+    capacity = models.PositiveIntegerField()
+    minimum = models.PositiveIntegerField(default=0, help_text="Fewest bookings for the event to run.")
+    booking_deadline = models.DateTimeField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["booking_deadline", "title"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="cpd_event_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(price_sla__gte=0, price_non_sla__gte=0), name="cpd_event_prices_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(is_free=False) | Q(price_sla=0, price_non_sla=0), name="cpd_event_free_costs_nothing"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="cpd_event_capacity_positive"),
+            models.CheckConstraint(condition=Q(minimum__lte=F("capacity")), name="cpd_event_minimum_within_capacity"),
+            models.CheckConstraint(
+                condition=Q(kind=EventKind.NETWORK_MEETING, network__isnull=False) | ~Q(kind=EventKind.NETWORK_MEETING),
+                name="cpd_network_meeting_has_network",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Session(TenantOwnedModel):
+    """A dated meeting of an event. Its row is the lock every booking of its places takes."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200, blank=True)
+    date = models.DateField()
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+    venue = models.CharField(max_length=200, blank=True)
+    online_link = models.URLField(blank=True)
+    facilitator = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date", "starts_at"]
+        indexes = [models.Index(fields=["partnership", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="cpd_session_ends_after_start"),
+            models.CheckConstraint(condition=~Q(venue="") | ~Q(online_link=""), name="cpd_session_has_venue_or_link"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.date:%d %b %Y}"
+
+
+class Workshop(TenantOwnedModel):
+    """One of a conference session's parallel workshops, with its own capacity: a person books one per session."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="workshops")
+    title = models.CharField(max_length=200)
+    capacity = models.PositiveIntegerField()
+    facilitator = models.CharField(max_length=200, blank=True)
+    room = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="cpd_workshop_capacity_positive"),
+            models.UniqueConstraint(fields=["partnership", "session", "title"], name="cpd_workshop_title_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BookingState(models.TextChoices):
+    REQUESTED = "requested", "Awaiting approval"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+    EXPIRED = "expired", "Expired"
+    WAITING = "waiting", "On the waiting list"
+    OFFERED = "offered", "Offered a place"
+
+
+# States that hold one of the session's places.
+HOLDING_STATES = (BookingState.CONFIRMED, BookingState.REQUESTED, BookingState.OFFERED)
+# States in which the person still has (or is waiting for) a place: at most one per person per session.
+LIVE_STATES = (*HOLDING_STATES, BookingState.WAITING)
+
+
+class PriceBand(models.TextChoices):
+    FREE = "free", "Free"
+    SLA = "sla", "SLA school"
+    NON_SLA = "non_sla", "Non-SLA school"
+
+
+class Booking(TenantOwnedModel):
+    """One person's place (or place in the queue) on one session. The price is fixed when the booking is made."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="bookings")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="bookings")
+    workshop = models.ForeignKey(Workshop, null=True, blank=True, on_delete=models.PROTECT, related_name="bookings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=20, choices=BookingState.choices)
+    needs_approval = models.BooleanField(default=True)
+    price_band = models.CharField(max_length=10, choices=PriceBand.choices)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    charge = models.DecimalField(
+        max_digits=8, decimal_places=2, default=0, help_text="A late cancellation's charge, fixed when it happened."
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["partnership", "session", "state"]),
+            models.Index(fields=["partnership", "user", "state"]),
+            models.Index(fields=["partnership", "school", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "session", "user"],
+                condition=Q(state__in=LIVE_STATES),
+                name="cpd_one_live_booking_per_person_per_session",
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0, charge__gte=0), name="cpd_booking_amounts_not_negative"),
+            models.CheckConstraint(
+                condition=Q(state=BookingState.OFFERED, offer_expires_at__isnull=False)
+                | (~Q(state=BookingState.OFFERED) & Q(offer_expires_at__isnull=True)),
+                name="cpd_booking_offer_has_expiry",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_band=PriceBand.FREE, price=0) | ~Q(price_band=PriceBand.FREE),
+                name="cpd_booking_free_costs_nothing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.session}"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.state in HOLDING_STATES
+
+
+class BookingChange(TenantOwnedModel):
+    """One change of a booking's state: who made it, when and why. Never edited."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="changes")
+    from_state = models.CharField(max_length=20, choices=BookingState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=BookingState.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField()
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(from_state=F("to_state")), name="cpd_booking_change_changes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.from_state or 'new'} -> {self.to_state}"
+
+
+class Invoice(TenantOwnedModel):
+    """One school's invoice for a period (usually a term): its places and late-cancellation charges. Once issued it
+    never changes (a trigger refuses any update or deletion); a correction is a credit note."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=120, help_text="For example, Autumn term 2026.")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="Given when the invoice is issued.")
+    total = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-period_end", "school__name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="cpd_invoice_period_order"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="cpd_invoice_total_not_negative"),
+            models.CheckConstraint(
+                condition=Q(issued_at__isnull=True, number__isnull=True)
+                | Q(issued_at__isnull=False, number__isnull=False),
+                name="cpd_invoice_number_when_issued",
+            ),
+            models.UniqueConstraint(fields=["partnership", "number"], name="cpd_invoice_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.label}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_at is not None
+
+
+class InvoiceLineKind(models.TextChoices):
+    PLACE = "place", "Place"
+    LATE_CANCELLATION = "late_cancellation", "Late cancellation"
+
+
+class InvoiceLine(TenantOwnedModel):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=InvoiceLineKind.choices)
+    description = models.CharField(max_length=300)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="cpd_invoice_line_not_negative"),
+            # A booking is invoiced once: a second run for the same term adds only what is new.
+            models.UniqueConstraint(fields=["partnership", "booking"], name="cpd_invoice_line_booking_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,87 @@
+"""Who may do what with CPD. Plain functions of (user, partnership or object); tests/cpd/test_permissions.py checks
+them as a role x action matrix, and views and navigation use the same functions.
+
+A school's CPD leader is the person it names (CpdLeader); where it names nobody, its headteacher acts. That is a
+CPD appointment, not a partnership role, so it lives here and not in tenancy's roles.
+"""
+
+from partnership.accounts.models import User
+from partnership.tenancy.models import Partnership
+from partnership.tenancy.permissions import is_coordinator, is_member, schools_led_by
+from partnership.tenancy.roles import Role
+from partnership.tenancy.selectors import active_memberships
+
+from .models import Booking, CpdLeader
+
+# Roles held at a school whose holders book CPD for that school (a governor books governors' training).
+BOOKING_ROLES = (Role.STAFF, Role.SENIOR_LEADER, Role.HEADTEACHER, Role.GOVERNOR)
+
+
+def can_see_cpd(user: User, partnership: Partnership) -> bool:
+    """The programme is open to every member (no query: the roles are loaded once per request)."""
+    return is_member(user, partnership)
+
+
+def can_manage_programme(user: User, partnership: Partnership) -> bool:
+    """Publishing events, their sessions and workshops, and reading registers."""
+    return is_coordinator(user, partnership)
+
+
+def can_appoint_cpd_leader(user: User, partnership: Partnership, school_id: int) -> bool:
+    """The school's headteacher, or a coordinator."""
+    return is_coordinator(user, partnership) or school_id in schools_led_by(user, partnership)
+
+
+def school_of(user: User, partnership: Partnership) -> int | None:
+    """The school a person books for: the first school at which they hold a booking role."""
+    for role in BOOKING_ROLES:
+        for membership in active_memberships(user, partnership):
+            if membership.role == role and membership.school_id:
+                return membership.school_id
+    return None
+
+
+def approver_school_ids(user: User, partnership: Partnership) -> frozenset[int]:
+    """The schools whose bookings this person approves: where they are the named CPD leader, and where they are
+    headteacher and the school names nobody. One query, remembered on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache: dict[int, frozenset[int]] = user.__dict__.setdefault("_cpd_approver_schools", {})
+    if partnership.pk not in cache:
+        headships = {
+            m.school_id for m in active_memberships(user, partnership) if m.role == Role.HEADTEACHER and m.school_id
+        }
+        rows = list(
+            CpdLeader.objects.filter(user=user)
+            .values_list("school_id", "user_id")
+            .union(CpdLeader.objects.filter(school_id__in=headships).values_list("school_id", "user_id"))
+        )
+        named = {school_id for school_id, _ in rows}
+        led = {school_id for school_id, user_id in rows if user_id == user.pk}
+        cache[partnership.pk] = frozenset(led | (headships - named))
+    return cache[partnership.pk]
+
+
+def is_cpd_leader(user: User, partnership: Partnership) -> bool:
+    return bool(approver_school_ids(user, partnership))
+
+
+def can_approve(user: User, booking: Booking) -> bool:
+    """Only the CPD leader of the booking's own school: not another school's, not a coordinator, not the board."""
+    return booking.school_id is not None and booking.school_id in approver_school_ids(user, _partnership_of(booking))
+
+
+def can_view_booking(user: User, booking: Booking) -> bool:
+    return (
+        booking.user_id == user.pk or can_approve(user, booking) or can_manage_programme(user, _partnership_of(booking))
+    )
+
+
+def can_cancel(user: User, booking: Booking) -> bool:
+    """The person, their CPD leader, or a coordinator."""
+    return can_view_booking(user, booking)
+
+
+def _partnership_of(booking: Booking) -> Partnership:
+    # The checks above read only the partnership's id (the roles are cached by it): no query for the row.
+    return Partnership(pk=booking.partnership_id)

@@ -1,0 +1,22 @@
+"""What CPD adds to the portal shell: the programme in the navigation, offers and approvals on the home page, and
+the demo's networks, programme and bookings."""
+
+from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.roles import Role
+
+from .demo import ensure_cpd_demo
+from .permissions import can_see_cpd
+from .selectors import home_context
+
+contribution = Contribution(
+    nav=(NavItem(45, "CPD", "cpd_event_list", can_see_cpd),),
+    home=(
+        HomeSection(
+            35,
+            "cpd/home/bookings.html",
+            frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.GOVERNOR}),
+            home_context,
+        ),
+    ),
+    demo=(DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),),
+)

@@ -1,0 +1,284 @@
+"""Every non-trivial read of CPD: the programme with its filters, an event's sessions and places, a person's
+bookings, a CPD leader's approvals and a session's register."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from partnership.accounts.models import User
+from partnership.tenancy.models import Membership, Partnership
+from partnership.tenancy.roles import Role
+
+from .models import (
+    HOLDING_STATES,
+    LIVE_STATES,
+    Booking,
+    BookingState,
+    CpdLeader,
+    Event,
+    EventStatus,
+    Invoice,
+    InvoiceLine,
+    Session,
+    Workshop,
+)
+from .permissions import approver_school_ids, can_manage_programme
+
+
+@dataclass
+class ProgrammeFilters:
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    phase: str = ""
+    network_id: int | None = None
+    kind: str = ""
+    free_places: bool = False
+    search: str = ""
+
+
+def _held_count(**unit) -> Subquery:
+    return Coalesce(
+        Subquery(
+            Booking.objects.filter(state__in=HOLDING_STATES, **unit)
+            .order_by()
+            .values("session_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def _has_free_places(today: datetime.date) -> Q:
+    """An upcoming session without workshops with fewer places held than the event's capacity, or a workshop of
+    an upcoming session with fewer held than its own."""
+    sessions = (
+        Session.objects.filter(event=OuterRef("pk"), date__gte=today)
+        .annotate(
+            held=_held_count(session=OuterRef("pk"), workshop__isnull=True),
+            has_workshops=Exists(Workshop.objects.filter(session=OuterRef("pk"))),
+        )
+        .filter(has_workshops=False, held__lt=OuterRef("capacity"))
+    )
+    workshops = Workshop.objects.filter(session__event=OuterRef("pk"), session__date__gte=today).annotate(
+        held=_held_count(workshop=OuterRef("pk"))
+    )
+    return Exists(sessions) | Exists(workshops.filter(held__lt=F("capacity")))
+
+
+def programme(
+    user: User, partnership: Partnership, filters: ProgrammeFilters, *, today: datetime.date
+) -> QuerySet[Event]:
+    """Events with a session from `filters.date_from` (today by default), soonest first. Coordinators see drafts too."""
+    start = filters.date_from or today
+    upcoming = Session.objects.filter(event=OuterRef("pk"), date__gte=start)
+    if filters.date_to:
+        upcoming = upcoming.filter(date__lte=filters.date_to)
+    events = Event.objects.annotate(
+        first_date=Subquery(upcoming.order_by("date", "starts_at").values("date")[:1]),
+        free_places=_has_free_places(today),
+    ).filter(first_date__isnull=False)
+    if not can_manage_programme(user, partnership):
+        events = events.filter(status=EventStatus.PUBLISHED)
+    if filters.phase:
+        events = events.filter(Q(audience_phases__contains=[filters.phase]) | Q(audience_phases=[]))
+    if filters.network_id:
+        events = events.filter(network_id=filters.network_id)
+    if filters.kind:
+        events = events.filter(kind=filters.kind)
+    if filters.free_places:
+        events = events.filter(free_places=True)
+    if filters.search:
+        events = events.filter(Q(title__icontains=filters.search) | Q(description__icontains=filters.search))
+    return events.select_related("network").order_by("first_date", "title", "pk")
+
+
+@dataclass
+class Unit:
+    """Places on a session, or on one of its workshops."""
+
+    workshop: Workshop | None
+    capacity: int
+    held: int
+    waiting: int
+
+    @property
+    def left(self) -> int:
+        return max(self.capacity - self.held, 0)
+
+
+@dataclass
+class SessionPlaces:
+    session: Session
+    units: list[Unit] = field(default_factory=list)
+    mine: Booking | None = None
+
+    @property
+    def full(self) -> bool:
+        return all(unit.left == 0 or unit.waiting for unit in self.units)
+
+
+def event_for_page(pk: int, user: User, partnership: Partnership) -> Event | None:
+    events = Event.objects.select_related("network")
+    if not can_manage_programme(user, partnership):
+        events = events.filter(status__in=[EventStatus.PUBLISHED, EventStatus.CANCELLED])
+    return events.filter(pk=pk).first()
+
+
+def event_sessions(event: Event, user: User) -> list[SessionPlaces]:
+    """Each session with its units' places and the person's own live booking: three queries however many."""
+    sessions = list(event.sessions.prefetch_related("workshops"))
+    counts: Counter = Counter()
+    waiting: Counter = Counter()
+    for session_id, workshop_id, state, n in (
+        Booking.objects.filter(event=event, state__in=LIVE_STATES)
+        .values_list("session_id", "workshop_id", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        (waiting if state == BookingState.WAITING else counts)[(session_id, workshop_id)] += n
+    mine = {
+        b.session_id: b
+        for b in Booking.objects.filter(event=event, user=user, state__in=LIVE_STATES).select_related("workshop")
+    }
+    result = []
+    for session in sessions:
+        workshops = list(session.workshops.all()) or [None]
+        units = [
+            Unit(
+                workshop=w,
+                capacity=w.capacity if w else event.capacity,
+                held=counts[(session.pk, w.pk if w else None)],
+                waiting=waiting[(session.pk, w.pk if w else None)],
+            )
+            for w in workshops
+        ]
+        result.append(SessionPlaces(session=session, units=units, mine=mine.get(session.pk)))
+    return result
+
+
+def bookings_of(user: User) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(user=user)
+        .select_related("event", "session", "workshop")
+        .order_by("-session__date", "-session__starts_at", "-pk")
+    )
+
+
+def booking_for_page(pk: int) -> Booking | None:
+    return (
+        Booking.objects.select_related("event", "session", "workshop", "user", "school", "booked_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def booking_history(booking: Booking) -> QuerySet:
+    return booking.changes.select_related("changed_by").order_by("changed_at", "pk")
+
+
+def approvals_for(user: User, partnership: Partnership) -> QuerySet[Booking]:
+    """Requests from the schools this person approves for, oldest first."""
+    return (
+        Booking.objects.filter(school_id__in=approver_school_ids(user, partnership), state=BookingState.REQUESTED)
+        .select_related("event", "session", "workshop", "user", "school")
+        .order_by("created_at", "pk")
+    )
+
+
+def school_bookings(user: User, partnership: Partnership) -> QuerySet[Booking]:
+    """Every live booking of the schools this person approves for, soonest session first."""
+    return (
+        Booking.objects.filter(school_id__in=approver_school_ids(user, partnership), state__in=LIVE_STATES)
+        .exclude(state=BookingState.REQUESTED)
+        .select_related("event", "session", "workshop", "user", "school")
+        .order_by("session__date", "session__starts_at", "pk")
+    )
+
+
+def colleagues_of(user: User, partnership: Partnership) -> list[Membership]:
+    """The people a CPD leader may book for: current staff, leaders and governors of their schools."""
+    return list(
+        Membership.objects.filter(
+            school_id__in=approver_school_ids(user, partnership),
+            role__in=[Role.STAFF, Role.SENIOR_LEADER, Role.HEADTEACHER, Role.GOVERNOR],
+            ended_on__isnull=True,
+        )
+        .select_related("user", "school")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def bookable_sessions(today: datetime.date) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(event__status=EventStatus.PUBLISHED, date__gte=today)
+        .select_related("event")
+        .order_by("date", "starts_at")
+    )
+
+
+def register(session: Session) -> dict[str, list[Booking]]:
+    """A session's people by state: the register (confirmed), requests, offers and the waiting list in order."""
+    groups: dict[str, list[Booking]] = {state: [] for state in LIVE_STATES}
+    for booking in (
+        Booking.objects.filter(session=session, state__in=LIVE_STATES)
+        .select_related("user", "school", "workshop")
+        .order_by("created_at", "pk")
+    ):
+        groups[booking.state].append(booking)
+    return groups
+
+
+def home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict[str, Any]:
+    """The person's open offers and, for a CPD leader, the requests waiting for them: one query, which finds the
+    schools they approve for itself (named CPD leader, or headteacher of a school that names nobody)."""
+    headships = [m.school_id for m in memberships if m.role == Role.HEADTEACHER and m.school_id]
+    approves = Q(school_id__in=CpdLeader.objects.filter(user=user).values("school_id"))
+    if headships:
+        approves |= Q(school_id__in=headships) & ~Exists(CpdLeader.objects.filter(school_id=OuterRef("school_id")))
+    rows = list(
+        Booking.objects.filter(Q(user=user, state=BookingState.OFFERED) | (Q(state=BookingState.REQUESTED) & approves))
+        .select_related("event", "session")
+        .order_by("created_at")[:50]
+    )
+    offers = [b for b in rows if b.state == BookingState.OFFERED]
+    requests = [b for b in rows if b.state == BookingState.REQUESTED]
+    return {"offers": offers, "requests": requests}
+
+
+def first_session_date(event: Event) -> datetime.date | None:
+    return event.sessions.aggregate(first=Min("date"))["first"]
+
+
+def invoices_list() -> QuerySet[Invoice]:
+    return Invoice.objects.select_related("school").order_by("-period_end", "school__name", "pk")
+
+
+def invoice_for_page(pk: int) -> Invoice | None:
+    return Invoice.objects.select_related("school", "issued_by").filter(pk=pk).first()
+
+
+def invoice_lines(invoice: Invoice) -> QuerySet[InvoiceLine]:
+    return invoice.lines.select_related("booking__session").order_by("booking__session__date", "pk")
+
+
+def school_staff(school_id: int) -> list[Membership]:
+    """Who may be named a school's CPD leader: its current staff, senior leaders and headteacher."""
+    return list(
+        Membership.objects.filter(
+            school_id=school_id,
+            role__in=[Role.STAFF, Role.SENIOR_LEADER, Role.HEADTEACHER],
+            ended_on__isnull=True,
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def cpd_leader_of(school_id: int) -> CpdLeader | None:
+    return CpdLeader.objects.select_related("user").filter(school_id=school_id).first()
