@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partnership.privacy",
     "schools",
     "reviews",
+    "partnership.governance",
     "partnership.dashboards.apps.DashboardsConfig",
     "partnership.portal",
 ]

@@ -30,6 +30,9 @@ NOT_PAGES = {
     "dashboard_csv",
     "school_export",
     "audit_log_export",
+    "governance_paper_download",
+    "governance_pack_download",
+    "governance_terms_download",
 }
 
 
