@@ -31,11 +31,13 @@ from .models import (
     Position,
     PublicPages,
     Purpose,
+    Resource,
 )
 from .sample_pdf import sample_pdf
 from .services.bodies import declaration_year_start
 from .services.meetings import paper_download_record
 from .services.pack import pack_assemble, pack_inputs_sha256
+from .services.resources import resource_create, resource_version_add
 
 BOARD = "Partnership Board"
 
@@ -220,6 +222,7 @@ def ensure_governance_demo(run: DemoRun) -> None:
         "improve together.",
         contact=f"Write to the partnership team at {partnership.contact_email or 'the partnership office'}.",
     )
+    _resources(partnership, coordinator)
     run.add_note("governance", "Boards: /boards/ (board@ and coordinator@); public pages at /public/.")
 
 
@@ -255,3 +258,43 @@ def _agenda(partnership, meeting: Meeting, titles: list[str]) -> list[AgendaItem
             )
         )
     return created[3:]
+
+
+def _resources(partnership, coordinator: User) -> None:
+    handbook = resource_create(
+        partnership=partnership,
+        title="Peer review handbook",
+        summary="How a peer review runs, from the self-review to the final report.",
+        audience=Resource.Audience.PUBLIC,
+        tags=["peer review", "guidance"],
+        uploaded=SimpleUploadedFile(
+            "handbook.pdf", sample_pdf("Peer review handbook: evidence and lines of enquiry", 3)
+        ),
+        actor=coordinator,
+    )
+    resource_version_add(
+        resource=handbook,
+        uploaded=SimpleUploadedFile(
+            "handbook-2.pdf", sample_pdf("Peer review handbook, revised: evidence, lines of enquiry, reports", 4)
+        ),
+        actor=coordinator,
+    )
+    resource_create(
+        partnership=partnership,
+        title="School inspection handbook",
+        summary="Ofsted's handbook for inspections.",
+        url="https://www.gov.uk/government/publications/school-inspection-handbook-eif",
+        audience=Resource.Audience.MEMBERS,
+        tags=["inspection"],
+        actor=coordinator,
+    )
+    resource_create(
+        partnership=partnership,
+        title="Headteachers' wellbeing toolkit",
+        summary="Conference slides and a template for supervision.",
+        audience=Resource.Audience.ROLE,
+        role=Role.HEADTEACHER,
+        tags=["conference", "wellbeing"],
+        uploaded=SimpleUploadedFile("wellbeing.pdf", sample_pdf("Wellbeing toolkit: supervision template", 2)),
+        actor=coordinator,
+    )

@@ -5,9 +5,10 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from partnership.tenancy.roles import Role
 from reviews.forms.cycles import DateInput, date_field
 
-from .models import Action, Attendance, Decision, Position, Purpose
+from .models import Action, Attendance, Decision, Position, Purpose, Resource
 
 FRACTION = re.compile(r"^\s*(\d{1,3})\s*/\s*(\d{1,3})\s*$")
 
@@ -247,3 +248,38 @@ class PublicPagesForm(forms.Form):
 
 
 __all__ = ["DateInput"]
+
+
+class ResourceSearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    tag = forms.CharField(label="Tag", required=False, max_length=40, widget=forms.HiddenInput)
+
+
+class ResourceForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the resource's title."})
+    summary = forms.CharField(
+        label="Summary", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        label="Document", required=False, help_text="A PDF, a Word document (.docx) or an Excel workbook (.xlsx)."
+    )
+    url = forms.URLField(
+        label="Or a link",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a full web address."},
+    )
+    audience = forms.ChoiceField(label="Who it is for", choices=Resource.Audience.choices, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label="Role (when it is for one role)", choices=[("", "Not for one role"), *Role.choices], required=False
+    )
+    tags = forms.CharField(label="Tags", required=False, max_length=300, help_text="Separate tags with commas.")
+
+
+class ResourceVersionForm(forms.Form):
+    file = forms.FileField(
+        label="New version",
+        help_text="A PDF, a Word document (.docx) or an Excel workbook (.xlsx).",
+        error_messages={"required": "Choose the new version to upload."},
+    )

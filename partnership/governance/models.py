@@ -5,6 +5,9 @@ The rules that must always hold are database constraints; approved minutes are l
 0001), so a correction after approval can only be a recorded amendment."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 
@@ -458,3 +461,56 @@ class PublicPages(TenantOwnedModel):
     class Meta:
         verbose_name_plural = "public pages"
         constraints = [models.UniqueConstraint(fields=["partnership"], name="public_pages_one_per_partnership")]
+
+
+class Resource(TenantOwnedModel):
+    """A document or a link in the resources library, for the public, for members, or for one role; each new file
+    is a new version, and the text of the latest is searched with the title and summary (PostgreSQL full-text)."""
+
+    class Audience(models.TextChoices):
+        PUBLIC = "public", "Everyone (on the public pages)"
+        MEMBERS = "members", "Members of the partnership"
+        ROLE = "role", "People holding one role"
+
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    url = models.URLField(blank=True, help_text="For a link rather than a document.")
+    audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.MEMBERS)
+    role = models.CharField(max_length=20, blank=True)
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    text = models.TextField(blank=True, help_text="The latest version's text, for search.")
+    search = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [GinIndex(fields=["search"], name="governance_resource_search")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="resource_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(audience="role", role__gt="") | (~Q(audience="role") & Q(role="")),
+                name="resource_role_only_for_role_audience",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ResourceVersion(TenantOwnedModel):
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    file = models.FileField(upload_to="governance/resources/%Y/")
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["resource", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "resource", "number"], name="resource_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="resource_version_positive"),
+        ]

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
-from partnership.tenancy.permissions import has_role, is_coordinator
+from partnership.tenancy.permissions import has_role, is_coordinator, is_member
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 
@@ -69,3 +69,24 @@ def can_see_meeting(user: User, meeting: Meeting) -> bool:
 
 def can_send_apologies(user: User, meeting: Meeting) -> bool:
     return seat_on(user, meeting.body) is not None and meeting.status == Meeting.Status.PUBLISHED
+
+
+def can_manage_resources(user: User, partnership: Partnership) -> bool:
+    return is_coordinator(user, partnership)
+
+
+def can_see_resource(user: User, resource) -> bool:
+    """Public resources are for everyone; members' for anyone holding a role; a role's for that role (and
+    coordinators, who keep the library)."""
+    if resource.audience == "public":
+        return True
+    partnership = resource.partnership
+    if is_coordinator(user, partnership):
+        return True
+    if resource.audience == "members":
+        return is_member(user, partnership)
+    return has_role(user, partnership, resource.role)
+
+
+def can_use_resources(user: User, partnership: Partnership) -> bool:
+    return is_member(user, partnership)

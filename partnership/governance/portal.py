@@ -6,10 +6,13 @@ from partnership.tenancy.roles import Role
 
 from .demo import ensure_governance_demo
 from .home import coordinator_home_context, member_home_context
-from .permissions import can_see_boards_nav
+from .permissions import can_see_boards_nav, can_use_resources
 
 contribution = Contribution(
-    nav=(NavItem(55, "Boards", "governance_body_list", can_see_boards_nav),),
+    nav=(
+        NavItem(55, "Boards", "governance_body_list", can_see_boards_nav),
+        NavItem(57, "Resources", "governance_resources", can_use_resources),
+    ),
     home=(
         HomeSection(35, "governance/home/coordinator.html", frozenset({Role.COORDINATOR}), coordinator_home_context),
         HomeSection(85, "governance/home/member.html", frozenset({Role.BOARD_MEMBER}), member_home_context),

@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
-from partnership.tenancy.permissions import is_coordinator
+from partnership.tenancy.permissions import is_coordinator, roles_of
 from partnership.tenancy.roles import Role
 from schools.models import Area, Cluster, School
 
@@ -24,6 +25,8 @@ from .models import (
     Minutes,
     Paper,
     PublicPages,
+    Resource,
+    ResourceVersion,
 )
 from .permissions import current_seats
 from .quorum import QuorumStatus, quorum_status
@@ -270,3 +273,29 @@ def public_minutes_detail(pk: int) -> Minutes | None:
         .prefetch_related("sections__item", "amendments")
         .first()
     )
+
+
+def resources_for(
+    user: User | None, partnership: Partnership, *, query: str = "", tag: str = "", public_only: bool = False
+) -> list[Resource]:
+    """The resources this person may see (the public's when `public_only`), best match first when searching."""
+    resources = Resource.objects.prefetch_related(
+        Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number"))
+    )
+    if public_only:
+        resources = resources.filter(audience=Resource.Audience.PUBLIC)
+    elif not is_coordinator(user, partnership):
+        roles = sorted(roles_of(user, partnership))
+        resources = resources.filter(
+            Q(audience__in=[Resource.Audience.PUBLIC, Resource.Audience.MEMBERS])
+            | Q(audience=Resource.Audience.ROLE, role__in=roles)
+        )
+    if tag:
+        resources = resources.filter(tags__contains=[tag])
+    query = query.strip()
+    if query:
+        search = SearchQuery(query, search_type="websearch", config="english")
+        return list(
+            resources.filter(search=search).annotate(rank=SearchRank("search", search)).order_by("-rank", "title")
+        )
+    return list(resources.order_by("title"))

@@ -4,9 +4,25 @@ from celery import shared_task
 
 from partnership.tenancy.tasks import TenantTask
 
+from .models import Meeting
+from .services.meetings import pack_published_notify
 from .services.pack import pack_assemble
 
 
 @shared_task(base=TenantTask, name="governance.tasks.assemble_pack", acks_late=True, ignore_result=True)
 def assemble_pack_task(*, pack_id: int) -> None:
     pack_assemble(pack_id=pack_id)
+
+
+@shared_task(
+    base=TenantTask,
+    name="governance.tasks.notify_pack_published",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notify_pack_published_task(*, meeting_id: int) -> None:
+    meeting = Meeting.objects.select_related("body__partnership").filter(pk=meeting_id).first()
+    if meeting is not None and meeting.status == Meeting.Status.PUBLISHED:
+        pack_published_notify(meeting=meeting)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import bodies, meetings, minutes, public
+from .views import bodies, meetings, minutes, public, resources
 
 urlpatterns = [
     path("boards/", bodies.body_list, name="governance_body_list"),
@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/minutes/amend/", minutes.minutes_amend_view, name="governance_minutes_amend"),
     path("meetings/<int:pk>/minutes/public/", minutes.minutes_public_view, name="governance_minutes_public"),
+    path("resources/", resources.resource_list, name="governance_resources"),
+    path("resources/new/", resources.resource_new, name="governance_resource_new"),
+    path("resources/<int:pk>/versions/new/", resources.resource_version_new, name="governance_resource_version_new"),
+    path("resources/<int:pk>/v<int:version>/", resources.resource_download, name="governance_resource_download"),
+    path("public/resources/", resources.public_resources, name="public_resources"),
     path("public/", public.public_home, name="public_home"),
     path("public/bodies/", public.public_bodies_page, name="public_bodies"),
     path("public/areas/", public.public_areas_page, name="public_areas"),

@@ -33,6 +33,7 @@ NOT_PAGES = {
     "governance_paper_download",
     "governance_pack_download",
     "governance_terms_download",
+    "governance_resource_download",
 }
 
 

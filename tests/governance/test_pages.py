@@ -257,3 +257,20 @@ def test_a_board_member_without_a_seat_sees_the_boards_page_and_no_body(board, c
     seatless = member(board.partnership, Role.BOARD_MEMBER)
     response = client_at(board.partnership, seatless).get("/boards/")
     assert response.status_code == 200 and "No bodies yet." in response.content.decode()
+
+
+def test_terms_ending_within_60_days_are_flagged_on_the_coordinators_and_the_chairs_home(board, client_at):
+    leaver = board.members[4]
+    with partnership_scope(board.partnership):
+        BodyMembership.objects.filter(user=leaver, body=board.body).update(
+            term_end=timezone.localdate() + datetime.timedelta(days=45)
+        )
+        BodyMembership.objects.filter(user=board.members[3], body=board.body).update(
+            term_end=timezone.localdate() + datetime.timedelta(days=90)
+        )
+    meeting = published(board)
+    for who in (board.coordinator, board.chair):
+        home = client_at(board.partnership, who).get("/").content.decode()
+        assert leaver.get_full_name() in home and board.members[3].get_full_name() not in home, who
+    member_home = client_at(board.partnership, board.members[2]).get("/").content.decode()
+    assert f"/meetings/{meeting.pk}/" in member_home and leaver.get_full_name() not in member_home

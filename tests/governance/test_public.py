@@ -100,3 +100,13 @@ def test_no_confidential_field_reaches_the_public_pages(board):
 
 def test_public_pages_are_not_on_the_portal_address(board):
     assert Client(HTTP_HOST="localhost").get("/public/").status_code == 404
+
+
+def test_someone_signed_in_to_another_partnership_sees_the_public_pages_but_nothing_else(
+    board, partnership_b, client_at
+):
+    stranger = member(partnership_b, Role.COORDINATOR)
+    client = client_at(board.partnership, stranger)
+    for path in PUBLIC_PATHS:
+        assert client.get(path).status_code == 200, path
+    assert client.get(f"/boards/{board.body.pk}/").status_code == 404

@@ -283,3 +283,14 @@ def test_approved_minutes_are_locked_by_the_database_and_corrected_by_amendment(
             MinutesSection.objects.create(partnership=board.partnership, minutes=minutes, item=earlier.items.last())
         amendment = minutes_amend(minutes=minutes, text="Item 1: the chair welcomed two guests.", by=board.clerk)
         assert amendment.pk and MinutesSection.objects.get(pk=section.pk).text == "Welcome."
+
+
+def test_publishing_the_pack_emails_the_members_once(board, django_capture_on_commit_callbacks, mailoutbox):
+    meeting = scheduled_meeting(board, days_ahead=10)
+    with partnership_scope(board.partnership):
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish(meeting=meeting)
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_publish(meeting=meeting)  # already published: nobody is emailed again
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(seat.user.email for seat in board.seats.values())
+    assert f"/meetings/{meeting.pk}/" in mailoutbox[0].body and "Partnership Board" in mailoutbox[0].subject

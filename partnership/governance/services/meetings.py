@@ -4,14 +4,19 @@ in items. Open actions are carried to each new agenda as matters arising."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.audit.services import AuditAction, audit_record
+from partnership.tenancy.hosts import partnership_url
 
 from ..files import checked_document, sha256_of, store_file
 from ..models import (
@@ -143,7 +148,40 @@ def meeting_publish(*, meeting: Meeting, now: datetime.datetime | None = None) -
         meeting.status = Meeting.Status.PUBLISHED
         meeting.published_at = now
         meeting.save(update_fields=["status", "published_at"])
+        transaction.on_commit(lambda: _enqueue_notice(meeting))
     return PublishResult(meeting, clear_days_before(meeting, timezone.localdate(now)))
+
+
+def _enqueue_notice(meeting: Meeting) -> None:
+    from ..tasks import notify_pack_published_task
+
+    notify_pack_published_task.delay(partnership_id=meeting.partnership_id, meeting_id=meeting.pk)
+
+
+def pack_published_notify(*, meeting: Meeting) -> int:
+    """Email each member in post on the meeting's day that the pack is ready; returns how many were sent."""
+    day = timezone.localdate(meeting.starts_at)
+    members = [
+        m for m in BodyMembership.objects.filter(body_id=meeting.body_id).select_related("user") if m.in_post_on(day)
+    ]
+    partnership = meeting.body.partnership
+    url = partnership_url(partnership, reverse("governance_meeting", args=[meeting.pk]))
+    starts = timezone.localtime(meeting.starts_at)
+    subject = f"Papers for {meeting.body.name} on {starts:%-d %B %Y}"
+    messages = [
+        (
+            subject,
+            render_to_string(
+                "governance/email/pack_published.txt",
+                {"member": m, "meeting": meeting, "starts": starts, "url": url, "partnership": partnership},
+            ),
+            settings.DEFAULT_FROM_EMAIL,
+            [m.user.email],
+        )
+        for m in members
+        if m.user.email
+    ]
+    return send_mass_mail(messages)
 
 
 def _seat(meeting: Meeting, user: User) -> BodyMembership:

@@ -14,6 +14,13 @@ from ..selectors import (
 )
 
 
+def open_to_everyone(view):
+    """Marks a public page: the tenancy middleware lets people who are not members of the partnership (signed in
+    elsewhere, or not at all) open it."""
+    view.open_to_non_members = True
+    return view
+
+
 def _pages(request):
     if request.partnership is None:
         raise Http404
@@ -29,11 +36,13 @@ def _render(request, template: str, pages, **context):
     return response
 
 
+@open_to_everyone
 def public_home(request):
     pages = _pages(request)
     return _render(request, "governance/public/home.html", pages)
 
 
+@open_to_everyone
 def public_bodies_page(request):
     pages = _pages(request)
     if not pages.show_bodies:
@@ -41,6 +50,7 @@ def public_bodies_page(request):
     return _render(request, "governance/public/bodies.html", pages, bodies=public_bodies())
 
 
+@open_to_everyone
 def public_areas_page(request):
     pages = _pages(request)
     if not (pages.show_areas or pages.show_clusters):
@@ -54,6 +64,7 @@ def public_areas_page(request):
     )
 
 
+@open_to_everyone
 def public_schools_page(request):
     pages = _pages(request)
     if not pages.show_schools:
@@ -61,11 +72,13 @@ def public_schools_page(request):
     return _render(request, "governance/public/schools.html", pages, schools=public_schools())
 
 
+@open_to_everyone
 def public_minutes_list(request):
     pages = _pages(request)
     return _render(request, "governance/public/minutes_list.html", pages, minutes=public_minutes())
 
 
+@open_to_everyone
 def public_minutes_page(request, pk: int):
     pages = _pages(request)
     minutes = public_minutes_detail(pk)
