@@ -24,6 +24,10 @@ QUEUED_NAMES = {
     "reviews.tasks_reports.resend_stalled_reports",
     "partnership.privacy.tasks.apply_every_retention_schedule",
     "partnership.privacy.tasks.apply_retention_schedule",
+    "governance.tasks.assemble_pack",
+    "governance.tasks.notify_pack_published",
+    "governance.tasks.remind_action_owners",
+    "governance.tasks.send_action_reminders",
 }
 
 # What a worker does at start: set Django up, then let Celery's autodiscovery import each app's tasks.

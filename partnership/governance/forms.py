@@ -165,6 +165,12 @@ class ItemInterestForm(forms.Form):
         self.fields["membership"].queryset = members
 
 
+class OwnInterestForm(forms.Form):
+    note = forms.CharField(
+        label="Your interest in this item", max_length=300, error_messages={"required": "Say what the interest is."}
+    )
+
+
 class MinutesSectionForm(forms.Form):
     text = forms.CharField(label="Minute", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 5}))
 

@@ -429,6 +429,7 @@ class Action(TenantOwnedModel):
     due_on = models.DateField()
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     completed_on = models.DateField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text="When the owner was reminded it is due.")
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -2,10 +2,11 @@
 
 from celery import shared_task
 
-from partnership.tenancy.tasks import TenantTask
+from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from .models import Meeting
 from .services.meetings import pack_published_notify
+from .services.minutes import action_reminders_send
 from .services.pack import pack_assemble
 
 
@@ -26,3 +27,16 @@ def notify_pack_published_task(*, meeting_id: int) -> None:
     meeting = Meeting.objects.select_related("body__partnership").filter(pk=meeting_id).first()
     if meeting is not None and meeting.status == Meeting.Status.PUBLISHED:
         pack_published_notify(meeting=meeting)
+
+
+@shared_task(base=TenantTask, name="governance.tasks.remind_action_owners", ignore_result=True)
+def remind_action_owners_task() -> int:
+    return action_reminders_send()
+
+
+@shared_task(name="governance.tasks.send_action_reminders")
+def send_action_reminders() -> int:
+    """Beat, once a day: a reminders task per partnership."""
+    return len(
+        for_each_partnership(lambda partnership_id: remind_action_owners_task.delay(partnership_id=partnership_id))
+    )

@@ -22,6 +22,9 @@ urlpatterns = [
         meetings.item_interest_new,
         name="governance_item_interest_new",
     ),
+    path(
+        "meetings/<int:pk>/items/<int:item_id>/my-interest/", meetings.own_interest_new, name="governance_own_interest"
+    ),
     path("meetings/<int:pk>/publish/", meetings.meeting_publish_view, name="governance_meeting_publish"),
     path("meetings/<int:pk>/apologies/", meetings.apologies, name="governance_apologies"),
     path("meetings/<int:pk>/attendance/", meetings.attendance, name="governance_attendance"),

@@ -274,3 +274,20 @@ def test_terms_ending_within_60_days_are_flagged_on_the_coordinators_and_the_cha
         assert leaver.get_full_name() in home and board.members[3].get_full_name() not in home, who
     member_home = client_at(board.partnership, board.members[2]).get("/").content.decode()
     assert f"/meetings/{meeting.pk}/" in member_home and leaver.get_full_name() not in member_home
+
+
+def test_a_member_declares_their_own_interest_in_an_item(board, client_at):
+    meeting = published(board)
+    with partnership_scope(board.partnership):
+        item = meeting.items.get(title="Budget")
+    path = f"/meetings/{meeting.pk}/items/{item.pk}/my-interest/"
+    client = client_at(board.partnership, board.members[2])
+    assert path in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert client.post(path, {"note": ""}).status_code == 200
+    assert client.post(path, {"note": "My spouse chairs the finance committee"}).status_code == 302
+    again = client.post(path, {"note": "Twice"})
+    assert again.status_code == 200 and "already declared" in again.content.decode()
+    with partnership_scope(board.partnership):
+        assert [i.membership.user for i in item.interests.all()] == [board.members[2]]
+    assert client_at(board.partnership, board.outsider).get(path).status_code == 404
+    assert client_at(board.partnership, board.coordinator).get(path).status_code == 404  # no seat of their own

@@ -32,11 +32,13 @@ from partnership.governance.services.meetings import (
 )
 from partnership.governance.services.minutes import (
     action_add,
+    action_reminders_send,
     decision_record,
     minutes_amend,
     minutes_approve,
     minutes_section_save,
 )
+from partnership.governance.tasks import send_action_reminders
 from partnership.tenancy.scoping import partnership_scope
 
 from .factories import hold, make_board, pdf_upload, scheduled_meeting
@@ -294,3 +296,31 @@ def test_publishing_the_pack_emails_the_members_once(board, django_capture_on_co
             meeting_publish(meeting=meeting)  # already published: nobody is emailed again
     assert sorted(m.to[0] for m in mailoutbox) == sorted(seat.user.email for seat in board.seats.values())
     assert f"/meetings/{meeting.pk}/" in mailoutbox[0].body and "Partnership Board" in mailoutbox[0].subject
+
+
+def test_action_owners_are_reminded_once_before_the_due_date(board, mailoutbox):
+    meeting = hold(scheduled_meeting(board))
+    today = timezone.localdate()
+    with partnership_scope(board.partnership):
+        soon = action_add(
+            meeting=meeting, description="Send the budget", owner=board.chair, due_on=today + datetime.timedelta(days=2)
+        )
+        action_add(
+            meeting=meeting,
+            description="Plan the conference",
+            owner=board.chair,
+            due_on=today + datetime.timedelta(days=30),
+        )
+        assert action_reminders_send(today=today) == 1
+        assert action_reminders_send(today=today) == 0  # once only
+    assert mailoutbox[0].to == [board.chair.email] and "Send the budget" in mailoutbox[0].body
+    with partnership_scope(board.partnership):
+        soon.refresh_from_db()
+        assert soon.reminded_at is not None
+
+
+def test_the_daily_beat_task_reminds_in_every_partnership(board, mailoutbox):
+    meeting = hold(scheduled_meeting(board))
+    with partnership_scope(board.partnership):
+        action_add(meeting=meeting, description="Overdue", owner=board.chair, due_on=timezone.localdate())
+    assert send_action_reminders() >= 1 and len(mailoutbox) == 1

@@ -3,11 +3,16 @@ and are locked from then on (a database trigger); a correction after approval is
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.tenancy.hosts import partnership_url
 
 from ..models import (
     Action,
@@ -168,3 +173,48 @@ def minutes_set_public(*, minutes: Minutes, public: bool) -> Minutes:
     minutes.is_public = public
     minutes.save(update_fields=["is_public"])
     return minutes
+
+
+REMIND_DAYS_BEFORE = 3
+
+
+def action_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind each owner, once, of their open actions due within three days (or already overdue and never
+    reminded); returns how many emails went."""
+    today = today or timezone.localdate()
+    due = (
+        Action.objects.filter(
+            status=Action.Status.OPEN,
+            reminded_at__isnull=True,
+            due_on__lte=today + datetime.timedelta(days=REMIND_DAYS_BEFORE),
+        )
+        .select_related("owner", "body__partnership")
+        .order_by("owner_id", "due_on")
+    )
+    sent = 0
+    for action in due:
+        if not action.owner.email:
+            continue
+        with transaction.atomic():
+            locked = Action.objects.select_for_update().filter(pk=action.pk, reminded_at__isnull=True).first()
+            if locked is None:
+                continue
+            partnership = action.body.partnership
+            send_mail(
+                subject=f"Action for {action.body.name} due {action.due_on:%-d %B %Y}",
+                message=render_to_string(
+                    "governance/email/action_reminder.txt",
+                    {
+                        "action": action,
+                        "partnership": partnership,
+                        "url": partnership_url(partnership, reverse("governance_body", args=[action.body_id])),
+                        "overdue": action.due_on < today,
+                    },
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[action.owner.email],
+            )
+            locked.reminded_at = timezone.now()
+            locked.save(update_fields=["reminded_at"])
+            sent += 1
+    return sent

@@ -8,9 +8,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from partnership.common.forms import service_errors
 from schools.models import School
 
-from ..forms import AgendaItemForm, ApologiesForm, AttendanceForm, ItemInterestForm, MeetingForm, PaperForm
+from ..forms import (
+    AgendaItemForm,
+    ApologiesForm,
+    AttendanceForm,
+    ItemInterestForm,
+    MeetingForm,
+    OwnInterestForm,
+    PaperForm,
+)
 from ..models import AgendaItem, BodyMembership, Meeting, MeetingPack, Paper
-from ..permissions import can_clerk, can_send_apologies, seat_on
+from ..permissions import can_clerk, can_see_meeting, can_send_apologies, seat_on
 from ..selectors import meeting_page, members_of, minutes_of
 from ..services.meetings import (
     CLEAR_DAYS,
@@ -68,6 +76,7 @@ def meeting_detail(request, pk: int):
             "can_clerk": can_clerk(request.user, meeting.body),
             "can_send_apologies": can_send_apologies(request.user, meeting),
             "my_attendance": page.attendance.get(seat.pk) if seat else None,
+            "has_seat": seat is not None,
             "held": meeting.starts_at <= timezone.now(),
             "on_the_day": timezone.localdate(meeting.starts_at) <= timezone.localdate(),
             "minutes": minutes_of(meeting),
@@ -171,6 +180,23 @@ def item_interest_new(request, pk: int, item_id: int):
             messages.success(request, "The interest is recorded: that member does not count towards the item's quorum.")
             return redirect("governance_meeting", meeting.pk)
     return render(request, "governance/interest_item_form.html", {"form": form, "meeting": meeting, "item": item})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def own_interest_new(request, pk: int, item_id: int):
+    """A member declares their own interest in an item: they will not count towards its quorum."""
+    meeting = meeting_or_404(pk, request.user, lambda u, m: can_see_meeting(u, m) and seat_on(u, m.body) is not None)
+    item = _item(meeting, item_id)
+    seat = seat_on(request.user, meeting.body)
+    form = OwnInterestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form, field="note") as refusal:
+            item_interest_declare(item=item, membership=seat, note=form.cleaned_data["note"])
+        if not refusal:
+            messages.success(request, f"Your interest in item {item.number} is recorded.")
+            return redirect("governance_meeting", meeting.pk)
+    return render(request, "governance/own_interest_form.html", {"form": form, "meeting": meeting, "item": item})
 
 
 def _file_response(handle, filename: str, content_type: str) -> FileResponse:
