@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "partnership.privacy.tasks.apply_every_retention_schedule",
         "schedule": crontab(hour=2, minute=15),
     },
+    "send-action-reminders": {
+        "task": "governance.tasks.send_action_reminders",
+        "schedule": crontab(hour=6, minute=45),
+    },
     "resend-stalled-reports": {
         "task": "reviews.tasks_reports.resend_stalled_reports",
         "schedule": 60.0,

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "schools",
     "reviews",
     "cpd",
+    "partnership.governance",
     "partnership.dashboards.apps.DashboardsConfig",
     "partnership.portal",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("partnership.privacy.urls")),
     path("", include("partnership.tenancy.urls")),
     path("", include("reviews.urls")),
+    path("", include("partnership.governance.urls")),
     path("", include("schools.urls")),
     path("", include("cpd.urls")),
     path("", include("partnership.dashboards.urls")),

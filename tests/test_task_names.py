@@ -27,6 +27,10 @@ QUEUED_NAMES = {
     "cpd.tasks.expire_booking",
     "cpd.tasks.expire_due_bookings",
     "cpd.tasks.send_offer_email",
+    "governance.tasks.assemble_pack",
+    "governance.tasks.notify_pack_published",
+    "governance.tasks.remind_action_owners",
+    "governance.tasks.send_action_reminders",
 }
 
 # What a worker does at start: set Django up, then let Celery's autodiscovery import each app's tasks.

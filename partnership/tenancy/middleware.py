@@ -58,6 +58,9 @@ class TenantMiddleware:
             return None
         if request.resolver_match and request.resolver_match.url_name in VIEWS_OPEN_TO_NON_MEMBERS:
             return None
+        # A feature's page for everyone (a partnership's public pages) says so itself, so the core names no feature.
+        if getattr(view_func, "open_to_non_members", False):
+            return None
         if not is_member(request.user, partnership):
             raise Http404("Not a member of this partnership")
         return None

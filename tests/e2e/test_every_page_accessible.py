@@ -31,6 +31,10 @@ NOT_PAGES = {
     "cpd_invoice_csv",
     "school_export",
     "audit_log_export",
+    "governance_paper_download",
+    "governance_pack_download",
+    "governance_terms_download",
+    "governance_resource_download",
 }
 
 

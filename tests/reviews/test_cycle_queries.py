@@ -19,7 +19,8 @@ PAGES = {
     "reviews": ("/cycles/{pk}/reviews/", 8),
     "publish": ("/cycles/{pk}/publish/", 15),
     "training": ("/cycles/{pk}/training/", 10),
-    "home": ("/", 17),
+    # 17, plus 1 for the coordinator's board terms ending soon (governance's home section).
+    "home": ("/", 18),
     "cycle list": ("/cycles/", 5),
     "review list": ("/reviews/", 10),
 }

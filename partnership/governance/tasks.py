@@ -1,0 +1,42 @@
+"""Celery tasks for boards: they take ids, load what they need inside the partnership's scope, call a service."""
+
+from celery import shared_task
+
+from partnership.tenancy.tasks import TenantTask, for_each_partnership
+
+from .models import Meeting
+from .services.meetings import pack_published_notify
+from .services.minutes import action_reminders_send
+from .services.pack import pack_assemble
+
+
+@shared_task(base=TenantTask, name="governance.tasks.assemble_pack", acks_late=True, ignore_result=True)
+def assemble_pack_task(*, pack_id: int) -> None:
+    pack_assemble(pack_id=pack_id)
+
+
+@shared_task(
+    base=TenantTask,
+    name="governance.tasks.notify_pack_published",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notify_pack_published_task(*, meeting_id: int) -> None:
+    meeting = Meeting.objects.select_related("body__partnership").filter(pk=meeting_id).first()
+    if meeting is not None and meeting.status == Meeting.Status.PUBLISHED:
+        pack_published_notify(meeting=meeting)
+
+
+@shared_task(base=TenantTask, name="governance.tasks.remind_action_owners", ignore_result=True)
+def remind_action_owners_task() -> int:
+    return action_reminders_send()
+
+
+@shared_task(name="governance.tasks.send_action_reminders")
+def send_action_reminders() -> int:
+    """Beat, once a day: a reminders task per partnership."""
+    return len(
+        for_each_partnership(lambda partnership_id: remind_action_owners_task.delay(partnership_id=partnership_id))
+    )
