@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "partnership.privacy",
     "schools",
     "reviews",
+    "improvement",
     "partnership.dashboards.apps.DashboardsConfig",
     "partnership.portal",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("partnership.tenancy.urls")),
     path("", include("reviews.urls")),
     path("", include("schools.urls")),
+    path("", include("improvement.urls")),
     path("", include("partnership.dashboards.urls")),
 ]
 

@@ -19,7 +19,7 @@ PAGES = {
     "reviews": ("/cycles/{pk}/reviews/", 8),
     "publish": ("/cycles/{pk}/publish/", 15),
     "training": ("/cycles/{pk}/training/", 10),
-    "home": ("/", 17),
+    "home": ("/", 18),  # 17, and 1 for the improvement section (plans with overdue actions or visits due)
     "cycle list": ("/cycles/", 5),
     "review list": ("/reviews/", 10),
 }

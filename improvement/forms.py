@@ -1,0 +1,188 @@
+"""Forms for school improvement. They parse and describe fields; the rules live in the services, whose
+ValidationErrors the views put back on these forms so that the person keeps what they typed."""
+
+from django import forms
+
+from reviews.forms.cycles import date_field
+
+from .models import Action, ActionStatus, Progress
+
+RECOMMENDATIONS = "recommendations"
+NO_EVIDENCE = "Enter the evidence for this category: a category without evidence is refused."
+NO_CONFIRMATION = "Record who confirmed the category and where, e.g. the board's decision."
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "spellcheck": "true"})
+
+
+class ChampionForm(forms.Form):
+    champion = forms.TypedChoiceField(
+        label="Improvement champion",
+        coerce=int,
+        help_text="Someone who was not on the review team. They run the improvement workshop with the school.",
+        error_messages={"required": "Choose the improvement champion.", "invalid_choice": "Choose someone listed."},
+    )
+    workshop_on = date_field("Date of the improvement workshop", "If it is already arranged.")
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["champion"].choices = [("", "Choose a person")] + [
+            (person.pk, f"{person.get_full_name() or person.email} ({person.email})") for person in candidates
+        ]
+
+
+class ActionForm(forms.Form):
+    answers = forms.ChoiceField(
+        label="What this action answers",
+        error_messages={"required": "Choose the finding this action answers.", "invalid_choice": "Choose one listed."},
+    )
+    description = forms.CharField(
+        label="Action",
+        max_length=2000,
+        widget=_textarea(3),
+        error_messages={"required": "Enter what the school will do."},
+    )
+    owner = forms.CharField(
+        label="Owner",
+        max_length=200,
+        help_text="Who leads it, e.g. ‘Deputy headteacher’.",
+        error_messages={"required": "Enter who leads this action."},
+    )
+    success_criteria = forms.CharField(
+        label="Success criteria",
+        max_length=2000,
+        widget=_textarea(3),
+        error_messages={"required": "Enter how the school will know it has worked."},
+    )
+    due_on = date_field("Due by", required="Enter the date the action is due by.")
+
+    def __init__(self, *args, findings=(), with_status: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].choices = (
+            [("", "Choose")]
+            + [(str(f.pk), f"Areas for development: {f.focus_area.name}") for f in findings]
+            + [(RECOMMENDATIONS, "The report's recommendations")]
+        )
+        if with_status:
+            self.fields["status"] = forms.ChoiceField(
+                label="Status",
+                choices=ActionStatus.choices,
+                error_messages={"invalid_choice": "Choose a status listed."},
+            )
+
+    def finding_id(self) -> int | None:
+        answers = self.cleaned_data["answers"]
+        return None if answers == RECOMMENDATIONS else int(answers)
+
+    @staticmethod
+    def initial_for(action: Action) -> dict:
+        return {
+            "answers": str(action.finding_id) if action.finding_id else RECOMMENDATIONS,
+            "description": action.description,
+            "owner": action.owner,
+            "success_criteria": action.success_criteria,
+            "due_on": action.due_on,
+            "status": action.status,
+        }
+
+
+class ImpactVisitForm(forms.Form):
+    visited_on = date_field("Date of the impact visit", required="Enter the date of the impact visit.")
+    summary = forms.CharField(
+        label="Summary",
+        max_length=2000,
+        widget=_textarea(5),
+        help_text="A short report of the visit. It joins the review's record.",
+        error_messages={"required": "Enter a short summary of the impact visit."},
+    )
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = list(actions)
+        for number, action in enumerate(self.actions, start=1):
+            self.fields[f"progress_{action.pk}"] = forms.ChoiceField(
+                label=f"Progress on action {number}: {action.description[:80]}",
+                choices=[("", "Choose"), *Progress.choices],
+                error_messages={
+                    "required": "Choose the progress made on this action.",
+                    "invalid_choice": "Choose one of the levels listed.",
+                },
+            )
+            self.fields[f"evidence_{action.pk}"] = forms.CharField(
+                label=f"Evidence for action {number}", required=False, max_length=2000, widget=_textarea(2)
+            )
+
+    def progress(self) -> dict[int, tuple[str, str]]:
+        return {
+            action.pk: (self.cleaned_data[f"progress_{action.pk}"], self.cleaned_data.get(f"evidence_{action.pk}", ""))
+            for action in self.actions
+        }
+
+
+class CategoryForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the category's name."})
+    position = forms.IntegerField(
+        label="Position",
+        min_value=1,
+        max_value=20,
+        help_text="1 for the schools needing least support.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the category's position, a whole number from 1.",
+            "invalid": "Enter the position as a whole number, like 2.",
+            "min_value": "The position is a whole number from 1.",
+            "max_value": "The position is at most 20.",
+        },
+    )
+    support = forms.CharField(
+        label="Support and monitoring",
+        max_length=2000,
+        widget=_textarea(4),
+        help_text="For example: a visit each term, two funded CPD places, a named adviser.",
+        error_messages={"required": "Describe the support and monitoring this category brings."},
+    )
+    visits_a_term = forms.IntegerField(
+        label="Visits a term",
+        min_value=0,
+        max_value=12,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={
+            "required": "Enter the visits a term (0 for none).",
+            "invalid": "Enter the visits a term as a whole number.",
+            "min_value": "Visits a term cannot be negative.",
+            "max_value": "Visits a term are at most 12.",
+        },
+    )
+
+
+class ProposeCategoryForm(forms.Form):
+    category = forms.TypedChoiceField(
+        label="Category",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a category.", "invalid_choice": "Choose one of the categories listed."},
+    )
+    notes = forms.CharField(
+        label="Evidence and reasons",
+        max_length=4000,
+        widget=_textarea(6),
+        help_text="Why this category: what the data, the Ofsted outcome and the review show. "
+        "The school's leaders read this.",
+        error_messages={"required": NO_EVIDENCE},
+    )
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.pk, f"{c.position}. {c.name}") for c in categories]
+
+
+class ConfirmCategoryForm(forms.Form):
+    confirmation = forms.CharField(
+        label="Confirmation",
+        max_length=1000,
+        widget=_textarea(3),
+        help_text="Who confirmed the category and where, e.g. ‘School Improvement Board, 12 March, item 4’.",
+        error_messages={"required": NO_CONFIRMATION},
+    )

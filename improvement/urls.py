@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import after_review, categories
+
+urlpatterns = [
+    path("improvement/", after_review.improvement_index, name="improvement_index"),
+    path("improvement/reviews/<int:review_pk>/champion/", after_review.champion_name, name="improvement_champion"),
+    path("improvement/plans/<int:pk>/", after_review.plan_detail, name="improvement_plan"),
+    path("improvement/plans/<int:pk>/actions/add/", after_review.action_add, name="improvement_action_add"),
+    path("improvement/actions/<int:pk>/", after_review.action_edit, name="improvement_action_edit"),
+    path("improvement/plans/<int:pk>/impact-visit/", after_review.impact_visit, name="improvement_impact_visit"),
+    path("improvement/categories/", categories.categories_index, name="improvement_categories"),
+    path("improvement/categories/new/", categories.category_new, name="improvement_category_new"),
+    path(
+        "improvement/categories/schools/<int:school_pk>/",
+        categories.school_category,
+        name="improvement_school_category",
+    ),
+    path(
+        "improvement/categories/schools/<int:school_pk>/propose/",
+        categories.category_propose,
+        name="improvement_category_propose",
+    ),
+    path(
+        "improvement/categories/proposals/<int:pk>/confirm/",
+        categories.category_confirm,
+        name="improvement_category_confirm",
+    ),
+]
