@@ -4,8 +4,9 @@ ValidationErrors the views put back on these forms so that the person keeps what
 from django import forms
 
 from reviews.forms.cycles import date_field
+from schools.models import School
 
-from .models import Action, ActionStatus, Progress
+from .models import Action, ActionStatus, Designation, Impact, Progress
 
 RECOMMENDATIONS = "recommendations"
 NO_EVIDENCE = "Enter the evidence for this category: a category without evidence is refused."
@@ -185,4 +186,150 @@ class ConfirmCategoryForm(forms.Form):
         widget=_textarea(3),
         help_text="Who confirmed the category and where, e.g. ‘School Improvement Board, 12 March, item 4’.",
         error_messages={"required": NO_CONFIRMATION},
+    )
+
+
+def _choice_field(label: str, required_message: str, **kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        coerce=int,
+        error_messages={"required": required_message, "invalid_choice": "Choose one of those listed."},
+        **kwargs,
+    )
+
+
+def _whole_number(label: str, low: int, high: int, **kwargs) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+        error_messages={
+            "required": f"Enter the {label.lower()}.",
+            "invalid": f"Enter the {label.lower()} as a whole number.",
+            "min_value": f"The {label.lower()} is at least {low}.",
+            "max_value": f"The {label.lower()} is at most {high}.",
+        },
+        **kwargs,
+    )
+
+
+class SystemLeaderForm(forms.Form):
+    user = _choice_field("Person", "Choose the person.")
+    designation = forms.ChoiceField(
+        label="Designation",
+        choices=Designation.choices,
+        error_messages={"invalid_choice": "Choose a designation listed."},
+    )
+    focus_areas = forms.CharField(
+        label="Focus areas",
+        max_length=1000,
+        help_text="Separate them with commas, e.g. ‘Early reading, Mathematics, SEND’.",
+        error_messages={"required": "Enter at least one focus area."},
+    )
+    phases = forms.MultipleChoiceField(
+        label="Phases",
+        choices=School.Phase.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one phase.", "invalid_choice": "Choose phases listed."},
+    )
+    days_a_term = _whole_number("Days a term", 1, 65, help_text="The days a term they can give to other schools.")
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].choices = [("", "Choose a person")] + [(p.pk, f"{p} ({p.email})") for p in people]
+
+    def focus_list(self) -> list[str]:
+        return [area.strip() for area in self.cleaned_data["focus_areas"].split(",") if area.strip()]
+
+
+class ConflictForm(forms.Form):
+    school = _choice_field("School", "Choose the school.")
+    reason = forms.CharField(
+        label="The conflict of interest", max_length=300, error_messages={"required": "Say what the conflict is."}
+    )
+
+    def __init__(self, *args, schools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [("", "Choose a school")] + [(s.pk, s.name) for s in schools]
+
+
+class SupportRequestForm(forms.Form):
+    school = _choice_field("School", "Choose the school the support is for.")
+    focus = forms.CharField(
+        label="Focus",
+        max_length=120,
+        help_text="One area, as system leaders' focus areas name it, e.g. ‘Early reading’.",
+        error_messages={"required": "Enter the focus of the support."},
+    )
+    aims = forms.CharField(
+        label="Aims",
+        max_length=2000,
+        widget=_textarea(4),
+        error_messages={"required": "Enter what the support should achieve."},
+    )
+    phase = forms.ChoiceField(
+        label="Phase", choices=School.Phase.choices, error_messages={"invalid_choice": "Choose a phase listed."}
+    )
+    days = _whole_number("Days of support", 1, 30, initial=3)
+    allow_same_trust = forms.BooleanField(label="A leader from the school's own trust may be proposed", required=False)
+
+    def __init__(self, *args, schools=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].choices = [("", "Choose a school")] + [(s.pk, s.name) for s in schools]
+
+
+class AgreementForm(forms.Form):
+    leader = _choice_field("System leader", "Choose the system leader.")
+    aims = forms.CharField(
+        label="Aims agreed", max_length=2000, widget=_textarea(4), error_messages={"required": "Enter the aims agreed."}
+    )
+    days = _whole_number("Days agreed", 1, 65)
+    starts_on = date_field("Starts on", required="Enter the day the support starts.")
+    ends_on = date_field("Ends on", required="Enter the day the support ends.")
+    cost = forms.DecimalField(
+        label="Cost (£)",
+        min_value=0,
+        max_digits=9,
+        decimal_places=2,
+        initial=0,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "0.01"}),
+        error_messages={
+            "required": "Enter the cost (0 when free).",
+            "invalid": "Enter the cost in pounds, like 450.00.",
+            "min_value": "The cost cannot be negative.",
+            "max_digits": "The cost is too large.",
+            "max_decimal_places": "Enter the cost to the penny at most.",
+            "max_whole_digits": "The cost is too large.",
+        },
+    )
+
+    def __init__(self, *args, leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].choices = [("", "Choose a leader")] + [(leader.pk, str(leader)) for leader in leaders]
+
+
+class SupportVisitForm(forms.Form):
+    visited_on = date_field("Date of the visit", required="Enter the date of the visit.")
+    notes = forms.CharField(
+        label="Notes",
+        max_length=4000,
+        widget=_textarea(5),
+        error_messages={"required": "Enter the notes of the visit."},
+    )
+
+
+class EvaluationForm(forms.Form):
+    evaluated_on = date_field("Date of the evaluation", required="Enter the date of the evaluation.")
+    impact = forms.ChoiceField(
+        label="Impact against the aims",
+        choices=Impact.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the impact.", "invalid_choice": "Choose one of the levels listed."},
+    )
+    summary = forms.CharField(
+        label="What the support achieved",
+        max_length=4000,
+        widget=_textarea(5),
+        error_messages={"required": "Enter what the support achieved against its aims."},
     )

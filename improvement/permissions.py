@@ -7,6 +7,8 @@ Every rule about the review is reviews' own (reviews/permissions.py); these func
 categories.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.permissions import is_coordinator, roles_of
@@ -71,3 +73,55 @@ def leads_school(user: User, partnership: Partnership, school_id: int) -> bool:
 def can_view_school_category(user: User, partnership: Partnership, school_id: int) -> bool:
     """A school's own leaders see its category and why; other schools never do."""
     return is_coordinator(user, partnership) or leads_school(user, partnership, school_id)
+
+
+def can_search_directory(user: User, partnership: Partnership) -> bool:
+    """The system leaders directory: coordinators and headteachers."""
+    return bool(roles_of(user, partnership) & {Role.COORDINATOR, Role.HEADTEACHER})
+
+
+def can_broker_support(user: User, partnership: Partnership) -> bool:
+    """Adding leaders, declaring conflicts, matching and agreeing support."""
+    return is_coordinator(user, partnership)
+
+
+def supports_school(user: User, request) -> bool:
+    """The system leader working with the school under this request's agreement."""
+    try:
+        agreement = request.agreement
+    except ObjectDoesNotExist:
+        return False
+    return bool(user.is_authenticated and agreement.leader.user_id == user.pk)
+
+
+def can_request_support(user: User, partnership: Partnership, school_id: int) -> bool:
+    return is_coordinator(user, partnership) or any(
+        m.school_id == school_id and m.role == Role.HEADTEACHER for m in active_memberships(user, partnership)
+    )
+
+
+def can_view_support(user: User, request) -> bool:
+    """Support is as confidential as the school's category: its leaders, the coordinators and the system leader
+    working with it."""
+    partnership = request.partnership
+    return (
+        is_coordinator(user, partnership)
+        or leads_school(user, partnership, request.school_id)
+        or supports_school(user, request)
+    )
+
+
+def can_record_support_visit(user: User, request) -> bool:
+    return request.status in ("agreed", "under_way") and (
+        is_coordinator(user, request.partnership) or supports_school(user, request)
+    )
+
+
+def can_evaluate_support(user: User, request) -> bool:
+    return request.status in ("agreed", "under_way") and (
+        is_coordinator(user, request.partnership)
+        or any(
+            m.school_id == request.school_id and m.role == Role.HEADTEACHER
+            for m in active_memberships(user, request.partnership)
+        )
+    )

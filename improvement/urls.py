@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import after_review, categories
+from .views import after_review, categories, support
 
 urlpatterns = [
     path("improvement/", after_review.improvement_index, name="improvement_index"),
@@ -26,4 +26,13 @@ urlpatterns = [
         categories.category_confirm,
         name="improvement_category_confirm",
     ),
+    path("improvement/leaders/", support.leader_directory, name="improvement_leaders"),
+    path("improvement/leaders/new/", support.leader_new, name="improvement_leader_new"),
+    path("improvement/leaders/<int:pk>/", support.leader_detail, name="improvement_leader"),
+    path("improvement/support/", support.support_list, name="improvement_support_list"),
+    path("improvement/support/new/", support.support_new, name="improvement_support_new"),
+    path("improvement/support/<int:pk>/", support.support_detail, name="improvement_support"),
+    path("improvement/support/<int:pk>/agree/", support.support_agree_page, name="improvement_support_agree"),
+    path("improvement/support/<int:pk>/visits/new/", support.support_visit_new, name="improvement_support_visit"),
+    path("improvement/support/<int:pk>/evaluate/", support.support_evaluate_page, name="improvement_support_evaluate"),
 ]

@@ -6,8 +6,10 @@ from partnership.tenancy.contributions import DemoRun
 
 from .after_review import ensure_demo_action_plans
 from .categories import ensure_demo_categories
+from .support import ensure_demo_support
 
 
 def build_improvement_demo(run: DemoRun) -> None:
     ensure_demo_action_plans(run.partnership, run.today)
     ensure_demo_categories(run.partnership, run.today)
+    ensure_demo_support(run.partnership, run.today)

@@ -3,6 +3,17 @@ system leaders and the school-to-school support brokered from them."""
 
 from .after_review import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
 from .categories import Category, SchoolCategory
+from .support import (
+    Designation,
+    Impact,
+    LeaderConflict,
+    SupportAgreement,
+    SupportEvaluation,
+    SupportRequest,
+    SupportStatus,
+    SupportVisit,
+    SystemLeader,
+)
 
 __all__ = [
     "Action",
@@ -10,7 +21,16 @@ __all__ = [
     "ActionProgress",
     "ActionStatus",
     "Category",
+    "Designation",
+    "Impact",
     "ImpactVisit",
+    "LeaderConflict",
     "Progress",
     "SchoolCategory",
+    "SupportAgreement",
+    "SupportEvaluation",
+    "SupportRequest",
+    "SupportStatus",
+    "SupportVisit",
+    "SystemLeader",
 ]

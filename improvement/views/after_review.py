@@ -18,6 +18,7 @@ from ..permissions import (
     can_manage_categories,
     can_name_champion,
     can_record_impact_visit,
+    can_search_directory,
     can_use_improvement,
     can_view_plan,
 )
@@ -56,6 +57,7 @@ def improvement_index(request):
             "reviews": reviews,
             "can_name": coordinator,
             "can_manage_categories": can_manage_categories(request.user, partnership),
+            "can_search_directory": can_search_directory(request.user, partnership),
         },
     )
 
