@@ -1,6 +1,8 @@
 """Categories: the framework, a school's category proposed with evidence and confirmed, kept as history that the
 database will not let anyone rewrite; who sees which school's category; bounded queries."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
@@ -187,3 +189,20 @@ def test_the_categories_page_reads_in_a_bounded_number_of_queries(
         assert client.get(reverse("improvement_categories")).status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get(reverse("improvement_school_category", args=[s.reviewed_school.pk])).status_code == 200
+
+
+def test_board_members_see_counts_by_category_under_the_small_group_rule(partnership_a, client_at, scope_of):
+    s = reported_scenario(partnership_a)
+    _, effective, support = framework(partnership_a)
+    placed(s, support, notes="canary-category")
+    with scope_of(partnership_a):
+        for _ in range(4):
+            school = SchoolFactory(partnership=partnership_a)
+            proposal = school_category_propose(school=school, category=effective, notes="Why", actor=None)
+            school_category_confirm(proposal=proposal, confirmation="Board", actor=None)
+    html = client_at(partnership_a, s.board_member).get("/").content.decode()
+    section = html[html.index("Schools by category of support") :]
+    rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="numeric">(.*?)</td>', section))
+    assert rows["Leading"] == "0" and rows["Effective"].startswith("[c]") and rows["Requires support"].startswith("[c]")
+    assert rows["Schools with a category"] == "5"
+    assert "canary-category" not in html and s.reviewed_school.name not in section
