@@ -6,7 +6,7 @@ from django import forms
 from reviews.forms.cycles import date_field
 from schools.models import School
 
-from .models import Action, ActionStatus, Designation, Impact, Progress
+from .models import LEVELS, Action, ActionStatus, Designation, Impact, Progress
 
 RECOMMENDATIONS = "recommendations"
 NO_EVIDENCE = "Enter the evidence for this category: a category without evidence is refused."
@@ -333,3 +333,34 @@ class EvaluationForm(forms.Form):
         widget=_textarea(5),
         error_messages={"required": "Enter what the support achieved against its aims."},
     )
+
+
+class SelfEvaluationForm(forms.Form):
+    def __init__(self, *args, strands=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strands = list(strands)
+        for strand in self.strands:
+            self.fields[f"level_{strand.pk}"] = forms.TypedChoiceField(
+                label=strand.name,
+                coerce=int,
+                choices=[
+                    (value, f"{label}: {text}") for (value, label), text in zip(LEVELS, strand.descriptors, strict=True)
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose a level for {strand.name.lower()}.",
+                    "invalid_choice": "Choose one of the levels listed.",
+                },
+            )
+            self.fields[f"evidence_{strand.pk}"] = forms.CharField(
+                label=f"Evidence for {strand.name.lower()}",
+                max_length=4000,
+                widget=_textarea(3),
+                error_messages={"required": f"Give the evidence for {strand.name.lower()}."},
+            )
+
+    def ratings(self) -> dict[int, tuple[int, str]]:
+        return {
+            strand.pk: (self.cleaned_data[f"level_{strand.pk}"], self.cleaned_data[f"evidence_{strand.pk}"])
+            for strand in self.strands
+        }

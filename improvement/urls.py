@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import after_review, categories, support
+from .views import after_review, categories, self_evaluation, support
 
 urlpatterns = [
     path("improvement/", after_review.improvement_index, name="improvement_index"),
@@ -35,4 +35,10 @@ urlpatterns = [
     path("improvement/support/<int:pk>/agree/", support.support_agree_page, name="improvement_support_agree"),
     path("improvement/support/<int:pk>/visits/new/", support.support_visit_new, name="improvement_support_visit"),
     path("improvement/support/<int:pk>/evaluate/", support.support_evaluate_page, name="improvement_support_evaluate"),
+    path("improvement/self-evaluation/", self_evaluation.self_evaluation, name="improvement_self_evaluation"),
+    path(
+        "improvement/self-evaluation/<int:year>/",
+        self_evaluation.self_evaluation_year,
+        name="improvement_self_evaluation_year",
+    ),
 ]

@@ -3,6 +3,7 @@ system leaders and the school-to-school support brokered from them."""
 
 from .after_review import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
 from .categories import Category, SchoolCategory
+from .self_evaluation import LEVELS, Strand, StrandRating
 from .support import (
     Designation,
     Impact,
@@ -16,6 +17,7 @@ from .support import (
 )
 
 __all__ = [
+    "LEVELS",
     "Action",
     "ActionPlan",
     "ActionProgress",
@@ -27,6 +29,8 @@ __all__ = [
     "LeaderConflict",
     "Progress",
     "SchoolCategory",
+    "Strand",
+    "StrandRating",
     "SupportAgreement",
     "SupportEvaluation",
     "SupportRequest",
