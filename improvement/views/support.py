@@ -59,9 +59,11 @@ def _request_or_404(pk: int, user, may=None) -> SupportRequest:
 def leader_directory(request):
     if not can_search_directory(request.user, request.partnership):
         raise Http404
-    query = request.GET.get("q", "").strip()[:100]
-    focus = request.GET.get("focus", "").strip()[:120]
-    phase = request.GET.get("phase", "").strip()[:20]
+    # PostgreSQL text cannot hold a NUL byte: a search for one is a search for the rest.
+    query, focus, phase = (
+        request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+        for name, limit in (("q", 100), ("focus", 120), ("phase", 20))
+    )
     leaders = list(directory(query=query, focus=focus, phase=phase)[:200])
     return render(
         request,

@@ -252,3 +252,11 @@ def test_the_directory_support_list_and_a_request_read_in_bounded_queries(
     ):
         with django_assert_max_num_queries(14):
             assert client.get(path).status_code == 200, path
+
+
+def test_a_search_with_a_nul_byte_searches_for_the_rest(partnership_a, client_at):
+    s = support_scenario(partnership_a)
+    page = client_at(partnership_a, s.coordinator).get(
+        reverse("improvement_leaders"), {"q": "\x00", "phase": "prim\x00"}
+    )
+    assert page.status_code == 200
