@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reviews",
     "cpd",
     "partnership.governance",
+    "improvement",
     "partnership.dashboards.apps.DashboardsConfig",
     "partnership.portal",
 ]

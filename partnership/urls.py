@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("partnership.governance.urls")),
     path("", include("schools.urls")),
     path("", include("cpd.urls")),
+    path("", include("improvement.urls")),
     path("", include("partnership.dashboards.urls")),
 ]
 

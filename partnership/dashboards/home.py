@@ -2,13 +2,25 @@
 schools by area, from the dashboard's own suppressed figures, so the small-group rule holds there too, and a link
 to the dashboard."""
 
+from improvement.selectors.categories import framework
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 
 from . import selectors as s
-from .disclosure import ALL
+from .disclosure import ALL, Cube, tree_dim
 from .panels import Cell
+
+
+def category_rows() -> list[tuple[str, Cell]]:
+    """Schools in each of the partnership's categories of support, under the small-group rule like every board
+    figure (a category of one or two schools is hidden, and so is what would give it away). One query."""
+    categories = framework()
+    if not categories:
+        return []
+    dim = tree_dim("category", [(str(c.pk), c.name) for c in categories], total="Schools with a category")
+    cube = Cube([dim], (((str(c.pk),), c.schools) for c in categories)).suppress()
+    return [(dim.label(node), Cell(None if cube.is_hidden((node,)) else cube.value((node,)))) for node in dim.nodes]
 
 
 def board_home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict:
@@ -19,8 +31,10 @@ def board_home_context(user: User, partnership: Partnership, memberships: list[M
         (geo.area_dim.label(node), Cell(None if cube.is_hidden((ALL, node, ALL)) else cube.value((ALL, node, ALL))))
         for node in [*areas, ALL]
     ]
+    categories = category_rows()
     return {
         "board_roles": [m for m in memberships if m.role == Role.BOARD_MEMBER],
         "areas": rows,
-        "has_hidden": any(cell.hidden for _, cell in rows),
+        "categories": categories,
+        "has_hidden": any(cell.hidden for _, cell in [*rows, *categories]),
     }

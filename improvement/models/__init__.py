@@ -1,0 +1,40 @@
+"""School improvement after the review: action plans and impact visits, the partnership's categories of support,
+system leaders and the school-to-school support brokered from them."""
+
+from .after_review import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
+from .categories import Category, SchoolCategory
+from .self_evaluation import LEVELS, Strand, StrandRating
+from .support import (
+    Designation,
+    Impact,
+    LeaderConflict,
+    SupportAgreement,
+    SupportEvaluation,
+    SupportRequest,
+    SupportStatus,
+    SupportVisit,
+    SystemLeader,
+)
+
+__all__ = [
+    "LEVELS",
+    "Action",
+    "ActionPlan",
+    "ActionProgress",
+    "ActionStatus",
+    "Category",
+    "Designation",
+    "Impact",
+    "ImpactVisit",
+    "LeaderConflict",
+    "Progress",
+    "SchoolCategory",
+    "Strand",
+    "StrandRating",
+    "SupportAgreement",
+    "SupportEvaluation",
+    "SupportRequest",
+    "SupportStatus",
+    "SupportVisit",
+    "SystemLeader",
+]

@@ -1,0 +1,22 @@
+"""What school improvement adds to the portal shell: its navigation item, the follow-up on the home page and the
+demo's plans and categories."""
+
+from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.roles import Role
+
+from .demo import build_improvement_demo
+from .home import follow_up_home_context
+from .permissions import can_use_improvement
+
+contribution = Contribution(
+    nav=(NavItem(65, "Improvement", "improvement_index", can_use_improvement),),
+    home=(
+        HomeSection(
+            55,
+            "improvement/home/follow_up.html",
+            frozenset({Role.COORDINATOR, Role.HEADTEACHER, Role.SENIOR_LEADER}),
+            follow_up_home_context,
+        ),
+    ),
+    demo=(DemoStep(70, "school improvement", build_improvement_demo),),
+)

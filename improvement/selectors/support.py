@@ -1,0 +1,134 @@
+"""Reads for school-to-school support: the directory, each leader's days left, the matching's proposals, the
+requests a person may see."""
+
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from partnership.accounts.models import User
+from partnership.tenancy.models import Partnership
+from partnership.tenancy.permissions import is_coordinator
+from partnership.tenancy.selectors import active_memberships
+
+from ..matching import LeaderFacts, Proposal, RequestFacts, propose
+from ..models import LeaderConflict, SupportAgreement, SupportRequest, SupportStatus, SystemLeader
+from ..permissions import SCHOOL_LEADERS
+
+COMMITTED = (SupportStatus.AGREED, SupportStatus.UNDER_WAY)
+
+
+def with_days_used(leaders: QuerySet[SystemLeader]) -> QuerySet[SystemLeader]:
+    """Each leader's days already agreed in support still going on: what their capacity this term has spent."""
+    return leaders.annotate(
+        days_used=Coalesce(
+            Sum("agreements__days", filter=Q(agreements__request__status__in=COMMITTED)),
+            Value(0),
+            output_field=IntegerField(),
+        )
+    )
+
+
+def leader_facts(leaders: QuerySet[SystemLeader]) -> list[LeaderFacts]:
+    """The facts matching needs, read as plain values in one query (no model objects: at county scale building
+    them cost more than the matching itself)."""
+    rows = with_days_used(leaders).values_list(
+        "pk",
+        "school_id",
+        "school__trust_id",
+        "school__easting",
+        "school__northing",
+        "focus_areas",
+        "phases",
+        "days_a_term",
+        "days_used",
+        "is_active",
+    )
+    return [
+        LeaderFacts(
+            id=pk,
+            name="",
+            school_id=school_id,
+            trust_id=trust_id,
+            easting=easting,
+            northing=northing,
+            focus_areas=frozenset(focus_areas),
+            phases=frozenset(phases),
+            capacity=capacity,
+            used=used,
+            active=active,
+        )
+        for pk, school_id, trust_id, easting, northing, focus_areas, phases, capacity, used, active in rows
+    ]
+
+
+def request_facts(request: SupportRequest, *, days: int | None = None) -> RequestFacts:
+    school = request.school
+    return RequestFacts(
+        school_id=school.pk,
+        trust_id=school.trust_id,
+        easting=school.easting,
+        northing=school.northing,
+        focus=request.focus,
+        phase=request.phase,
+        days=days if days is not None else request.days,
+        allow_same_trust=request.allow_same_trust,
+    )
+
+
+def proposals_for(request: SupportRequest, *, limit: int = 5) -> list[tuple[SystemLeader, Proposal]]:
+    """The matching's best leaders for the request (three queries), with the leader rows for the page."""
+    facts = leader_facts(SystemLeader.objects.all())
+    conflicts = set(LeaderConflict.objects.filter(school_id=request.school_id).values_list("leader_id", flat=True))
+    proposals = propose(request_facts(request), facts, conflicts, limit=limit)
+    leaders = SystemLeader.objects.select_related("user", "school").in_bulk([p.leader.id for p in proposals])
+    return [(leaders[p.leader.id], p) for p in proposals]
+
+
+def directory(*, query: str = "", focus: str = "", phase: str = "") -> QuerySet[SystemLeader]:
+    leaders = with_days_used(SystemLeader.objects.select_related("user", "school"))
+    if query:
+        leaders = leaders.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(school__name__icontains=query)
+        )
+    if focus:
+        leaders = leaders.filter(focus_areas__contains=[focus])
+    if phase:
+        leaders = leaders.filter(phases__contains=[phase])
+    return leaders
+
+
+def focus_area_names() -> list[str]:
+    names: set[str] = set()
+    for areas in SystemLeader.objects.values_list("focus_areas", flat=True):
+        names.update(areas)
+    return sorted(names)
+
+
+def requests_visible_to(user: User, partnership: Partnership) -> QuerySet[SupportRequest]:
+    """The coordinators see every request; a school's leaders their school's; a system leader those they support."""
+    requests = SupportRequest.objects.select_related("school", "agreement__leader__user")
+    if is_coordinator(user, partnership):
+        return requests
+    led = {m.school_id for m in active_memberships(user, partnership) if m.role in SCHOOL_LEADERS}
+    supporting = SupportAgreement.objects.filter(request=OuterRef("pk"), leader__user=user)
+    return requests.filter(Q(school_id__in=led) | Exists(supporting))
+
+
+def request_for_page(pk: int) -> SupportRequest | None:
+    return (
+        SupportRequest.objects.select_related(
+            "school", "partnership", "requested_by", "agreement__leader__user", "agreement__evaluation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def agreement_of(request: SupportRequest) -> SupportAgreement | None:
+    return (
+        SupportAgreement.objects.select_related("leader__user", "leader__school")
+        .prefetch_related("visits")
+        .filter(request=request)
+        .first()
+    )

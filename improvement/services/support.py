@@ -1,0 +1,206 @@
+"""Writes for school-to-school support: the system leaders directory, declared conflicts, requests, the agreement
+with a leader, visit notes and the final evaluation. The matching rules (improvement/matching.py) also guard the
+agreement: a leader the portal would never propose cannot be agreed either."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from partnership.accounts.models import User
+from partnership.tenancy.models import Partnership
+from schools.models import School
+
+from ..matching import refusal
+from ..models import (
+    Impact,
+    LeaderConflict,
+    SupportAgreement,
+    SupportEvaluation,
+    SupportRequest,
+    SupportStatus,
+    SupportVisit,
+    SystemLeader,
+)
+from ..selectors.support import leader_facts, request_facts
+
+
+def system_leader_add(
+    *,
+    partnership: Partnership,
+    user: User,
+    school: School | None,
+    designation: str,
+    focus_areas: list[str],
+    phases: list[str],
+    days_a_term: int,
+) -> SystemLeader:
+    if SystemLeader.objects.filter(user=user).exists():
+        raise ValidationError({"user": f"{user} is already in the directory."})
+    if not 0 < days_a_term <= 65:
+        raise ValidationError({"days_a_term": "Days a term are from 1 to 65."})
+    try:
+        with transaction.atomic():
+            return SystemLeader.objects.create(
+                partnership=partnership,
+                user=user,
+                school=school,
+                designation=designation,
+                focus_areas=sorted({area.strip() for area in focus_areas if area.strip()}),
+                phases=sorted(set(phases)),
+                days_a_term=days_a_term,
+            )
+    except IntegrityError as error:
+        raise ValidationError({"user": f"{user} is already in the directory."}) from error
+
+
+def leader_conflict_declare(*, leader: SystemLeader, school: School, reason: str) -> LeaderConflict:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say what the conflict of interest is."})
+    conflict, _ = LeaderConflict.objects.get_or_create(
+        leader=leader, school=school, defaults={"partnership": leader.partnership, "reason": reason.strip()}
+    )
+    return conflict
+
+
+def support_request_create(
+    *, school: School, aims: str, focus: str, phase: str, days: int, allow_same_trust: bool, actor: User | None
+) -> SupportRequest:
+    errors = {}
+    if not aims.strip():
+        errors["aims"] = "Enter what the support should achieve."
+    if not focus.strip():
+        errors["focus"] = "Enter the focus of the support."
+    if days < 1:
+        errors["days"] = "Ask for at least one day."
+    if errors:
+        raise ValidationError(errors)
+    return SupportRequest.objects.create(
+        partnership=school.partnership,
+        school=school,
+        aims=aims.strip(),
+        focus=focus.strip(),
+        phase=phase or school.phase,
+        days=days,
+        allow_same_trust=allow_same_trust,
+        requested_by=actor,
+    )
+
+
+def support_agree(
+    *,
+    request: SupportRequest,
+    leader: SystemLeader,
+    aims: str,
+    days: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    cost: Decimal,
+    actor: User | None,
+) -> SupportAgreement:
+    """Agree the support with a leader: never a conflicted, same-trust (unless allowed) or over-capacity one."""
+    with transaction.atomic():
+        # The leader's row is locked so that two agreements at once cannot both spend the last days.
+        leader = SystemLeader.objects.select_for_update().get(pk=leader.pk)
+        request = SupportRequest.objects.select_for_update().select_related("school").get(pk=request.pk)
+        if request.status != SupportStatus.REQUESTED:
+            raise ValidationError("This request already has its agreement.")
+        errors = {}
+        if not aims.strip():
+            errors["aims"] = "Enter the aims agreed."
+        if days < 1:
+            errors["days"] = "Agree at least one day."
+        if ends_on < starts_on:
+            errors["ends_on"] = "The support ends on or after the day it starts."
+        if cost < 0:
+            errors["cost"] = "The cost cannot be negative."
+        if errors:
+            raise ValidationError(errors)
+        facts = leader_facts(SystemLeader.objects.filter(pk=leader.pk))[0]
+        conflicted = LeaderConflict.objects.filter(leader=leader, school=request.school).exists()
+        why_not = refusal(request_facts(request, days=days), facts, conflicted)
+        if why_not is not None:
+            raise ValidationError({"leader": f"{leader} cannot give this support: {why_not}."})
+        agreement = SupportAgreement.objects.create(
+            partnership=request.partnership,
+            request=request,
+            leader=leader,
+            aims=aims.strip(),
+            days=days,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            cost=cost,
+            agreed_by=actor,
+        )
+        SupportRequest.objects.filter(pk=request.pk).update(status=SupportStatus.AGREED)
+        return agreement
+
+
+def support_visit_add(
+    *, agreement: SupportAgreement, visited_on: datetime.date, notes: str, actor: User | None, today=None
+) -> SupportVisit:
+    today = today or timezone.localdate()
+    errors = {}
+    if not notes.strip():
+        errors["notes"] = "Enter the notes of the visit."
+    if visited_on < agreement.starts_on:
+        errors["visited_on"] = f"The support starts on {agreement.starts_on:%-d %B %Y}: a visit cannot be before it."
+    elif visited_on > today:
+        errors["visited_on"] = "Record a visit once it has happened."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=agreement.request_id)
+        if request.status not in (SupportStatus.AGREED, SupportStatus.UNDER_WAY):
+            raise ValidationError("The support is evaluated: its visits are closed.")
+        visit = SupportVisit.objects.create(
+            partnership=agreement.partnership,
+            agreement=agreement,
+            visited_on=visited_on,
+            notes=notes.strip(),
+            written_by=actor,
+        )
+        SupportRequest.objects.filter(pk=request.pk).update(status=SupportStatus.UNDER_WAY)
+        return visit
+
+
+def support_evaluate(
+    *,
+    agreement: SupportAgreement,
+    evaluated_on: datetime.date,
+    impact: str,
+    summary: str,
+    actor: User | None,
+    today=None,
+) -> SupportEvaluation:
+    """The final evaluation of impact against the aims; never before the support started."""
+    today = today or timezone.localdate()
+    errors = {}
+    if evaluated_on < agreement.starts_on:
+        errors["evaluated_on"] = (
+            f"The support started on {agreement.starts_on:%-d %B %Y}: it cannot be evaluated before it started."
+        )
+    elif evaluated_on > today:
+        errors["evaluated_on"] = "The evaluation date cannot be in the future."
+    if not summary.strip():
+        errors["summary"] = "Enter what the support achieved against its aims."
+    if impact not in Impact.values:
+        errors["impact"] = "Choose one of the levels of impact listed."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=agreement.request_id)
+        if request.status not in (SupportStatus.AGREED, SupportStatus.UNDER_WAY):
+            raise ValidationError("This support is already evaluated.")
+        evaluation = SupportEvaluation.objects.create(
+            partnership=agreement.partnership,
+            agreement=agreement,
+            evaluated_on=evaluated_on,
+            impact=impact,
+            summary=summary.strip(),
+            evaluated_by=actor,
+        )
+        SupportRequest.objects.filter(pk=request.pk).update(status=SupportStatus.EVALUATED)
+        return evaluation

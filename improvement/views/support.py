@@ -1,0 +1,274 @@
+"""School-to-school support pages: the system leaders directory, a request, the matching's proposals with their
+reasons, the agreement, visit notes and the final evaluation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from partnership.accounts.models import User
+from partnership.common.forms import service_errors
+from partnership.tenancy.models import Membership
+from partnership.tenancy.permissions import is_coordinator
+from partnership.tenancy.roles import Role
+from partnership.tenancy.selectors import active_memberships
+from schools.models import School
+
+from ..forms import AgreementForm, ConflictForm, EvaluationForm, SupportRequestForm, SupportVisitForm, SystemLeaderForm
+from ..models import LeaderConflict, SupportRequest, SystemLeader
+from ..permissions import (
+    can_broker_support,
+    can_evaluate_support,
+    can_record_support_visit,
+    can_search_directory,
+    can_use_improvement,
+    can_view_support,
+)
+from ..selectors.support import (
+    agreement_of,
+    directory,
+    focus_area_names,
+    proposals_for,
+    request_for_page,
+    requests_visible_to,
+)
+from ..services.support import (
+    leader_conflict_declare,
+    support_agree,
+    support_evaluate,
+    support_request_create,
+    support_visit_add,
+    system_leader_add,
+)
+
+
+def _brokering(request) -> None:
+    if not can_broker_support(request.user, request.partnership):
+        raise Http404
+
+
+def _request_or_404(pk: int, user, may=None) -> SupportRequest:
+    support = request_for_page(pk)
+    if support is None or not can_view_support(user, support) or (may is not None and not may(user, support)):
+        raise Http404
+    return support
+
+
+@login_required
+def leader_directory(request):
+    if not can_search_directory(request.user, request.partnership):
+        raise Http404
+    # PostgreSQL text cannot hold a NUL byte: a search for one is a search for the rest.
+    query, focus, phase = (
+        request.GET.get(name, "").replace("\x00", "").strip()[:limit]
+        for name, limit in (("q", 100), ("focus", 120), ("phase", 20))
+    )
+    leaders = list(directory(query=query, focus=focus, phase=phase)[:200])
+    return render(
+        request,
+        "improvement/leaders.html",
+        {
+            "leaders": leaders,
+            "query": query,
+            "focus": focus,
+            "phase": phase,
+            "focus_areas": focus_area_names(),
+            "phases": School.Phase.choices,
+            "can_broker": can_broker_support(request.user, request.partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leader_new(request):
+    _brokering(request)
+    taken = SystemLeader.objects.values("user_id")
+    members = Membership.objects.filter(ended_on__isnull=True).values("user_id")
+    people = list(User.objects.filter(pk__in=members).exclude(pk__in=taken).order_by("last_name", "first_name"))
+    form = SystemLeaderForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        user = next(person for person in people if person.pk == form.cleaned_data["user"])
+        school_membership = (
+            Membership.objects.filter(user=user, ended_on__isnull=True, school__isnull=False)
+            .select_related("school")
+            .first()
+        )
+        with service_errors(form) as refusal:
+            system_leader_add(
+                partnership=request.partnership,
+                user=user,
+                school=school_membership.school if school_membership else None,
+                designation=form.cleaned_data["designation"],
+                focus_areas=form.focus_list(),
+                phases=form.cleaned_data["phases"],
+                days_a_term=form.cleaned_data["days_a_term"],
+            )
+        if not refusal:
+            messages.success(request, f"{user} is added to the system leaders directory.")
+            return redirect("improvement_leaders")
+    return render(request, "improvement/leader_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def leader_detail(request, pk: int):
+    if not can_search_directory(request.user, request.partnership):
+        raise Http404
+    leader = directory().filter(pk=pk).first()
+    if leader is None:
+        raise Http404
+    can_broker = can_broker_support(request.user, request.partnership)
+    schools = list(School.objects.exclude(status=School.Status.CLOSED).only("pk", "name")) if can_broker else []
+    form = ConflictForm(request.POST or None, schools=schools) if can_broker else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            school = next(s for s in schools if s.pk == form.cleaned_data["school"])
+            with service_errors(form) as refusal:
+                leader_conflict_declare(leader=leader, school=school, reason=form.cleaned_data["reason"])
+            if not refusal:
+                messages.success(request, f"{leader} will never be proposed to {school.name}.")
+                return redirect("improvement_leader", pk=leader.pk)
+    conflicts = list(LeaderConflict.objects.filter(leader=leader).select_related("school")) if can_broker else []
+    return render(
+        request,
+        "improvement/leader_detail.html",
+        {"leader": leader, "form": form, "conflicts": conflicts, "can_broker": can_broker},
+    )
+
+
+@login_required
+def support_list(request):
+    partnership = request.partnership
+    coordinator = is_coordinator(request.user, partnership)
+    heads_of = [m.school_id for m in active_memberships(request.user, partnership) if m.role == Role.HEADTEACHER]
+    requests = list(requests_visible_to(request.user, partnership).order_by("-requested_at")[:300])
+    if not (can_use_improvement(request.user, partnership) or requests):
+        raise Http404
+    return render(
+        request,
+        "improvement/support_list.html",
+        {
+            "requests": requests,
+            "can_request": coordinator or bool(heads_of),
+            "can_search": can_search_directory(request.user, partnership),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_new(request):
+    partnership = request.partnership
+    if is_coordinator(request.user, partnership):
+        schools = list(School.objects.exclude(status=School.Status.CLOSED).only("pk", "name", "phase"))
+    else:
+        led = [m.school_id for m in active_memberships(request.user, partnership) if m.role == Role.HEADTEACHER]
+        schools = list(School.objects.filter(pk__in=led).only("pk", "name", "phase"))
+    if not schools:
+        raise Http404
+    initial = {"phase": schools[0].phase, "school": schools[0].pk if len(schools) == 1 else None}
+    form = SupportRequestForm(request.POST or None, schools=schools, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        school = next(s for s in schools if s.pk == form.cleaned_data["school"])
+        with service_errors(form) as refusal:
+            support = support_request_create(
+                school=school,
+                aims=form.cleaned_data["aims"],
+                focus=form.cleaned_data["focus"],
+                phase=form.cleaned_data["phase"],
+                days=form.cleaned_data["days"],
+                allow_same_trust=form.cleaned_data["allow_same_trust"],
+                actor=request.user,
+            )
+        if not refusal:
+            messages.success(request, "The request for support is recorded.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(request, "improvement/support_form.html", {"form": form})
+
+
+@login_required
+def support_detail(request, pk: int):
+    support = _request_or_404(pk, request.user)
+    can_broker = can_broker_support(request.user, request.partnership)
+    proposals = proposals_for(support) if can_broker and support.status == "requested" else []
+    agreement = agreement_of(support)
+    return render(
+        request,
+        "improvement/support_detail.html",
+        {
+            "support": support,
+            "proposals": proposals,
+            "agreement": agreement,
+            "evaluation": getattr(agreement, "evaluation", None) if agreement else None,
+            "can_broker": can_broker,
+            "can_visit": can_record_support_visit(request.user, support),
+            "can_evaluate": can_evaluate_support(request.user, support),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_agree_page(request, pk: int):
+    _brokering(request)
+    support = _request_or_404(pk, request.user)
+    if support.status != "requested":
+        messages.info(request, "This request already has its agreement.")
+        return redirect("improvement_support", pk=support.pk)
+    proposals = proposals_for(support, limit=10)
+    leaders = [leader for leader, _ in proposals]
+    chosen = request.GET.get("leader", "")
+    form = AgreementForm(
+        request.POST or None,
+        leaders=leaders,
+        initial={"leader": chosen if chosen.isdigit() else None, "aims": support.aims, "days": support.days},
+    )
+    if request.method == "POST" and form.is_valid():
+        leader = next(leader for leader in leaders if leader.pk == form.cleaned_data["leader"])
+        with service_errors(form) as refusal:
+            support_agree(
+                request=support,
+                leader=leader,
+                actor=request.user,
+                **{key: form.cleaned_data[key] for key in ("aims", "days", "starts_on", "ends_on", "cost")},
+            )
+        if not refusal:
+            messages.success(request, f"The support from {leader} is agreed.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(request, "improvement/support_agree.html", {"support": support, "form": form, "proposals": proposals})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_visit_new(request, pk: int):
+    support = _request_or_404(pk, request.user, can_record_support_visit)
+    agreement = agreement_of(support)
+    form = SupportVisitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_visit_add(agreement=agreement, actor=request.user, **form.cleaned_data)
+        if not refusal:
+            messages.success(request, "The visit notes are saved.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(request, "improvement/support_visit_form.html", {"support": support, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_evaluate_page(request, pk: int):
+    support = _request_or_404(pk, request.user, can_evaluate_support)
+    agreement = agreement_of(support)
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_evaluate(agreement=agreement, actor=request.user, **form.cleaned_data)
+        if not refusal:
+            messages.success(request, "The evaluation is recorded.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(
+        request, "improvement/support_evaluate.html", {"support": support, "agreement": agreement, "form": form}
+    )
