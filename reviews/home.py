@@ -2,9 +2,18 @@
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
+from partnership.tenancy.roles import Role
 
 from .models import Review, ReviewTeamMember
+from .selectors.reports import shared_reports_of_schools
 from .selectors.reviews import current_cycle, school_ids_led_by, with_list_details
+
+
+def governor_reports_home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict:
+    """The final reports shared with the governors of the person's schools (one query: the schools come from the
+    memberships already loaded)."""
+    school_ids = sorted({m.school_id for m in memberships if m.role == Role.GOVERNOR and m.school_id})
+    return {"reports": shared_reports_of_schools(school_ids)}
 
 
 def reviews_home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict:
