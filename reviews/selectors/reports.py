@@ -72,6 +72,7 @@ def shared_reports_of_schools(school_ids: list[int], limit: int = 20) -> list[Re
     One query."""
     if not school_ids:
         return []
+
     def last_step_to(status: str) -> Subquery:
         steps = ReviewEvent.objects.filter(review=OuterRef("pk"), to_status=status).order_by("-at", "-pk")
         return Subquery(steps.values("at")[:1])
