@@ -150,8 +150,8 @@ def finding_edit(request, pk: int, focus_area_id: int):
             form.with_version(conflict.version if conflict else 0)
             form.add_error(None, _conflict_message(conflict, f"the findings for {focus_area.name.lower()}"))
         except ValidationError as error:
-            claim.release()
             add_service_errors(form, error)
+            claim.release()
         else:
             claim.done()
             messages.success(request, f"The findings for {focus_area.name.lower()} are saved.")

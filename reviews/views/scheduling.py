@@ -91,8 +91,8 @@ def visit_dates_propose_view(request, pk: int):
             for problem in refused.problems:
                 form.add_error(form.field_for_day(problem.day) if problem.day else None, problem.message)
         except ValidationError as error:
-            claim.release()
             add_service_errors(form, error)
+            claim.release()
         else:
             claim.done()
             messages.success(request, "Dates proposed. The review team has been asked to accept them.")
