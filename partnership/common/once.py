@@ -19,11 +19,13 @@ again. A refused submission gives its token back (`release`), so the person can 
 
 import re
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django import forms
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 FIELD = "submission"
 TIMEOUT = 7 * 24 * 60 * 60  # a week: longer than anyone keeps a form open and comes Back to it
@@ -51,11 +53,15 @@ class Claim:
 
     def done(self, result: object = "") -> None:
         if self.key:
-            cache.set(self.key, str(result) or "done", TIMEOUT)
+            # Redis away: the token stays "in progress"; a repeat is still recognised, only not led to the result.
+            with suppress(RedisError):
+                cache.set(self.key, str(result) or "done", TIMEOUT)
 
     def release(self) -> None:
         if self.key:
-            cache.delete(self.key)
+            # Redis away: the corrected form would be taken for a repeat until the token expires (rare, and says so).
+            with suppress(RedisError):
+                cache.delete(self.key)
 
 
 def claim(request: HttpRequest, form: forms.Form, scope: str = "") -> Claim:
@@ -65,7 +71,11 @@ def claim(request: HttpRequest, form: forms.Form, scope: str = "") -> Claim:
         return Claim(key="")
     partnership = getattr(getattr(request, "partnership", None), "pk", "")
     key = f"once:{partnership}:{request.user.pk}:{scope}:{token}"
-    if cache.add(key, IN_PROGRESS, TIMEOUT):
-        return Claim(key=key)
-    previous = cache.get(key) or ""
+    try:
+        if cache.add(key, IN_PROGRESS, TIMEOUT):
+            return Claim(key=key)
+        previous = cache.get(key) or ""
+    except RedisError:
+        # Redis away: save as if the form were sent once rather than refuse the person's work.
+        return Claim(key="")
     return Claim(key="", repeated=True, previous="" if previous == IN_PROGRESS else previous)

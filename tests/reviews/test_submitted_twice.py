@@ -93,3 +93,25 @@ def test_a_date_proposal_sent_twice_is_proposed_once(partnership_a, client_at, s
     with scope_of(partnership_a):
         assert VisitProposal.objects.count() == 1
         assert Notification.objects.count() == told
+
+
+def test_with_redis_away_the_note_is_saved_rather_than_refused(partnership_a, client_at, scope_of, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisDown
+
+    from partnership.common import once
+
+    class Away:
+        def __getattr__(self, name):
+            def down(*args, **kwargs):
+                raise RedisDown("Redis is away")
+
+            return down
+
+    s = review_scenario(partnership_a, status=ReviewStatus.VISITED)
+    client = client_at(partnership_a, s.reviewer)
+    url = f"/reviews/{s.review.pk}/evidence/add/"
+    form = {"text": "Seen in Year 2", "activity": "", "version": "0", "submission": token_of(client, url)}
+    monkeypatch.setattr(once, "cache", Away())
+    assert client.post(url, form).status_code == 302
+    with scope_of(partnership_a):
+        assert EvidenceNote.objects.count() == 1
