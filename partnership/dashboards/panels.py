@@ -793,3 +793,31 @@ def csv_rows(panel: Panel, filters: Filters) -> Iterator[list[str]]:
         for row in table.rows:
             for column, cell in zip(table.columns, row.cells, strict=True):
                 yield [panel.title, cycle, area, phase, table.caption, row.label, column, cell.csv_value]
+
+
+def csv_table_rows(panel: Panel, filters: Filters) -> Iterator[list[str]]:
+    """The panel's tables in the shape they have on screen (one row per row, one column per column), each under its
+    caption, ready for a spreadsheet: the same figures as csv_rows, hidden ones included as [c]."""
+    area = "All areas" if filters.area == ALL else filters.geography.area_label(filters.area)
+    phase = "All phases" if filters.phase == ALL else filters.geography.phase_label(filters.phase)
+    cycle = filters.cycle.name if filters.cycle else ""
+    yield [panel.title]
+    yield [f"Cycle: {cycle}", f"Area: {area}", f"Phase: {phase}"]
+    if panel.empty:
+        yield [panel.empty]
+    if panel.figures:
+        yield []
+        yield ["Headline figures", "Schools"]
+        for label, cell in panel.figures:
+            yield [label, cell.csv_value]
+    for table in panel.tables:
+        yield []
+        yield [table.caption]
+        yield [table.row_heading, *table.columns]
+        for row in table.rows:
+            yield [row.label, *[cell.csv_value for cell in row.cells]]
+        if table.hint:
+            yield [table.hint]
+    for note in panel.notes:
+        yield []
+        yield [note]

@@ -107,3 +107,30 @@ def test_a_board_member_is_told_in_words_why_figures_are_hidden_or_not_offered(
     assert any("[c] means confidential: the figure is about 1 or 2 schools" in text for text in pages)
     assert all("Not shown for an area and a phase together" in text for text in pages)
     assert any("for an area and a phase together only the number enrolled is shown" in text for text in pages)
+
+
+def test_the_csv_in_the_shape_of_the_tables_holds_the_same_figures_as_the_long_one(
+    small_groups, board_member, client_at, scope_of
+):
+    """Issue 12: a CSV ready for a spreadsheet, one row per row and one column per column; the same cells as the
+    long file (so the small-group guarantee checked on that one holds here too)."""
+    import csv
+    from collections import Counter
+
+    partnership, _ = small_groups
+    client = client_at(partnership, board_member)
+    with scope_of(partnership):
+        geo = s.geography()
+    for query in ({}, {"area": geo.areas[0][0].split(":", 1)[1]}, {"phase": geo.phases[0]}):
+        for slug in ("members", "pipeline", "overdue", "themes", "trends", "not-reviewed"):
+            long = client.get(f"/dashboard/{slug}.csv", query).content.decode("utf-8-sig")
+            wide = client.get(f"/dashboard/{slug}.csv", {**query, "shape": "table"})
+            assert wide["Content-Disposition"].endswith('-tables.csv"')
+            rows = list(csv.reader(io.StringIO(wide.content.decode("utf-8-sig"))))
+            long_values = Counter(row[-1] for row in list(csv.reader(io.StringIO(long)))[1:])
+            table_values = Counter()
+            for i, row in enumerate(rows):
+                header = (i > 0 and len(rows[i - 1]) == 1 and len(row) > 1) or row == ["Headline figures", "Schools"]
+                if len(row) > 1 and not header and not row[0].startswith("Cycle: "):
+                    table_values.update(row[1:])
+            assert table_values == long_values, (slug, query)
