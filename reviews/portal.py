@@ -8,7 +8,7 @@ from partnership.tenancy.roles import Role
 from .demo.cycles import build_review_demo
 from .demo.reports import ensure_demo_reports
 from .demo.scheduling import ensure_demo_scheduling
-from .home import reviews_home_context
+from .home import governor_reports_home_context, reviews_home_context
 from .permissions import can_manage_cycles
 from .reports.permissions import can_use_reports_page
 from .selectors.cycles import coordinator_cycle_home
@@ -34,6 +34,9 @@ contribution = Contribution(
             "reviews/home/reviews.html",
             frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.AREA_CHAIR, Role.CLUSTER_LEAD}),
             reviews_home_context,
+        ),
+        HomeSection(
+            62, "reviews/home/governor_reports.html", frozenset({Role.GOVERNOR}), governor_reports_home_context
         ),
     ),
     demo=(

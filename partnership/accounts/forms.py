@@ -71,7 +71,8 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("school", "area", "cluster"):
             self.fields[name].required_for_some_roles = True
-        self.fields["role"].choices = roles
+        # No role is chosen for the inviter: the first in the list would be Coordinator, the most powerful.
+        self.fields["role"].choices = [("", "Choose a role"), *roles]
         self.fields["school"].queryset = schools
         self.fields["area"].queryset = areas
         self.fields["cluster"].queryset = clusters

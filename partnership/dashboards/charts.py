@@ -26,6 +26,7 @@ class Bar:
     value_text: str
     text_x: float
     text_y: float
+    whole: bool = False  # a whole-partnership figure a board member sees in full (disclosure.py: public cells)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ class Chart:
                         f'width="{bar.width}" height="{bar.height}"></rect>'
                     )
                 parts.append(
-                    f'<text class="portal-chart__value" x="{bar.text_x}" y="{bar.text_y}">{e(bar.value_text)}</text>'
+                    f'<text class="portal-chart__value{" portal-chart__value--whole" if bar.whole else ""}" '
+                    f'x="{bar.text_x}" y="{bar.text_y}">{e(bar.value_text)}</text>'
                 )
         parts.append("</svg></figure>")
         return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above; the rest are numbers
@@ -121,9 +123,10 @@ def bar_chart(
                     width=round(width, 1),
                     height=BAR_HEIGHT,
                     series=number,
-                    value_text=cell.display,
+                    value_text=f"{cell.display} (hidden)" if cell.hidden else cell.display,
                     text_x=round(width + 6, 1),
                     text_y=y + BAR_HEIGHT - 4,
+                    whole=cell.whole,
                 )
             )
             y += BAR_HEIGHT + BAR_GAP

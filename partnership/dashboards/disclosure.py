@@ -23,7 +23,13 @@ one cube, and the cube is protected as a whole:
    hidden cell at least 1 and unbounded above); any hidden 1 or 2 whose value that pins down gets the nearest
    shown non-zero cell hidden as well, and the whole check runs again until nothing small is pinned.
    (Working out a complementary cell of, say, 9 is harmless: it is not a small group.)
-4. Hidden cells read "[c]" (confidential), never "fewer than 3": a complementary cell may hold many schools,
+4. **Public cells.** A cube may name cells that are never hidden (`public`): a board member sees the whole
+   partnership's operational progress (how many reviews are at each stage, how many items are overdue) in full,
+   since a count over every school of the partnership singles none out (issue 12: the rule must not hide the
+   partnership's own totals). A public cell is shown whatever its value and is never chosen as a complementary
+   cell; the cells below it (areas, phases) are protected as before, with the public cell as a known total.
+   Outcomes (focus areas, areas for development, grades) are never public.
+5. Hidden cells read "[c]" (confidential), never "fewer than 3": a complementary cell may hold many schools,
    and saying which cells are small would tell the reader more than the rule allows.
 
 The procedure is deterministic (the same data always hides the same cells), so requests cannot be compared
@@ -46,7 +52,7 @@ from itertools import product, repeat
 import numpy as np
 
 THRESHOLD = 3
-ALGORITHM = "small-groups-v1"  # change when the rule changes, so remembered answers are not reused
+ALGORITHM = "small-groups-v2"  # change when the rule changes, so remembered answers are not reused
 MEMO_SIZE = 512
 SUPPRESSED: "OrderedDict[bytes, bytes]" = OrderedDict()  # digest of a cube's counts -> its hidden cells
 _memo_lock = threading.Lock()
@@ -150,6 +156,7 @@ class Cube:
         dims: Sequence[Dim],
         leaf_counts: Iterable[tuple[Key, int]],
         unpublished: Sequence[Sequence[Callable[[str], bool] | None]] = (),
+        public: Sequence[Sequence[Callable[[str], bool] | None]] = (),
     ):
         self.dims = list(dims)
         self._index = [dim.index for dim in self.dims]
@@ -176,20 +183,54 @@ class Cube:
                 source = [slice(None)] * len(shape)
                 source[d] = children
                 cube[tuple(target)] = cube[tuple(source)].sum(axis=d)
+        mask = self._matching(shape, unpublished)
+        public_nd = self._matching(shape, public) & ~mask
+        if public:
+            self._withhold_parts_of_small_public(cube, mask, public_nd)
+        flat, flat_mask = cube.ravel(), mask.ravel()
+        public_mask = public_nd.ravel()
+        self.digest = _digest(self.dims, flat, flat_mask, public_mask)
+        self._public = bytearray(public_mask.astype(np.uint8).tobytes())
+        self.values: list[int] = flat.tolist()
+        self._unpublished = bytearray(flat_mask.astype(np.uint8).tobytes())
+        self._hidden = bytearray(len(self.values))
+        self.__dict__["_arrays"] = (shape, flat, flat_mask)
+
+    def _withhold_parts_of_small_public(self, cube: np.ndarray, mask: np.ndarray, public: np.ndarray) -> None:
+        """A public figure of 1 or 2 is not broken down (its parts are unpublished): beside it, hidden parts
+        would add up to a known small number (1 + 1 = 2 pins both), which no hiding of other cells can undo."""
+        changed = True
+        while changed:
+            changed = False
+            small = public & (cube > 0) & (cube < THRESHOLD)
+            for d, dim in enumerate(self.dims):
+                for parent, children in dim.partitions:
+                    at_parent = np.take(small, self._index[d][parent], axis=d)
+                    if not at_parent.any():
+                        continue
+                    for child in children:
+                        index = [slice(None)] * cube.ndim
+                        index[d] = self._index[d][child]
+                        target = mask[tuple(index)]
+                        new = at_parent & ~np.take(public, self._index[d][child], axis=d) & ~target
+                        if new.any():
+                            mask[tuple(index)] = target | new
+                            changed = True
+
+    def _matching(self, shape: tuple[int, ...], rules) -> np.ndarray:
         mask = np.zeros(shape, dtype=bool)
-        for rule in unpublished or ():
+        for rule in rules or ():
             matched = np.ones(shape, dtype=bool)
             for d, test in enumerate(rule):
                 if test is not None:
                     along = np.array([bool(test(node)) for node in self.dims[d].nodes])
                     matched &= along.reshape([-1 if e == d else 1 for e in range(len(shape))])
             mask |= matched
-        flat, flat_mask = cube.ravel(), mask.ravel()
-        self.digest = _digest(self.dims, flat, flat_mask)
-        self.values: list[int] = flat.tolist()
-        self._unpublished = bytearray(flat_mask.astype(np.uint8).tobytes())
-        self._hidden = bytearray(len(self.values))
-        self.__dict__["_arrays"] = (shape, flat, flat_mask)
+        return mask
+
+    def is_public(self, key: Key) -> bool:
+        position = self._position(key)
+        return position is not None and bool(self._public[position])
 
     def __getstate__(self) -> dict:
         """What is remembered (store.py): the counts and what is hidden, not the working arrays and sums."""
@@ -233,6 +274,10 @@ class Cube:
         position = self._position(key)
         return 0 if position is None else self.values[position]
 
+    def is_unpublished(self, key: Key) -> bool:
+        position = self._position(key)
+        return position is not None and bool(self._unpublished[position])
+
     def is_hidden(self, key: Key) -> bool:
         position = self._position(key)
         return position is not None and bool(self._hidden[position] or self._unpublished[position])
@@ -274,8 +319,9 @@ class Cube:
             of_cell.setdefault(total, []).append(number)
             for m in members:
                 of_cell.setdefault(m, []).append(number)
+        public = self._public
         for position, count in enumerate(values):
-            if 0 < count < THRESHOLD:
+            if 0 < count < THRESHOLD and not public[position]:
                 hidden[position] = 1
         queue = {
             n: None for n, (total, members) in enumerate(relations) if hidden[total] or any(hidden[m] for m in members)
@@ -383,6 +429,7 @@ class Cube:
                         elif (
                             values[other]
                             and other != self._grand_total
+                            and not self._public[other]
                             and (best is None or values[other] < values[best])
                         ):
                             best = other
@@ -393,6 +440,7 @@ class Cube:
                         elif (
                             values[total]
                             and total != self._grand_total
+                            and not self._public[total]
                             and (best_total is None or values[total] < values[best_total])
                         ):
                             best_total = total
@@ -405,7 +453,8 @@ class Cube:
                 if extra_levels > 2:  # a part a little further away costs less than a total (often a headline)
                     return fallback
             frontier = reached
-        if fallback is None and not hidden[self._grand_total] and values[self._grand_total]:
+        grand = self._grand_total
+        if fallback is None and not hidden[grand] and values[grand] and not self._public[grand]:
             return self._grand_total  # the headline figure only when nothing else is left
         return fallback
 
@@ -414,14 +463,14 @@ class Cube:
         return self._position(tuple(ALL if ALL in dim.nodes else dim.nodes[0] for dim in self.dims)) or 0
 
     def _cell_to_hide(self, total: int, members: list[int]) -> int | None:
-        values, hidden = self.values, self._hidden
+        values, hidden, public = self.values, self._hidden, self._public
         hidden_count = hidden_sum = 0
         best = None
         for m in members:
             if hidden[m]:
                 hidden_count += 1
                 hidden_sum += values[m]
-            elif values[m] and (best is None or values[m] < values[best]):
+            elif values[m] and not public[m] and (best is None or values[m] < values[best]):
                 best = m  # the first of equals: deterministic
         if hidden[total]:
             # A hidden total with one hidden part beside shown ones would make the two a known distance apart.
@@ -431,7 +480,7 @@ class Cube:
             return None
         if best is not None:
             return best
-        if not hidden[total] and values[total]:
+        if not hidden[total] and values[total] and not public[total]:
             return total
         return None
 
@@ -440,10 +489,10 @@ class Cube:
         return [(self.key_of(total), [self.key_of(m) for m in members]) for total, members in self.relations]
 
 
-def _digest(dims: Sequence[Dim], values: np.ndarray, unpublished: np.ndarray) -> bytes:
+def _digest(dims: Sequence[Dim], values: np.ndarray, unpublished: np.ndarray, public: np.ndarray) -> bytes:
     shape = repr([(dim.name, dim.nodes, dim.partitions) for dim in dims]).encode()
     digest = hashlib.blake2b(ALGORITHM.encode(), digest_size=20)
-    for part in (shape, values.astype(np.int64).tobytes(), unpublished.tobytes()):
+    for part in (shape, values.astype(np.int64).tobytes(), unpublished.tobytes(), public.tobytes()):
         digest.update(part)
     return digest.digest()
 

@@ -25,7 +25,7 @@ def category_rows() -> list[tuple[str, Cell]]:
 
 def board_home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict:
     geo = s.geography()
-    cube = s.members_cube(geo).suppress()
+    cube = s.members_cube(geo, for_board=True).suppress()
     areas = [node for node, _ in geo.areas]
     rows = [
         (geo.area_dim.label(node), Cell(None if cube.is_hidden((ALL, node, ALL)) else cube.value((ALL, node, ALL))))

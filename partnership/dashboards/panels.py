@@ -46,14 +46,21 @@ BOARD = Audience(name="board", suppress=True, drill_down=False)
 COORDINATOR = Audience(name="coordinator", suppress=False, drill_down=True)
 
 
+WITHHELD_MARK = "n/a"
+
+
 @dataclass(frozen=True)
 class Cell:
     value: int | None  # None: hidden by the small-group rule
     url: str = ""
     text: str = ""  # a figure that is not a count of schools (a percentage, "not in this cycle")
+    withheld: bool = False  # a breakdown board members are not offered (see selectors.py): no figure at all
+    whole: bool = False  # a board member's whole-partnership figure, shown in full (disclosure.py: public cells)
 
     @property
     def display(self) -> str:
+        if self.withheld:
+            return WITHHELD_MARK
         if self.text:
             return self.text
         return HIDDEN_MARK if self.value is None else f"{self.value:,}"
@@ -61,6 +68,10 @@ class Cell:
     @property
     def html(self) -> str:
         """The figure as shown in a table (rendered here: a county table has hundreds of cells)."""
+        if self.withheld:
+            return mark_safe(  # noqa: S308
+                f'{WITHHELD_MARK}<span class="govuk-visually-hidden"> (not shown for this breakdown)</span>'
+            )
         if self.text:
             return conditional_escape(self.text)
         if self.value is None:
@@ -71,17 +82,25 @@ class Cell:
 
     @property
     def csv_value(self) -> str:
+        if self.withheld:
+            return WITHHELD_MARK
         if self.text:
             return self.text
         return HIDDEN_MARK if self.value is None else str(self.value)
 
     @property
     def is_count(self) -> bool:
-        return not self.text
+        return not self.text and not self.withheld
 
     @property
     def hidden(self) -> bool:
-        return self.value is None and not self.text
+        return self.value is None and not self.text and not self.withheld
+
+    @property
+    def css(self) -> str:
+        if not self.is_count:
+            return "numeric"
+        return "numeric portal-figure portal-figure--whole" if self.whole else "numeric portal-figure"
 
 
 @dataclass
@@ -112,9 +131,7 @@ class Table:
         head = "".join(f'<th scope="col" class="numeric">{conditional_escape(c)}</th>' for c in self.columns)
         body = []
         for row in self.rows:
-            cells = "".join(
-                f'<td class="numeric{" portal-figure" if cell.is_count else ""}">{cell.html}</td>' for cell in row.cells
-            )
+            cells = "".join(f'<td class="{cell.css}">{cell.html}</td>' for cell in row.cells)
             total = ' class="portal-dashboard-table__total"' if row.total else ""
             body.append(f'<tr{total}><th scope="row">{conditional_escape(row.label)}</th>{cells}</tr>')
         if not body:
@@ -136,6 +153,7 @@ class Panel:
     charts: dict[str, Chart] = field(default_factory=dict)  # table id -> chart drawn from it
     figures: list[tuple[str, Cell]] = field(default_factory=list)  # headline figures
     empty: str = ""
+    notes: list[str] = field(default_factory=list)  # why some breakdowns are not shown (board members)
 
     @property
     def has_hidden(self) -> bool:
@@ -252,12 +270,14 @@ class Dashboard:
 
     @cached_property
     def members_cube(self) -> Cube:
-        return self._remembered("members", lambda: self._ready(s.members_cube(self.geo)))
+        return self._remembered(
+            "members", lambda: self._ready(s.members_cube(self.geo, for_board=self.audience.suppress))
+        )
 
     @cached_property
     def pipeline_cubes(self) -> dict[int, Cube]:
         def compute():
-            cubes = s.pipeline_cubes(self.filters.cycles, self.geo, clusters_by_stage=not self.audience.suppress)
+            cubes = s.pipeline_cubes(self.filters.cycles, self.geo, for_board=self.audience.suppress)
             return {pk: self._ready(c) for pk, c in cubes.items()}
 
         return self._remembered("pipeline", compute)
@@ -265,7 +285,11 @@ class Dashboard:
     @cached_property
     def themes_cubes(self) -> dict[int, Cube]:
         return self._remembered(
-            "themes", lambda: {pk: self._ready(c) for pk, c in s.themes_cubes(self.filters.cycles, self.geo).items()}
+            "themes",
+            lambda: {
+                pk: self._ready(c)
+                for pk, c in s.themes_cubes(self.filters.cycles, self.geo, for_board=self.audience.suppress).items()
+            },
         )
 
     @cached_property
@@ -274,18 +298,25 @@ class Dashboard:
         cycle = self.filters.cycle
 
         def compute() -> Cube:
-            return self._ready(s.overdue_cube(cycle, self.geo, self.today))
+            return self._ready(s.overdue_cube(cycle, self.geo, self.today, for_board=self.audience.suppress))
 
         return compute() if cycle is None else self._remembered(f"overdue:{cycle.pk}", compute)
 
     @cached_property
     def not_reviewed_cube(self) -> Cube:
-        return self._remembered("not_reviewed", lambda: self._ready(s.not_reviewed_cube(self.geo, self.today)))
+        return self._remembered(
+            "not_reviewed",
+            lambda: self._ready(s.not_reviewed_cube(self.geo, self.today, for_board=self.audience.suppress)),
+        )
 
     def cell(self, cube: Cube, key: tuple, panel: str, dims: tuple[str, ...], cycle=None) -> Cell:
         value = cube.value(key)
+        if self.audience.suppress and cube.is_unpublished(key):
+            return Cell(None, withheld=True)
         if self.audience.suppress and cube.is_hidden(key):
             return Cell(None)
+        if self.audience.suppress:
+            return Cell(value, whole=cube.is_public(key))
         url = ""
         if self.audience.drill_down and value:
             params = {"panel": panel}
@@ -308,6 +339,12 @@ class Dashboard:
         return [self.panel(slug) for slug, _ in PANELS]
 
     def panel(self, slug: str) -> Panel:
+        panel = self._panel(slug)
+        if self.audience.suppress:
+            _offer_board(panel, self.filters)
+        return panel
+
+    def _panel(self, slug: str) -> Panel:
         return {
             "members": self.members,
             "pipeline": self.pipeline,
@@ -375,19 +412,19 @@ class Dashboard:
         def cell(stage, geo, phase):
             return self.cell(cube, (stage, geo, phase), "pipeline", dims, cycle)
 
-        stages = s.STAGE_LEAVES
+        board = self.audience.suppress
         stage_dim = s.stage_dim()
+        # A board member sees single stages for the whole partnership, three bands for an area or a phase.
+        stages = s.STAGE_BANDS if board and f.filtered else s.STAGE_LEAVES
+        columns_stages = s.STAGE_BANDS if board else s.STAGE_LEAVES
+        totals = [t for t in (s.REVIEWED, s.FINALISED, ALL) if t not in stages]
         overall = Table(
             id="pipeline-overall",
             caption=f"Reviews by stage, {cycle.name} ({f.description})",
             row_heading="Stage",
             columns=["Schools"],
             rows=[Row(stage_dim.label(st), [cell(st, f.area, f.phase)]) for st in stages]
-            + [
-                Row(stage_dim.label(s.REVIEWED), [cell(s.REVIEWED, f.area, f.phase)], total=True),
-                Row(stage_dim.label(s.FINALISED), [cell(s.FINALISED, f.area, f.phase)], total=True),
-                Row(stage_dim.label(ALL), [cell(ALL, f.area, f.phase)], total=True),
-            ],
+            + [Row(stage_dim.label(t), [cell(t, f.area, f.phase)], total=True) for t in totals],
         )
         panel.tables.append(overall)
         panel.charts[overall.id] = bar_chart(
@@ -397,41 +434,47 @@ class Dashboard:
             [r.label for r in overall.rows[: len(stages)]],
             [("Schools", [r.cells[0] for r in overall.rows[: len(stages)]])],
         )
-        columns = [stage_dim.label(st) for st in stages] + ["Enrolled"]
+        columns = [stage_dim.label(st) for st in columns_stages] + ["Enrolled"]
         by_area = Table(
             id="pipeline-by-area",
             caption=f"Reviews by stage and area ({self._phase_text()})",
             row_heading="Area",
             columns=columns,
             rows=[
-                Row(self.geo.area_dim.label(a), [cell(st, a, f.phase) for st in [*stages, ALL]], total=a == ALL)
+                Row(self.geo.area_dim.label(a), [cell(st, a, f.phase) for st in [*columns_stages, ALL]], total=a == ALL)
                 for a in self._rows_with_total(f.areas_in_view())
             ],
         )
-        cluster_stages = [*stages, ALL] if not self.audience.suppress else [ALL]
+        if board:
+            # Board members are offered areas, not clusters (5 to 10 schools each: nearly every figure would be
+            # about one or two schools, and hiding them spreads to the areas' totals).
+            by_phase = Table(
+                id="pipeline-by-phase",
+                caption=f"Reviews by stage and phase ({self._area_text()})",
+                row_heading="Phase",
+                columns=columns,
+                rows=[
+                    Row(
+                        self.geo.phase_dim.label(p),
+                        [cell(st, f.area, p) for st in [*columns_stages, ALL]],
+                        total=p == ALL,
+                    )
+                    for p in self._rows_with_total(f.phases_in_view())
+                ],
+            )
+            panel.tables.extend([by_area, by_phase])
+            return panel
+        cluster_stages = [*stages, ALL]
         cluster_rows = []
         for area in f.areas_in_view():
             for node, label in self.geo.clusters.get(area, []):
                 cluster_rows.append(Row(label, [cell(st, node, ALL) for st in cluster_stages]))
         by_cluster = Table(
             id="pipeline-by-cluster",
-            caption=f"Reviews by stage and cluster ({self._area_text()}, all phases)"
-            if not self.audience.suppress
-            else f"Schools enrolled by cluster ({self._area_text()}, all phases)",
-            hint=" ".join(
-                text
-                for text, applies in [
-                    ("Clusters are shown for all phases together.", f.phase != ALL),
-                    (
-                        "Clusters hold 5 to 10 schools: split by stage, nearly every figure would be about one or two "
-                        "schools, so the board sees each cluster's total only.",
-                        self.audience.suppress,
-                    ),
-                ]
-                if applies
-            ),
+            caption=f"Reviews by stage and cluster ({self._area_text()}, all phases)",
+            hint="Clusters are shown for all phases together." if f.phase != ALL else "",
             row_heading="Cluster",
-            columns=[columns[-1]] if self.audience.suppress else columns,
+            columns=columns,
             rows=cluster_rows,
         )
         by_phase = Table(
@@ -520,7 +563,7 @@ class Dashboard:
                 if reported.value and with_afd.value is not None
                 else "–"
             )
-            rows.append(Row(focus, [*cells, Cell(None, text=share)]))
+            rows.append(Row(focus, [*cells, Cell(None, text=share, withheld=reported.withheld)]))
         table = Table(
             id="themes-focus",
             caption=f"Focus areas chosen and areas for development found, {cycle.name} ({f.description})",
@@ -620,6 +663,21 @@ class Dashboard:
         )
         categories = [*[c for c, _ in s.NOT_REVIEWED_CATEGORIES], ALL]
         dim = s.not_reviewed_dim()
+        if self.audience.suppress:
+            # Board members: the two kinds told apart for the chosen view, and each area's total beside it.
+            panel.tables.append(
+                Table(
+                    id="not-reviewed-kinds",
+                    caption=f"Schools not reviewed for more than a year ({f.description})",
+                    row_heading="Schools",
+                    columns=["Schools"],
+                    rows=[
+                        Row(dim.label(c), [self.cell(cube, (c, f.area, f.phase), "not-reviewed", dims)], total=c == ALL)
+                        for c in categories
+                    ],
+                )
+            )
+            categories = [ALL]
         table = Table(
             id="not-reviewed-by-area",
             caption=f"Schools not reviewed for more than a year, by area ({self._phase_text()})",
@@ -644,6 +702,8 @@ class Dashboard:
             [r.label for r in plotted],
             [("Schools", [r.cells[-1] for r in plotted])],
         )
+        if self.audience.suppress:
+            panel.tables.reverse()  # the areas and their chart first, as coordinators see them
         return panel
 
     # Helpers.
@@ -660,6 +720,67 @@ class Dashboard:
         return "all areas" if self.filters.area == ALL else self.geo.area_label(self.filters.area)
 
 
+def _offer_board(panel: Panel, filters: Filters) -> None:
+    """Leave out of a board member's panel the rows, columns, tables and headline figures that are breakdowns board
+    members are not offered, saying so in words, so that a view never shows a column of "n/a"."""
+    trimmed = False
+    kept_tables = []
+    for table in panel.tables:
+        columns = [
+            i for i in range(len(table.columns)) if not all(row.cells[i].withheld for row in table.rows if row.cells)
+        ]
+        rows = [row for row in table.rows if not all(cell.withheld for cell in row.cells)]
+        if len(columns) < len(table.columns) or len(rows) < len(table.rows):
+            trimmed = True
+        if len(rows) < len(table.rows):
+            panel.charts.pop(table.id, None)  # drawn from rows that are not offered
+        if table.rows and (not rows or not columns):
+            continue
+        table.columns = [table.columns[i] for i in columns]
+        for row in rows:
+            row.cells = [row.cells[i] for i in columns]
+        table.rows = rows
+        kept_tables.append(table)
+    panel.tables = kept_tables
+    figures = [(label, cell) for label, cell in panel.figures if not cell.withheld]
+    trimmed = trimmed or len(figures) < len(panel.figures)
+    panel.figures = figures
+    if trimmed:
+        panel.notes.append(BOARD_BREAKDOWN_NOTE.get(panel.slug, BOARD_BREAKDOWN_NOTE[""]))
+    if trimmed and not panel.tables and not panel.figures and not panel.empty:
+        panel.empty = (
+            "Not shown for an area and a phase together: these figures would be about one or two schools. "
+            "Choose all areas or all phases to see them."
+        )
+        panel.notes = []
+
+
+BOARD_BREAKDOWN_NOTE = {
+    "": (
+        "Some breakdowns are shown only for the whole partnership, or for an area or a phase but not both together, "
+        "so that each figure is about enough schools to be useful."
+    ),
+    "pipeline": (
+        "Each stage is shown for the whole partnership. For an area or a phase the stages are grouped into three "
+        "(not yet visited; visited, report not final; final or shared), and for an area and a phase together only "
+        "the number enrolled is shown: single stages there would be about one or two schools."
+    ),
+    "themes": (
+        "Focus areas and grades are shown for the whole partnership: they are what reviews found, and in an area or "
+        "a phase they would be about a handful of schools. For an area or a phase you see how many schools shared "
+        "a self-review."
+    ),
+    "overdue": (
+        "How late items are, and which kind they are, is shown for the whole partnership; for an area or a phase, "
+        "how many items are overdue."
+    ),
+    "not-reviewed": (
+        "Never reviewed and last visited more than a year ago are told apart for the whole partnership; for an area "
+        "or a phase, the total."
+    ),
+}
+
+
 def csv_rows(panel: Panel, filters: Filters) -> Iterator[list[str]]:
     """The panel's tables, one figure a line, for a spreadsheet."""
     yield ["Panel", "Cycle", "Area", "Phase", "Table", "Row", "Column", "Value"]
@@ -672,3 +793,31 @@ def csv_rows(panel: Panel, filters: Filters) -> Iterator[list[str]]:
         for row in table.rows:
             for column, cell in zip(table.columns, row.cells, strict=True):
                 yield [panel.title, cycle, area, phase, table.caption, row.label, column, cell.csv_value]
+
+
+def csv_table_rows(panel: Panel, filters: Filters) -> Iterator[list[str]]:
+    """The panel's tables in the shape they have on screen (one row per row, one column per column), each under its
+    caption, ready for a spreadsheet: the same figures as csv_rows, hidden ones included as [c]."""
+    area = "All areas" if filters.area == ALL else filters.geography.area_label(filters.area)
+    phase = "All phases" if filters.phase == ALL else filters.geography.phase_label(filters.phase)
+    cycle = filters.cycle.name if filters.cycle else ""
+    yield [panel.title]
+    yield [f"Cycle: {cycle}", f"Area: {area}", f"Phase: {phase}"]
+    if panel.empty:
+        yield [panel.empty]
+    if panel.figures:
+        yield []
+        yield ["Headline figures", "Schools"]
+        for label, cell in panel.figures:
+            yield [label, cell.csv_value]
+    for table in panel.tables:
+        yield []
+        yield [table.caption]
+        yield [table.row_heading, *table.columns]
+        for row in table.rows:
+            yield [row.label, *[cell.csv_value for cell in row.cells]]
+        if table.hint:
+            yield [table.hint]
+    for note in panel.notes:
+        yield []
+        yield [note]

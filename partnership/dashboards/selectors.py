@@ -264,12 +264,47 @@ def ofsted_q(category: str) -> Q:
     return Q(ofsted_rating__iregex=rf"^\s*({'|'.join(ratings)})\s*$")
 
 
-def members_cube(geo: Geography) -> Cube:
+def members_cube(geo: Geography, *, for_board: bool = False) -> Cube:
     rows = member_schools().values_list("ofsted_rating", "area_id", "phase").annotate(n=Tally("pk")).order_by()
     return Cube(
         [ofsted_dim(), geo.area_dim, geo.phase_dim],
         (((ofsted_category(rating), area_node(area), geo.phase_node(phase)), n) for rating, area, phase, n in rows),
+        unpublished=[BY_AREA_AND_PHASE_3] if for_board else (),
+        public=whole_partnership(geo, 3) if for_board else (),
     )
+
+
+# What a board member is offered (issue 12). Every cell a board member can see is a cell of one suppressed cube,
+# so the breakdowns offered decide how many small groups there are to hide and how far hiding them spreads. A
+# category split by area *and* phase at once is nearly all groups of 1 or 2 schools, and each of those forced a
+# second figure to be hidden, and so on up to the partnership's own totals. Board members are therefore offered:
+# - operational progress (stages, overdue items, schools not reviewed) by area or by phase, not both together;
+# - outcomes (grades, and areas for development found) protected more: grades for the whole partnership only
+#   (not by area or phase), focus areas by area or by phase but not both;
+# - member schools by area and phase (a count of open schools, no outcome), Ofsted grades by area or by phase;
+# - the whole partnership's operational figures (all areas, all phases) in full: public cells (disclosure.py).
+# An unpublished cell ties no sum together, so it cannot be used to work a hidden figure out.
+def _split(node: str) -> bool:
+    return node != ALL
+
+
+def _whole(node: str) -> bool:
+    return node == ALL
+
+
+def whole_partnership(geo: Geography, dims: int) -> list[tuple]:
+    """The public cells' rule: all areas and all phases (an only area or an only phase is the whole too)."""
+    geo_whole = (lambda node: True) if len(geo.areas) == 1 else _whole
+    phase_whole = (lambda node: True) if len(geo.phases) == 1 else _whole
+    return [(*[None] * (dims - 2), geo_whole, phase_whole)]
+
+
+# By area or by phase, only the total over the categories (how many items overdue, schools not reviewed).
+TOTAL_ONLY_BY_PLACE_3 = [(_split, _split, None), (_split, None, _split)]
+
+
+BY_AREA_AND_PHASE_3 = (_split, _split, _split)  # (category, area, phase)
+BY_AREA_AND_PHASE_4 = (None, _split, _split, _split)  # (measure or kind, category, area, phase)
 
 
 PIPELINE_STAGES = [
@@ -284,6 +319,10 @@ PIPELINE_STAGES = [
 ]
 REVIEWED = "reviewed"
 FINALISED = "finalised"
+NOT_VISITED = "not_visited"
+IN_PROGRESS = "in_progress"
+# The stages in three bands: what a board member sees for an area or a phase, where single stages are small.
+STAGE_BANDS = [NOT_VISITED, IN_PROGRESS, FINALISED]
 STAGE_LEAVES = [stage for stage, _ in PIPELINE_STAGES]
 REACHED_VISITED = [
     ReviewStatus.VISITED,
@@ -298,11 +337,19 @@ REACHED_VISITED = [
 def stage_dim() -> Dim:
     return tree_dim(
         "stage",
-        [*PIPELINE_STAGES, (FINALISED, "Final or shared"), (REVIEWED, "Visited or later")],
+        [
+            *PIPELINE_STAGES,
+            (NOT_VISITED, "Not yet visited"),
+            (IN_PROGRESS, "Visited, report not final"),
+            (FINALISED, "Final or shared"),
+            (REVIEWED, "Visited or later"),
+        ],
         total="Enrolled",
         groups={
+            NOT_VISITED: ["enrolled", ReviewStatus.GROUPED, ReviewStatus.SCHEDULED],
+            IN_PROGRESS: [ReviewStatus.VISITED, ReviewStatus.DRAFT, ReviewStatus.FACTUAL_ACCURACY],
             FINALISED: [ReviewStatus.FINAL, ReviewStatus.SHARED],
-            REVIEWED: [ReviewStatus.VISITED, ReviewStatus.DRAFT, ReviewStatus.FACTUAL_ACCURACY, FINALISED],
+            REVIEWED: [IN_PROGRESS, FINALISED],
         },
     )
 
@@ -311,6 +358,8 @@ STAGE_LEAVES_UNDER = {
     ALL: STAGE_LEAVES,
     REVIEWED: [s.value for s in REACHED_VISITED],
     FINALISED: [ReviewStatus.FINAL.value, ReviewStatus.SHARED.value],
+    NOT_VISITED: ["enrolled", ReviewStatus.GROUPED.value, ReviewStatus.SCHEDULED.value],
+    IN_PROGRESS: [ReviewStatus.VISITED.value, ReviewStatus.DRAFT.value, ReviewStatus.FACTUAL_ACCURACY.value],
 }
 
 
@@ -319,9 +368,10 @@ def pipeline_rows() -> QuerySet[Enrolment]:
     return Enrolment.objects.annotate(stage=Coalesce(Subquery(status), Value("enrolled"), output_field=CharField()))
 
 
-def pipeline_cubes(cycles: list[CycleInfo], geo: Geography, *, clusters_by_stage: bool = True) -> dict[int, Cube]:
+def pipeline_cubes(cycles: list[CycleInfo], geo: Geography, *, for_board: bool = False) -> dict[int, Cube]:
     """Two plain aggregates (reviews by stage, enrolments) rather than a subquery per enrolment: a school
-    enrolled without a review yet is "enrolled, not yet in a group"."""
+    enrolled without a review yet is "enrolled, not yet in a group". A board member's cube stops at areas (no
+    clusters) and splits stages by area or by phase, not both (see BY_AREA_AND_PHASE_3)."""
     cycle_ids = [c.pk for c in cycles]
     place = ("school__area_id", "school__cluster_id", "school__phase")
     reviews = (
@@ -341,15 +391,29 @@ def pipeline_cubes(cycles: list[CycleInfo], geo: Geography, *, clusters_by_stage
     for (cycle_id, area, cluster, phase), n in not_grouped.items():
         if n > 0:  # (a review always has its enrolment; never count below zero if one went missing)
             leaves[cycle_id].append((("enrolled", cluster_node(area, cluster), geo.phase_node(phase)), n))
+    if for_board:
+        dims = [stage_dim(), geo.area_dim, geo.phase_dim]
+        rules = [BY_AREA_AND_PHASE_3, SINGLE_STAGE_BY_PLACE[0], SINGLE_STAGE_BY_PLACE[1]]
+        public = whole_partnership(geo, 3)
+        return {pk: Cube(dims, _to_areas(counted), unpublished=rules, public=public) for pk, counted in leaves.items()}
     dims = [stage_dim(), geo.cluster_dim, geo.phase_dim]
-    rules = [CLUSTER_BY_PHASE] if clusters_by_stage else [CLUSTER_BY_PHASE, CLUSTER_BY_STAGE]
-    return {pk: Cube(dims, counted, unpublished=rules) for pk, counted in leaves.items()}
+    return {pk: Cube(dims, counted, unpublished=[CLUSTER_BY_PHASE]) for pk, counted in leaves.items()}
 
 
-# A cluster holds 5-10 schools: split by phase it would be all small groups, so it is never shown; for a board
-# member, split by stage neither (nearly every figure would be hidden, and hiding them spreads to the totals).
+# Single stages for the whole partnership only; an area or a phase is shown in the three bands.
+SINGLE_STAGE_BY_PLACE = [
+    (lambda stage: stage in STAGE_LEAVES, _split, None),
+    (lambda stage: stage in STAGE_LEAVES, None, _split),
+]
+
+
+def _to_areas(leaves: list) -> list:
+    """Leaves keyed by cluster, keyed by the cluster's area instead."""
+    return [((stage, "area:" + place.split(":")[1], phase), n) for (stage, place, phase), n in leaves]
+
+
+# A cluster holds 5-10 schools: split by phase it would be all small groups, so it is never shown.
 CLUSTER_BY_PHASE = (None, lambda geo: geo.startswith("cluster:"), lambda phase: phase != ALL)
-CLUSTER_BY_STAGE = (lambda stage: stage != ALL, lambda geo: geo.startswith("cluster:"), None)
 
 
 # Overdue items, in working days (reviews/calendar.py).
@@ -449,13 +513,20 @@ def bucket_q(bucket: str, buckets: dict[str, tuple]) -> Q:
     return Q(due__lt=before) & (Q(due__gte=start) if start is not None else Q())
 
 
-def overdue_cube(cycle: CycleInfo | None, geo: Geography, today: datetime.date) -> Cube:
+def overdue_cube(cycle: CycleInfo | None, geo: Geography, today: datetime.date, *, for_board: bool = False) -> Cube:
     if cycle is None:
         return Cube([overdue_kind_dim(), overdue_bucket_dim(), geo.area_dim, geo.phase_dim], [])
-    return overdue_cubes([cycle], geo, today)[cycle.pk]
+    return overdue_cubes([cycle], geo, today, for_board=for_board)[cycle.pk]
 
 
-def overdue_cubes(cycles: list[CycleInfo], geo: Geography, today: datetime.date) -> dict[int, Cube]:
+# How late an item is, for a board member: for the whole partnership only (by area or phase, only how many).
+OVERDUE_BUCKET_BY_PLACE = [(None, _split, _split, None), (None, _split, None, _split)]
+OVERDUE_KIND_BY_PLACE = [(_split, None, _split, None), (_split, None, None, _split)]
+
+
+def overdue_cubes(
+    cycles: list[CycleInfo], geo: Geography, today: datetime.date, *, for_board: bool = False
+) -> dict[int, Cube]:
     """Every cycle's overdue items in one query (open items are few; most are in the current cycle)."""
     dims = [overdue_kind_dim(), overdue_bucket_dim(), geo.area_dim, geo.phase_dim]
     leaves: dict[int, list] = {c.pk: [] for c in cycles}
@@ -476,7 +547,9 @@ def overdue_cubes(cycles: list[CycleInfo], geo: Geography, today: datetime.date)
 
     for cycle_id, kind, due, area, phase, n in rows:
         leaves[cycle_id].append(((kind, bucket_of(due), area_node(area), geo.phase_node(phase)), n))
-    return {pk: Cube(dims, counted) for pk, counted in leaves.items()}
+    rules = [(None, None, _split, _split), *OVERDUE_BUCKET_BY_PLACE, *OVERDUE_KIND_BY_PLACE] if for_board else ()
+    public = whole_partnership(geo, 4) if for_board else ()
+    return {pk: Cube(dims, counted, unpublished=rules, public=public) for pk, counted in leaves.items()}
 
 
 # Themes: focus areas chosen in shared self-reviews, and what finalised reports found in each.
@@ -532,7 +605,24 @@ def finding_rows() -> QuerySet[Finding]:
     )
 
 
-def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
+def _is_grade(measure: str) -> bool:
+    return measure.startswith("grade:")
+
+
+# Grades are the most sensitive outcome: a board member sees them for the whole partnership only. Nor is a board
+# member shown how many reports covered a focus area, or found strengths only: with areas for development, they
+# would make a sum whose one small part had to be hidden with a second, larger figure of the whole partnership.
+GRADES_BY_PLACE = [(_is_grade, None, _split, None), (_is_grade, None, None, _split)]
+# By area or phase, only how many schools shared a self-review: a focus area chosen, or found wanting, by the
+# schools of one area is about a handful of schools.
+FOCUS_BY_PLACE = [
+    (None, lambda focus: focus != ANY_FOCUS, _split, None),
+    (None, lambda focus: focus != ANY_FOCUS, None, _split),
+]
+NOT_FOR_BOARD = [(lambda measure: measure in (REPORTED, WITHOUT_AFD), None, None, None)]
+
+
+def themes_cubes(cycles: list[CycleInfo], geo: Geography, *, for_board: bool = False) -> dict[int, Cube]:
     cycle_ids = [c.pk for c in cycles]
     leaves: dict[int, list] = {c.pk: [] for c in cycles}
     names = {pk: name for c in cycles for pk, name in c.focus_area_ids.items()}
@@ -568,7 +658,11 @@ def themes_cubes(cycles: list[CycleInfo], geo: Geography) -> dict[int, Cube]:
         leaves[cycle_id].append(((WITH_AFD if has_afd else WITHOUT_AFD, *where), n))
         if grades[cycle_id]:
             leaves[cycle_id].append(((grade_node(grade) if grade in grades[cycle_id] else NO_GRADE, *where), n))
-    return {c.pk: Cube([measure_dim(c), focus_dim(c), geo.area_dim, geo.phase_dim], leaves[c.pk]) for c in cycles}
+    rules = [BY_AREA_AND_PHASE_4, *GRADES_BY_PLACE, *NOT_FOR_BOARD, *FOCUS_BY_PLACE] if for_board else ()
+    return {
+        c.pk: Cube([measure_dim(c), focus_dim(c), geo.area_dim, geo.phase_dim], leaves[c.pk], unpublished=rules)
+        for c in cycles
+    }
 
 
 # Schools not reviewed for more than a year: no review that reached "visited" with a visit in 12 months.
@@ -595,7 +689,7 @@ def not_reviewed_rows(today: datetime.date, *, only_those: bool = True) -> Query
     return schools.filter(category__isnull=False) if only_those else schools
 
 
-def not_reviewed_cube(geo: Geography, today: datetime.date) -> Cube:
+def not_reviewed_cube(geo: Geography, today: datetime.date, *, for_board: bool = False) -> Cube:
     # Grouped without a filter on the category (which would compute it twice); the reviewed rows are dropped here.
     rows = (
         not_reviewed_rows(today, only_those=False)
@@ -606,6 +700,8 @@ def not_reviewed_cube(geo: Geography, today: datetime.date) -> Cube:
     return Cube(
         [not_reviewed_dim(), geo.area_dim, geo.phase_dim],
         (((category, area_node(area), geo.phase_node(phase)), n) for category, area, phase, n in rows if category),
+        unpublished=[BY_AREA_AND_PHASE_3, *TOTAL_ONLY_BY_PLACE_3] if for_board else (),
+        public=whole_partnership(geo, 3) if for_board else (),
     )
 
 

@@ -15,7 +15,18 @@ from reviews.models import Review
 
 from . import selectors as s
 from .disclosure import ALL
-from .panels import BOARD, COORDINATOR, CUBE_GROUPS, FRAME, PANEL_TITLES, Dashboard, Filters, csv_rows, frame
+from .panels import (
+    BOARD,
+    COORDINATOR,
+    CUBE_GROUPS,
+    FRAME,
+    PANEL_TITLES,
+    Dashboard,
+    Filters,
+    csv_rows,
+    csv_table_rows,
+    frame,
+)
 from .store import CubeStore
 
 SCHOOLS_PER_PAGE = 100
@@ -59,12 +70,15 @@ def panel_csv(request, panel: str):
     board = _dashboard(request)
     filters = board.filters
     cycle = slugify(filters.cycle.name) if filters.cycle else "no-cycle"
-    filename = f"{request.partnership.slug}-{panel}-{cycle}-{board.today:%Y-%m-%d}.csv"
+    # ?shape=table: the tables as on screen, for a spreadsheet; otherwise one figure a line (the long format).
+    as_table = request.GET.get("shape") == "table"
+    shape = "-tables" if as_table else ""
+    filename = f"{request.partnership.slug}-{panel}-{cycle}-{board.today:%Y-%m-%d}{shape}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
     writer = csv.writer(response)
-    for row in csv_rows(board.panel(panel), filters):
+    for row in (csv_table_rows if as_table else csv_rows)(board.panel(panel), filters):
         writer.writerow([csv_safe(value) for value in row])
     audit_record(action=AuditAction.EXPORT, subject=f"Dashboard: {PANEL_TITLES[panel]}", detail={"file": filename})
     return response

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from partnership.accounts.forms import InvitationForm
 from partnership.accounts.selectors import pending_invitations
@@ -131,3 +132,8 @@ def invitation_new(request):
                 )
                 return redirect("people")
     return render(request, "accounts/invitation_new.html", {"form": form})
+
+
+def favicon(request):
+    """The icon's address is read per request: the static files' manifest may not exist when URLs are loaded."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

@@ -1,5 +1,7 @@
 from django import forms
 
+from partnership.common.once import OnceForm
+
 from ..services.scheduling import NOTE_MAX_LENGTH
 
 
@@ -17,7 +19,7 @@ def _day_field(label: str, ordinal: str, *, required: bool) -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DateInput(), error_messages=messages)
 
 
-class VisitDatesForm(forms.Form):
+class VisitDatesForm(OnceForm):
     """One to three visit days (consecutive or not) and a note for the review team."""
 
     day_1 = _day_field("First day", "first", required=True)

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from partnership.common.once import OnceForm
 from partnership.common.text import long_date
 
 from ..models import ActivityKind, Attachment, Review
@@ -151,7 +152,7 @@ class ActivityForm(forms.Form):
         ]
 
 
-class EvidenceNoteForm(VersionedForm):
+class EvidenceNoteForm(OnceForm, VersionedForm):
     activity = forms.TypedChoiceField(label="Activity", coerce=int, required=False, empty_value=None)
     text = forms.CharField(
         label="Evidence",
@@ -174,7 +175,7 @@ class EvidenceNoteForm(VersionedForm):
         self.fields["focus_areas"].choices = _focus_area_choices(review)
 
 
-class FindingForm(VersionedForm):
+class FindingForm(OnceForm, VersionedForm):
     strengths = forms.CharField(
         label="Strengths (what went well)", required=False, widget=_textarea(10), help_text=NO_PUPIL_NAMES
     )

@@ -16,6 +16,7 @@ class NotificationKind(models.TextChoices):
     VISIT_SOON = "visit_soon", "Visit soon"
     REPORT_OVERDUE = "report_overdue", "Report overdue"
     FACTUAL_ACCURACY_OVERDUE = "factual_accuracy_overdue", "Factual-accuracy check overdue"
+    REPORT_SHARED = "report_shared", "Final report shared with governors"
 
 
 class Notification(TenantOwnedModel):

@@ -26,6 +26,7 @@ from ..permissions import (
 )
 from ..selectors.findings import findings_overview, report_of
 from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of, visit_counts
+from ..workflow_display import what_happens_next
 
 
 def _visit_counts(review: Review) -> dict[str, int]:
@@ -65,6 +66,7 @@ def next_steps_context(request: HttpRequest, review: Review) -> dict[str, Any]:
         ),
         "responded": bool(report and report.factual_accuracy_responded_at),
         "report": report,
+        "what_next": what_happens_next(review, responded=bool(report and report.factual_accuracy_responded_at)),
     }
 
 

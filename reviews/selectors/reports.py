@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
@@ -12,7 +12,7 @@ from partnership.tenancy.roles import Role
 from partnership.tenancy.selectors import active_memberships
 from schools.models import School
 
-from ..models import Review, ReviewStatus
+from ..models import Review, ReviewEvent, ReviewStatus
 from ..models.reports import RenderStatus, ReportBatch, ReportBatchItem, ReportDownload, ReportKind, ReportRender
 from ..reports.content import DRAFT_STATUSES, FINAL_STATUSES, report_kind_for
 from .reviews import reviews_visible_to, with_list_details
@@ -64,6 +64,28 @@ def reports_for_governor(user: User, partnership: Partnership) -> list[GovernedS
         review.latest_report = latest_ready(review, ReportKind.FINAL)
         schools[review.school_id].reviews.append(review)
     return sorted(schools.values(), key=lambda governed: governed.school.name)
+
+
+def shared_reports_of_schools(school_ids: list[int], limit: int = 20) -> list[Review]:
+    """The reviews of these schools whose final report is shared with governors, newest first, each with the
+    days it was agreed (made final) and shared, from the workflow's own record (not the day a file was made).
+    One query."""
+    if not school_ids:
+        return []
+
+    def last_step_to(status: str) -> Subquery:
+        steps = ReviewEvent.objects.filter(review=OuterRef("pk"), to_status=status).order_by("-at", "-pk")
+        return Subquery(steps.values("at")[:1])
+
+    return list(
+        Review.objects.filter(school_id__in=school_ids, status=ReviewStatus.SHARED)
+        .select_related("school", "cycle")
+        .annotate(
+            agreed_at=last_step_to(ReviewStatus.FINAL),
+            shared_at=last_step_to(ReviewStatus.SHARED),
+        )
+        .order_by(F("shared_at").desc(nulls_last=True), "school__name", "pk")[:limit]
+    )
 
 
 def reports_of_reviews_taken_part_in(user: User, partnership: Partnership, limit: int = 200) -> list[Review]:

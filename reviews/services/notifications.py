@@ -16,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
@@ -36,7 +37,6 @@ from ..selectors.notifications import (
 from ..wording import days_label, review_path
 
 logger = logging.getLogger(__name__)
-
 
 
 # Who is told -------------------------------------------------------------------------------------------------------
@@ -247,6 +247,37 @@ def notify_dates_answered(*, proposal: VisitProposal, actor: User) -> list[Notif
                 message=message,
                 url=review_path(review, "visit-dates"),
                 dedupe_key=proposal_key(proposal, event),
+                user_ids=frozenset(recipients - {actor.pk}),
+            )
+        ]
+    )
+
+
+def notify_report_shared(*, review, actor: User) -> list[Notification]:
+    """Tell the school's governors that its final report is shared with them, with the days it was agreed and
+    shared (called by review_share_with_governors, in its transaction)."""
+    from ..models import ReviewEvent
+
+    agreed = (
+        ReviewEvent.objects.filter(review=review, to_status=ReviewStatus.FINAL).order_by("-at").values_list("at")[:1]
+    )
+    agreed_on = agreed[0][0] if agreed else None
+    shared_on = review.status_changed_at or timezone.now()
+    message = (
+        f"The final report of {review.school.name}'s peer review ({review.cycle.name}) has been shared with its "
+        f"governors on {long_date(timezone.localdate(shared_on))}"
+        + (f"; it was agreed on {long_date(timezone.localdate(agreed_on))}." if agreed_on else ".")
+        + " You can download it from the Reports page."
+    )
+    recipients = school_user_ids(review, (Role.GOVERNOR,))
+    return notifications_create(
+        [
+            Occasion(
+                kind=NotificationKind.REPORT_SHARED,
+                review=review,
+                message=message,
+                url=reverse("reports_index"),
+                dedupe_key=f"report-shared:review-{review.pk}",
                 user_ids=frozenset(recipients - {actor.pk}),
             )
         ]

@@ -45,11 +45,13 @@ def self_review_save(
     improvement_plan_summary: str,
     share: bool = False,
     version: int | None = None,
-) -> SelfReview:
+    check_only: bool = False,
+) -> SelfReview | None:
     """Save the self-review as a draft, or save it and share it with the review team (`share=True`).
 
     `version` is the version the person's form was loaded at (0 before anything was saved): when another of the
     school's leaders saved in between, EditConflict is raised and nothing changes. None skips the check.
+    `check_only`: raise what would be refused, save nothing (the page checks before asking to confirm sharing).
     """
     _check_still_editable(review)
     errors: dict[str, str] = {}
@@ -73,6 +75,8 @@ def self_review_save(
             errors["improvement_plan_summary"] = "Enter a summary of your improvement plan before sharing."
     if errors:
         raise ValidationError(errors)
+    if check_only:
+        return None
 
     self_review, _ = SelfReview.objects.select_for_update().get_or_create(
         review=review, defaults={"partnership_id": review.partnership_id, "version": 0}

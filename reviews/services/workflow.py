@@ -19,6 +19,7 @@ from ..models import ReportDraft, Review, ReviewStatus
 from ..selectors.reviews import last_visit_day
 from .events import review_event_record
 from .locks import lock_review
+from .notifications import notify_report_shared
 
 ALLOWED_STEPS: dict[str, set[str]] = {
     ReviewStatus.GROUPED: {ReviewStatus.SCHEDULED},
@@ -147,4 +148,5 @@ def review_share_with_governors(*, review: Review, actor: User) -> Review:
     review = lock_review(review)
     review_step(review=review, to_status=ReviewStatus.SHARED, actor=actor)
     review.save(update_fields=["status", "status_changed_at"])
+    notify_report_shared(review=review, actor=actor)
     return review

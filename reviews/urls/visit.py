@@ -6,6 +6,7 @@ from ..views import findings, self_review, visits, workflow
 
 urlpatterns = [
     path("reviews/<int:pk>/self-review/", self_review.self_review_page, name="review_self_review"),
+    path("reviews/<int:pk>/self-review/share/", self_review.self_review_share_page, name="review_self_review_share"),
     path("reviews/<int:pk>/documents/add/", self_review.attachment_add_page, name="review_attachment_add"),
     path(
         "reviews/<int:pk>/documents/<int:attachment_id>/",

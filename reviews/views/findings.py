@@ -3,9 +3,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
+from partnership.common import once
 from partnership.common.forms import add_service_errors, service_errors
 from partnership.common.text import long_date
 
@@ -20,6 +22,7 @@ from ..services.concurrency import EditConflict
 from ..services.findings import finding_save, report_draft_save
 from ..services.workflow import review_submit_draft
 from .lookups import review_or_404
+from .workflow import confirm_page
 
 
 def _overview_context(request, review: Review, send_form: SendDraftForm | None = None) -> dict:
@@ -48,9 +51,23 @@ def findings_page(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send_draft(request, pk: int):
     review = review_or_404(pk, request.user, can_submit_draft)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            review,
+            title="Send the draft to the school",
+            explain=[
+                f"The headteacher of {review.school.name} then has {review.cycle.factual_accuracy_working_days} "
+                "working days to check the draft for factual accuracy and to reply.",
+                "You can still correct the findings during the check.",
+            ],
+            warning="You cannot take the draft back once it is sent.",
+            button="Yes, send the draft",
+            action=reverse("review_send_draft", args=[review.pk]),
+        )
     with service_errors() as refusal:
         review = review_submit_draft(review=review, actor=request.user)
     if refusal:
@@ -108,7 +125,15 @@ def finding_edit(request, pk: int, focus_area_id: int):
         }
     form = FindingForm(request.POST or None, review=review, initial=initial)
     conflict = None
+    claim = None
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "finding")
+    if claim is not None and claim.repeated:
+        # The same form sent again: the first saved these findings; saving again would only raise a false conflict
+        # or, after someone else's change, undo it.
+        messages.info(request, f"The findings for {focus_area.name.lower()} were already saved from this form.")
+        return redirect("review_findings", pk=review.pk)
+    if claim is not None:
         try:
             finding_save(
                 review=review,
@@ -120,12 +145,15 @@ def finding_edit(request, pk: int, focus_area_id: int):
                 grade=form.cleaned_data.get("grade", ""),
             )
         except EditConflict as error:
+            claim.release()
             conflict = error.current
             form.with_version(conflict.version if conflict else 0)
             form.add_error(None, _conflict_message(conflict, f"the findings for {focus_area.name.lower()}"))
         except ValidationError as error:
             add_service_errors(form, error)
+            claim.release()
         else:
+            claim.done()
             messages.success(request, f"The findings for {focus_area.name.lower()} are saved.")
             return redirect("review_findings", pk=review.pk)
     return render(

@@ -7,7 +7,7 @@ from ..models import Cycle, ReviewStatus
 from ..permissions import can_view_review
 from ..sections import sections_for
 from ..selectors.reviews import current_cycle, review_for_page, reviews_visible_to, with_list_details
-from ..workflow_display import steps_for
+from ..workflow_display import history_for, steps_for
 
 REVIEWS_PER_PAGE = 50
 
@@ -52,6 +52,6 @@ def review_detail(request, pk: int):
             "review": review,
             "steps": steps_for(review),
             "sections": sections_for(request, review),
-            "events": review.events.select_related("actor"),
+            "events": history_for(review),
         },
     )

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from partnership.accounts.models import User
+from partnership.common import once
 from partnership.common.forms import add_service_errors
 from partnership.common.http import safe_next
 from partnership.tenancy.permissions import is_member
@@ -75,15 +76,25 @@ def _visit_dates_url(review) -> str:
 def visit_dates_propose_view(request, pk: int):
     review = review_or_404(pk, request.user, can_propose_visit_dates)
     form = VisitDatesForm(request.POST if request.method == "POST" else None)
+    claim = None
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "visit-dates")
+    if claim is not None and claim.repeated:
+        # The same proposal sent again: it is already with the review team; a second would replace the first.
+        messages.info(request, "These dates were already proposed from this form; nothing more was sent.")
+        return redirect(_visit_dates_url(review))
+    if claim is not None:
         try:
             visit_dates_propose(review=review, actor=request.user, days=form.days, note=form.cleaned_data["note"])
         except VisitDatesRefusedError as refused:
+            claim.release()
             for problem in refused.problems:
                 form.add_error(form.field_for_day(problem.day) if problem.day else None, problem.message)
         except ValidationError as error:
             add_service_errors(form, error)
+            claim.release()
         else:
+            claim.done()
             messages.success(request, "Dates proposed. The review team has been asked to accept them.")
             return redirect(_visit_dates_url(review))
     return render(

@@ -68,17 +68,20 @@ def self_review_page(request, pk: int):
         form = SelfReviewForm(request.POST or None, review=review, initial=initial)
         if request.method == "POST" and form.is_valid():
             share = request.POST.get("action") == "share"
+            fields = {
+                "review": review,
+                "actor": request.user,
+                "focus_area_ids": form.cleaned_data["focus_areas"],
+                "lines_of_enquiry": [form.cleaned_data["line_of_enquiry_1"], form.cleaned_data["line_of_enquiry_2"]],
+                "self_evaluation_summary": form.cleaned_data["self_evaluation_summary"],
+                "improvement_plan_summary": form.cleaned_data["improvement_plan_summary"],
+            }
+            already_shared = self_review is not None and self_review.shared_at is not None
             try:
-                saved = self_review_save(
-                    review=review,
-                    actor=request.user,
-                    focus_area_ids=form.cleaned_data["focus_areas"],
-                    lines_of_enquiry=[form.cleaned_data["line_of_enquiry_1"], form.cleaned_data["line_of_enquiry_2"]],
-                    self_evaluation_summary=form.cleaned_data["self_evaluation_summary"],
-                    improvement_plan_summary=form.cleaned_data["improvement_plan_summary"],
-                    share=share,
-                    version=form.cleaned_data["version"],
-                )
+                if share and not already_shared:
+                    # Sharing cannot be undone: check it could be shared, save it as a draft, then ask first.
+                    self_review_save(**fields, share=True, check_only=True)
+                saved = self_review_save(**fields, share=share and already_shared, version=form.cleaned_data["version"])
             except EditConflict as error:
                 conflict = error.current
                 form.with_version(conflict.version)
@@ -90,9 +93,9 @@ def self_review_page(request, pk: int):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                if share:
-                    messages.success(request, "Your self-review is shared with the review team.")
-                elif saved.shared_at:
+                if share and not already_shared:
+                    return redirect("review_self_review_share", pk=review.pk)
+                if saved.shared_at:
                     messages.success(request, "Your changes are saved; the review team sees them.")
                 else:
                     messages.success(request, "Saved as a draft. The review team sees it once you share it.")
@@ -102,6 +105,40 @@ def self_review_page(request, pk: int):
         context["conflict"] = conflict
         context["conflict_fields"] = _self_review_as_saved(conflict)
     return render(request, "reviews/self_review.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def self_review_share_page(request, pk: int):
+    """Check your answers, then share (the GOV.UK confirmation pattern): sharing cannot be undone."""
+    review = review_or_404(pk, request.user)
+    if not can_edit_self_review(request.user, review):
+        raise Http404
+    self_review = self_review_of(review)
+    if self_review is None or self_review.shared_at is not None:
+        return redirect("review_self_review", pk=review.pk)
+    if request.method == "POST":
+        try:
+            self_review_save(
+                review=review,
+                actor=request.user,
+                focus_area_ids=[area.pk for area in self_review.focus_areas.all()],
+                lines_of_enquiry=lines_of_enquiry(self_review),
+                self_evaluation_summary=self_review.self_evaluation_summary,
+                improvement_plan_summary=self_review.improvement_plan_summary,
+                share=True,
+                version=self_review.version,
+            )
+        except (ValidationError, EditConflict):
+            messages.error(request, "The self-review changed or is not ready to share: check it and try again.")
+            return redirect("review_self_review", pk=review.pk)
+        messages.success(request, "Your self-review is shared with the review team.")
+        return redirect("review_self_review", pk=review.pk)
+    return render(
+        request,
+        "reviews/self_review_share.html",
+        {"review": review, "answers": _self_review_as_saved(self_review)},
+    )
 
 
 def _self_review_as_saved(self_review) -> list[tuple[str, str]]:

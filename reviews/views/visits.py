@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from partnership.common import once
 from partnership.common.forms import add_service_errors, service_errors, show_service_errors
 
 from ..forms.visit import ActivityForm, EvidenceNoteForm
@@ -164,11 +165,19 @@ def evidence_add(request, pk: int):
     initial = {"activity": int(activity)} if activity.isdigit() and int(activity) in {a.pk for a in activities} else {}
     form = EvidenceNoteForm(request.POST or None, review=review, activities=activities, initial=initial)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "evidence")
+        if claim.repeated:
+            # The same form sent again (Back, or a second press): the first made the note; make no other.
+            messages.info(request, "This evidence note was already saved; it has not been saved a second time.")
+            url = reverse("review_evidence", args=[review.pk])
+            return redirect(url + (f"#note-{claim.previous}" if claim.previous.isdigit() else ""))
         with service_errors(form) as refusal:
             note = evidence_note_create(review=review, actor=request.user, **_note_fields(form))
         if not refusal:
+            claim.done(note.pk)
             messages.success(request, "Your evidence note is saved.")
             return redirect(_back_to_evidence(review, note))
+        claim.release()
     return render(request, "reviews/evidence_form.html", {"review": review, "form": form, "note": None})
 
 

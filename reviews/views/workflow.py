@@ -7,6 +7,7 @@ reviews/services/workflow.py, which records who made it and when.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.common.forms import service_errors
@@ -84,10 +85,35 @@ def factual_accuracy(request, pk: int):
     )
 
 
+def confirm_page(request, review, *, title: str, explain: list[str], warning: str, button: str, action: str):
+    """The GOV.UK confirmation page in front of a step that cannot be undone: a GET shows it, its button posts."""
+    return render(
+        request,
+        "reviews/confirm.html",
+        {
+            "review": review,
+            "confirm": {"title": title, "explain": explain, "warning": warning, "button": button, "action": action},
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def finalise(request, pk: int):
     review = review_or_404(pk, request.user, can_finalise)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            review,
+            title="Finalise the report",
+            explain=[
+                "Finalising ends the factual-accuracy check and makes this the school's final report.",
+                "The school's headteacher or you can then share it with the school's governors.",
+            ],
+            warning="You cannot undo this: the findings can no longer be changed.",
+            button="Yes, finalise the report",
+            action=reverse("review_finalise", args=[review.pk]),
+        )
     with service_errors(request=request) as refusal:
         review_finalise(review=review, actor=request.user)
     if not refusal:
@@ -98,9 +124,22 @@ def finalise(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def share_with_governors(request, pk: int):
     review = review_or_404(pk, request.user, can_share_with_governors)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            review,
+            title="Share the final report with governors",
+            explain=[
+                f"Every governor of {review.school.name} will be able to read and download the final report, "
+                "and each is sent an email to say it is ready.",
+            ],
+            warning="You cannot undo this: once shared, the report stays with the governors.",
+            button="Yes, share it with governors",
+            action=reverse("review_share", args=[review.pk]),
+        )
     with service_errors(request=request) as refusal:
         review_share_with_governors(review=review, actor=request.user)
     if not refusal:

@@ -301,3 +301,16 @@ def test_ending_a_role_keeps_its_history(partnership_a, client_at, scope_of):
         membership.refresh_from_db()
         assert membership.ended_on == timezone.localdate()
     assert client_at(partnership_a, governor).get("/").status_code == 404
+
+
+def test_the_invite_form_has_no_role_chosen_and_asks_for_one(partnership_a, client_at):
+    """Issue 12: the form used to open on Coordinator, the most powerful role."""
+    from partnership.tenancy.roles import Role
+    from tests.factories import member
+
+    client = client_at(partnership_a, member(partnership_a, Role.COORDINATOR))
+    page = client.get("/invitations/new/").content.decode()
+    assert '<option value="" selected>Choose a role</option>' in page
+    assert '<option value="coordinator" selected' not in page
+    response = client.post("/invitations/new/", {"email": "someone@example.org"})
+    assert response.status_code == 200 and "Choose the role to invite them into." in response.content.decode()

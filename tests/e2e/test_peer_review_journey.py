@@ -100,7 +100,11 @@ def test_head_proposes_reviewer_accepts_records_and_drafts_head_accepts_coordina
     axe(page)
     open_the_review(page, axe)
     page.get_by_role("link", name="Write the findings and send the draft").click()
-    page.get_by_role("button", name="Send the draft to the school").click()
+    page.get_by_role("link", name="Send the draft to the school").click()
+    # Irreversible steps ask first (issue 12).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send the draft to the school")
+    axe(page)
+    page.get_by_role("button", name="Yes, send the draft").click()
     expect(page.get_by_role("status")).to_contain_text("The draft is sent to the school")
     axe(page)
     page.get_by_role("button", name="Sign out").click()
@@ -121,7 +125,10 @@ def test_head_proposes_reviewer_accepts_records_and_drafts_head_accepts_coordina
     # The coordinator finalises the report.
     sign_in_as(page, site, s, s.coordinator)
     open_the_review(page, axe)
-    page.get_by_role("button", name="Finalise the report").click()
+    page.get_by_role("link", name="Finalise the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finalise the report")
+    axe(page)
+    page.get_by_role("button", name="Yes, finalise the report").click()
     expect(page.get_by_role("status")).to_contain_text("The report is final.")
     axe(page)
 

@@ -45,6 +45,11 @@ def test_a_governor_opens_reports_and_downloads_the_final_report(page, site, axe
     page.goto(site(partnership, "/accounts/login/"))
     sign_in(page, s.governor.email)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    # The home page says a report is ready (issue 12), and links to it.
+    section = page.get_by_role("region", name="Peer review reports for governors")
+    expect(section).to_contain_text("Kingsmead Primary School")
+    expect(section.get_by_role("link", name=re.compile("Download the final report"))).to_be_visible()
+    axe(page)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
     expect(page.get_by_role("heading", name="Reports of the schools you govern")).to_be_visible()

@@ -42,6 +42,7 @@ HOME = [
     "tenancy/home/school.html",
     "reviews/home/reviews.html",
     "tenancy/home/governor.html",
+    "reviews/home/governor_reports.html",
     "schools/home/area_chair.html",
     "schools/home/cluster_lead.html",
     "dashboards/home/board.html",

@@ -33,8 +33,8 @@ def test_a_draft_pdf_leaves_out_a_self_review_the_school_has_not_shared(partners
     s = reported_scenario(partnership_a, "draft")  # its self-review was never shared with the team
     text = pdf_of(s.review)
     assert UNSHARED_LINE not in text
-    assert "The review looked at the focus areas reported below." in text
-    assert "The school did not set separate lines of enquiry." in text
+    # Sections with nothing recorded are left out (issue 12), not printed as "not recorded".
+    assert "Lines of enquiry" not in text and "not recorded" not in text.lower()
 
 
 def test_a_finding_with_only_a_grade_is_in_the_report(partnership_a):
@@ -135,3 +135,21 @@ def test_the_page_and_the_pdf_say_the_same_thing(partnership_a, client_at, statu
     for person in may_not:
         response = client_at(partnership_a, getattr(s, person)).get(f"/reviews/{s.review.pk}/report/")
         assert response.status_code == 404, person
+
+
+def test_the_cover_reads_correctly_and_a_summary_of_grades_comes_first(partnership_a):
+    s = reported_scenario(partnership_a, "final")
+    with partnership_scope(partnership_a.pk):
+        s.review.cycle.grading_scale = "peer_review"
+        s.review.cycle.name = f"Peer review {s.review.cycle.academic_year}"
+        s.review.cycle.save()
+        s.review.school.town = "Ashby Marsh"
+        s.review.school.save()
+        Finding.objects.filter(review=s.review).update(grade="Effective", areas_for_development="")
+    text = pdf_of(s.review)
+    year = s.review.cycle.academic_year
+    assert f"Peer review {year} ({year})" not in text and f"Peer review {year}" in text
+    assert "Town Ashby Marsh" in text and ", Ashby Marsh" not in text
+    summary, findings = text.index("Summary"), text.index("Findings")
+    assert summary < findings and "Effective" in text[summary:findings]
+    assert "None recorded" not in text and "Areas for development None found" not in text[findings:]

@@ -170,3 +170,69 @@ def test_the_overdue_report_is_flagged(partnership_a, client_at, scope_of):
         s.review.save()
     page = client_at(partnership_a, s.lead_reviewer).get(f"/reviews/{s.review.pk}/").content.decode()
     assert "The draft report is due by <strong>Monday 2 March 2020</strong>" in page and "Overdue" in page
+
+
+CONFIRMATIONS = [
+    ("send-draft", ReviewStatus.DRAFT, "lead_reviewer", "Send the draft to the school", "Yes, send the draft"),
+    ("finalise", ReviewStatus.FACTUAL_ACCURACY, "coordinator", "Finalise the report", "Yes, finalise the report"),
+    ("share-with-governors", ReviewStatus.FINAL, "head", "Share the final report with governors", "Yes, share it"),
+]
+
+
+@pytest.mark.parametrize("path,status,person,title,button", CONFIRMATIONS)
+def test_an_irreversible_step_asks_first_and_a_get_changes_nothing(
+    partnership_a, client_at, scope_of, path, status, person, title, button
+):
+    """Issue 12: the review page links to a confirmation page (GOV.UK pattern); only its button makes the step."""
+    s = review_scenario(partnership_a, status=status)
+    with scope_of(partnership_a):
+        write_findings(s.review)
+    client = client_at(partnership_a, getattr(s, person))
+    page = client.get(f"/reviews/{s.review.pk}/{path}/").content.decode()
+    assert f'<h1 class="govuk-heading-l">{title}</h1>' in page and button in page
+    assert "You cannot" in page and f'action="/reviews/{s.review.pk}/{path}/"' in page
+    with scope_of(partnership_a):
+        s.review.refresh_from_db()
+        assert s.review.status == status and not ReviewEvent.objects.exists()
+    outsider = client_at(partnership_a, s.staff)
+    assert outsider.get(f"/reviews/{s.review.pk}/{path}/").status_code == 404
+
+
+def test_a_member_of_another_partnership_gets_404_for_the_confirmation_pages(
+    partnership_a, partnership_b, client_at, scope_of
+):
+    from partnership.tenancy.roles import Role
+    from tests.factories import member
+
+    s = review_scenario(partnership_a, status=ReviewStatus.FINAL)
+    other = member(partnership_b, Role.COORDINATOR)
+    for path, *_ in CONFIRMATIONS:
+        assert client_at(partnership_a, other).get(f"/reviews/{s.review.pk}/{path}/").status_code == 404
+
+
+@pytest.mark.parametrize("status", [s.value for s in ReviewStatus])
+def test_what_happens_next_is_never_empty_and_says_who(partnership_a, client_at, status):
+    """Issue 12: at every stage the review page says what happens next and who does it."""
+    s = review_scenario(partnership_a, status=status)
+    page = client_at(partnership_a, s.head).get(f"/reviews/{s.review.pk}/").content.decode()
+    what = page.split("<strong>What happens next:</strong>", 1)[1].split("</p>", 1)[0].strip()
+    assert len(what) > 30, status
+    assert any(who in what for who in ("headteacher", "lead reviewer", "coordinator", "review team", "Nothing more"))
+
+
+def test_the_history_reads_in_words_with_date_proposals(partnership_a, client_at, scope_of):
+    from reviews.models import VisitProposal
+    from reviews.services import workflow
+
+    s = review_scenario(partnership_a, status=ReviewStatus.DRAFT)
+    with scope_of(partnership_a):
+        VisitProposal.objects.create(
+            partnership=partnership_a, review=s.review, days=[datetime.date(2027, 3, 24)], proposed_by=s.head
+        )
+        write_findings(s.review)
+        workflow.review_submit_draft(review=s.review, actor=s.lead_reviewer)
+    page = client_at(partnership_a, s.coordinator).get(f"/reviews/{s.review.pk}/").content.decode()
+    history = page.split("Who did what, and when", 1)[1].split("</details>", 1)[0]
+    assert "Draft sent to the school for its factual-accuracy check" in history
+    assert "Visit dates proposed: Wednesday 24 March 2027" in history
+    assert "factual_accuracy" not in history and "&rarr;" not in history

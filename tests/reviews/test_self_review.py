@@ -190,3 +190,36 @@ def test_a_stale_version_is_refused_by_the_service(s, scope_of):
         with pytest.raises(EditConflict):
             save(s, version=0, self_evaluation_summary="Overwrite attempt")
         assert SelfReview.objects.get().self_evaluation_summary == "Strong early reading; maths is inconsistent."
+
+
+def test_sharing_asks_first_with_the_answers_and_only_the_confirmation_shares(s, client_at, scope_of, partnership_b):
+    """Issue 12: 'Save and share' saves a draft and shows the answers; only 'Yes, share it' shares."""
+    from partnership.tenancy.roles import Role
+    from tests.factories import member
+
+    client = client_at(s.partnership, s.senior_leader)
+    url = f"/reviews/{s.review.pk}/self-review/"
+    with scope_of(s.partnership):
+        first = areas(s, 1)[0]
+    form = {
+        "action": "share",
+        "version": 0,
+        "focus_areas": [first.pk],
+        "line_of_enquiry_1": "How do we know pupils read widely?",
+        "self_evaluation_summary": "Reading is a strength.",
+        "improvement_plan_summary": "Writing across the curriculum.",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302 and response["Location"] == f"{url}share/"
+    with scope_of(s.partnership):
+        assert SelfReview.objects.get().shared_at is None
+    page = client.get(f"{url}share/").content.decode()
+    assert "Check your self-review before you share it" in page and "Writing across the curriculum." in page
+    for outsider in (s.staff, s.lead_reviewer):
+        assert client_at(s.partnership, outsider).get(f"{url}share/").status_code == 404
+    assert client_at(s.partnership, member(partnership_b, Role.HEADTEACHER)).get(f"{url}share/").status_code == 404
+    assert client.post(f"{url}share/").status_code == 302
+    with scope_of(s.partnership):
+        assert SelfReview.objects.get().shared_at is not None
+    # Once shared, the confirmation page only leads back.
+    assert client.get(f"{url}share/")["Location"] == url
