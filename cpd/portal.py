@@ -12,7 +12,7 @@ contribution = Contribution(
     nav=(NavItem(45, "CPD", "cpd_event_list", can_see_cpd),),
     home=(
         HomeSection(
-            35,
+            45,
             "cpd/home/bookings.html",
             frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.GOVERNOR}),
             home_context,
