@@ -52,7 +52,7 @@ def test_a_head_proposes_dates_and_a_reviewer_accepts(page, site, axe, scenario)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
     axe(page)
 
-    page.get_by_role("link", name="Review of Kingsmead Primary School").click()
+    page.get_by_role("link", name="Review of Kingsmead Primary School", exact=True).click()
     expect(page.get_by_role("heading", name="Visit dates")).to_be_visible()
     expect(page.get_by_text("No visit dates have been proposed yet.")).to_be_visible()
     axe(page)
