@@ -749,12 +749,19 @@ def _offer_board(panel: Panel, filters: Filters) -> None:
         panel.notes.append(BOARD_BREAKDOWN_NOTE.get(panel.slug, BOARD_BREAKDOWN_NOTE[""]))
     if trimmed and not panel.tables and not panel.figures and not panel.empty:
         panel.empty = (
-            "Not shown for an area and a phase together: these figures would be about one or two schools. "
-            "Choose all areas or all phases to see them."
+            (
+                "Not shown for an area and a phase together: these figures would be about one or two schools. "
+                "Choose all areas or all phases to see them."
+            )
+            if filters.area != ALL and filters.phase != ALL
+            # The whole partnership's figure is 1 or 2, so none of its parts is shown (disclosure.py).
+            else f"{BOARD_WHOLLY_WITHHELD}: the partnership's own figure is about one or two schools, and any part of "
+            "it would point to them. The figure for the whole partnership is shown with all areas and all phases."
         )
         panel.notes = []
 
 
+BOARD_WHOLLY_WITHHELD = "Not shown for one area or one phase"
 BOARD_BREAKDOWN_NOTE = {
     "": (
         "Some breakdowns are shown only for the whole partnership, or for an area or a phase but not both together, "
