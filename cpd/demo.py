@@ -16,7 +16,8 @@ from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role, StaffRole
 from schools.models import School
 
-from .models import Booking, EventKind, EventStatus, Network
+from .models import AttendanceMark, Booking, BookingState, EventKind, EventStatus, Network
+from .services.attendance import register_close, register_mark, register_open
 from .services.bookings import (
     academic_year_start,
     booking_approve,
@@ -25,6 +26,7 @@ from .services.bookings import (
     booking_expire,
     booking_request,
 )
+from .services.certificates import certificates_release
 from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -47,7 +49,9 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     run.add_note(
         "cpd",
         "CPD: head@<slug>.example is named their school's CPD leader, with requests to approve at /cpd/approvals/; "
-        "teacher1@<slug>.example has a request awaiting approval and a place on a waiting list.",
+        "teacher1@<slug>.example has a request awaiting approval and a place on a waiting list. "
+        "The Early reading leadership course has run: its registers are closed and head@ has a certificate at "
+        "/cpd/certificates/ (each verifies at /cpd/certificates/verify/<code>/).",
     )
     if Network.objects.exists():  # built before: a second run changes nothing
         return
@@ -182,6 +186,44 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     _, update = event("Safeguarding update", EventKind.COURSE, 3, capacity=25, deadline_days=4)
     late = book(update, teachers[0], 150)
     booking_expire(booking_id=late.pk, now=now)
+
+    # A two-session course that has run: both registers marked and closed (one person missed the second day, a
+    # no-show), so its certificates can be released.
+    early_reading, first_day = event("Early reading leadership", EventKind.COURSE, -21, capacity=12)
+    second_day = session_add(
+        event=early_reading,
+        date=today - datetime.timedelta(days=14),
+        starts_at=datetime.time(9, 30),
+        ends_at=datetime.time(15, 30),
+        venue="Partnership Centre, Room 2",
+        facilitator="A partnership lead practitioner",
+    )
+    cohort = [head, *heads[:4]]
+    booked_at = now - datetime.timedelta(days=40)
+    for n, person in enumerate(cohort):
+        for day in (first_day, second_day):
+            booking_request(
+                session=day,
+                user=person,
+                booked_by=person,
+                partnership=partnership,
+                now=booked_at + datetime.timedelta(minutes=n),
+                accept_clash=True,
+            )
+    for day, absent in ((first_day, None), (second_day, cohort[-1])):
+        opened = timezone.make_aware(datetime.datetime.combine(day.date, datetime.time(9, 15)))
+        register = register_open(session=day, by=coordinator, now=opened)
+        confirmed = Booking.objects.filter(session=day, state=BookingState.CONFIRMED).order_by("pk")
+        marks = {
+            b.pk: AttendanceMark.ABSENT
+            if b.user == absent
+            else (AttendanceMark.LATE if n == 1 else AttendanceMark.PRESENT)
+            for n, b in enumerate(confirmed)
+        }
+        register_mark(register=register, marks=marks, by=coordinator, now=opened)
+        register_close(register=register, by=coordinator, now=opened + datetime.timedelta(hours=6))
+
+    certificates_release(event=early_reading, by=coordinator, now=now)
 
     # The term's invoices: one issued, the rest drafts for the coordinator to check.
     invoices = invoices_prepare(

@@ -4,7 +4,7 @@ from django.utils import timezone
 from partnership.tenancy.roles import Role
 from schools.models import School
 
-from .models import Event, EventKind, EventStatus, Network
+from .models import AttendanceMark, Event, EventKind, EventStatus, Network
 
 
 class DateInput(forms.DateInput):
@@ -219,3 +219,24 @@ class CpdSettingsForm(forms.Form):
     late_cancellation_charge = forms.DecimalField(
         label="Charge for a late cancellation or a no-show (£)", min_value=0, max_digits=8, decimal_places=2
     )
+
+
+class RegisterForm(forms.Form):
+    """One set of radios per confirmed booking: present, late, left early or absent. A person left unmarked is
+    simply not recorded yet (the register cannot close until everyone is)."""
+
+    def __init__(self, *args, bookings=(), marks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        marks = marks or {}
+        self.bookings = list(bookings)
+        for booking in self.bookings:
+            self.fields[f"mark_{booking.pk}"] = forms.ChoiceField(
+                label=str(booking.user) + (f", {booking.school.name}" if booking.school_id else ""),
+                choices=AttendanceMark.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=marks.get(booking.pk),
+            )
+
+    def marks(self) -> dict[int, str]:
+        return {b.pk: self.cleaned_data[f"mark_{b.pk}"] for b in self.bookings if self.cleaned_data[f"mark_{b.pk}"]}

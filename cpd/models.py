@@ -364,3 +364,106 @@ class InvoiceLine(TenantOwnedModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Register(TenantOwnedModel):
+    """A session's attendance register: opened by a coordinator, marked, then closed. Once closed neither it nor
+    its marks change (a trigger refuses), so invoices and certificates read a settled record."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="registers")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField()
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "session"], name="cpd_register_one_per_session"),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("opened_at")),
+                name="cpd_register_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Register of {self.session}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class AttendanceMark(models.TextChoices):
+    PRESENT = "present", "Present"
+    LATE = "late", "Late"
+    LEFT_EARLY = "left_early", "Left early"
+    ABSENT = "absent", "Absent"
+
+
+# Marks that count as having attended the whole session (for a certificate).
+ATTENDED_MARKS = (AttendanceMark.PRESENT, AttendanceMark.LATE)
+
+
+class Attendance(TenantOwnedModel):
+    """One confirmed booking's mark on a session's register. An absence on a closed register is a no-show, which
+    the invoice rules charge like a late cancellation."""
+
+    register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="marks")
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="attendance")
+    mark = models.CharField(max_length=20, choices=AttendanceMark.choices)
+    no_show = models.BooleanField(default=False, help_text="Set when the register closes with the person absent.")
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "booking"], name="cpd_attendance_once_per_booking"),
+            models.CheckConstraint(
+                condition=Q(no_show=False) | Q(mark=AttendanceMark.ABSENT), name="cpd_attendance_no_show_is_absent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id}: {self.mark}"
+
+
+class Certificate(TenantOwnedModel):
+    """A person attended every session of an event. What it certifies is copied onto the row when it is issued and
+    never changes (a trigger refuses): a correction revokes it and releases a new one, both recorded. The
+    verification code is random and unique: the public page shows only name, event, date and validity."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="certificates")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(School, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=24)
+    person_name = models.CharField(max_length=300)
+    event_title = models.CharField(max_length=200)
+    completed_on = models.DateField(help_text="The date of the event's last session.")
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], name="cpd_certificate_code_unique"),
+            models.CheckConstraint(condition=~Q(code=""), name="cpd_certificate_has_code"),
+            models.UniqueConstraint(
+                fields=["partnership", "event", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="cpd_one_valid_certificate_per_person_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""), name="cpd_certificate_revoked_with_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_name}: {self.event_title}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None

@@ -85,3 +85,13 @@ def can_cancel(user: User, booking: Booking) -> bool:
 def _partnership_of(booking: Booking) -> Partnership:
     # The checks above read only the partnership's id (the roles are cached by it): no query for the row.
     return Partnership(pk=booking.partnership_id)
+
+
+def can_view_certificate(user: User, certificate) -> bool:
+    """The person, their school's CPD leader, or a coordinator."""
+    partnership = Partnership(pk=certificate.partnership_id)
+    return (
+        certificate.user_id == user.pk
+        or (certificate.school_id is not None and certificate.school_id in approver_school_ids(user, partnership))
+        or can_manage_programme(user, partnership)
+    )

@@ -16,13 +16,16 @@ from partnership.tenancy.roles import Role
 from .models import (
     HOLDING_STATES,
     LIVE_STATES,
+    Attendance,
     Booking,
     BookingState,
+    Certificate,
     CpdLeader,
     Event,
     EventStatus,
     Invoice,
     InvoiceLine,
+    Register,
     Session,
     Workshop,
 )
@@ -282,3 +285,27 @@ def school_staff(school_id: int) -> list[Membership]:
 
 def cpd_leader_of(school_id: int) -> CpdLeader | None:
     return CpdLeader.objects.select_related("user").filter(school_id=school_id).first()
+
+
+def register_of(session: Session) -> Register | None:
+    return Register.objects.filter(session=session).select_related("opened_by", "closed_by").first()
+
+
+def register_marks(register: Register | None) -> dict[int, Attendance]:
+    """The register's marks by booking id."""
+    if register is None:
+        return {}
+    return {a.booking_id: a for a in Attendance.objects.filter(register=register)}
+
+
+def my_certificates(user: User) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(user=user).order_by("-issued_at", "pk")
+
+
+def event_certificates(event: Event) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(event=event).select_related("revoked_by").order_by("person_name", "pk")
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The public check: the code is compared exactly, within the partnership whose address was used."""
+    return Certificate.objects.filter(code=code.strip().upper()[:24]).first()

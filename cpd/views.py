@@ -17,6 +17,7 @@ from partnership.tenancy.permissions import schools_led_by
 from schools.models import School
 
 from . import selectors
+from .certificates_pdf import certificate_pdf
 from .forms import (
     BookForm,
     ColleagueBookForm,
@@ -26,19 +27,22 @@ from .forms import (
     InvoicePrepareForm,
     ProgrammeFilterForm,
     ReasonForm,
+    RegisterForm,
     SessionForm,
     SubstituteForm,
     WorkshopForm,
 )
-from .models import LIVE_STATES, Booking, BookingState, Event, EventKind, Session
+from .models import LIVE_STATES, Booking, BookingState, Certificate, Event, EventKind, Session
 from .permissions import (
     can_appoint_cpd_leader,
     can_approve,
     can_cancel,
     can_manage_programme,
     can_view_booking,
+    can_view_certificate,
     is_cpd_leader,
 )
+from .services.attendance import register_close, register_mark, register_open
 from .services.bookings import (
     BookingClashError,
     booking_approve,
@@ -50,6 +54,7 @@ from .services.bookings import (
     offer_accept,
     offer_decline,
 )
+from .services.certificates import certificates_release
 from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -376,24 +381,78 @@ def workshop_add_view(request, pk: int):
     )
 
 
-@login_required
-def session_register(request, pk: int):
+def _session_for_register(request, pk: int) -> Session:
     _manager_only(request)
     session = Session.objects.select_related("event").filter(pk=pk).first()
     if session is None:
         raise Http404
+    return session
+
+
+@login_required
+def session_register(request, pk: int):
+    """The register: everyone with a confirmed place, marked present, late, left early or absent (a POST saves the
+    marks), then closed. Requests, offers and the waiting list are listed below for reference."""
+    session = _session_for_register(request, pk)
     groups = selectors.register(session)
+    register = selectors.register_of(session)
+    marks = selectors.register_marks(register)
+    form = None
+    if register is not None and not register.is_closed:
+        form = RegisterForm(
+            request.POST if request.method == "POST" else None,
+            bookings=groups[BookingState.CONFIRMED],
+            marks={booking_id: a.mark for booking_id, a in marks.items()},
+        )
+        if request.method == "POST" and form.is_valid():
+            with service_errors(form) as refusal:
+                saved = register_mark(register=register, marks=form.marks(), by=request.user)
+            if not refusal:
+                messages.success(request, f"{saved} mark{pluralize(saved)} saved.")
+                return redirect("cpd_session_register", pk)
+    elif request.method == "POST":
+        messages.error(request, "Open the register first." if register is None else "This register is closed.")
+        return redirect("cpd_session_register", pk)
     return render(
         request,
         "cpd/register.html",
         {
             "session": session,
-            "confirmed": groups[BookingState.CONFIRMED],
+            "register": register,
+            "form": form,
+            "confirmed": [(b, marks.get(b.pk)) for b in groups[BookingState.CONFIRMED]],
             "requested": groups[BookingState.REQUESTED],
             "offered": groups[BookingState.OFFERED],
             "waiting": groups[BookingState.WAITING],
         },
+        status=400 if form is not None and form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def register_open_view(request, pk: int):
+    session = _session_for_register(request, pk)
+    with service_errors(request=request) as refusal:
+        register_open(session=session, by=request.user)
+    if not refusal:
+        messages.success(request, "Register opened.")
+    return redirect("cpd_session_register", pk)
+
+
+@login_required
+@require_POST
+def register_close_view(request, pk: int):
+    session = _session_for_register(request, pk)
+    register = selectors.register_of(session)
+    if register is None:
+        messages.error(request, "Open the register first.")
+        return redirect("cpd_session_register", pk)
+    with service_errors(request=request) as refusal:
+        register_close(register=register, by=request.user)
+    if not refusal:
+        messages.success(request, "Register closed. Absences are recorded as no-shows.")
+    return redirect("cpd_session_register", pk)
 
 
 @login_required
@@ -530,3 +589,53 @@ def cpd_settings_edit(request):
             messages.success(request, "Booking settings saved.")
             return redirect("cpd_settings")
     return render(request, "cpd/settings_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def my_certificates_view(request):
+    certificates = selectors.my_certificates(request.user)[:200]
+    return render(request, "cpd/my_certificates.html", {"certificates": certificates})
+
+
+@login_required
+def event_certificates_view(request, pk: int):
+    """The event's certificates; a POST releases them to everyone who attended every session."""
+    _manager_only(request)
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    if request.method == "POST":
+        with service_errors(request=request) as refusal:
+            made = certificates_release(event=event, by=request.user)
+        if not refusal:
+            messages.success(request, f"{len(made)} certificate{pluralize(len(made))} released.")
+        return redirect("cpd_event_certificates", pk)
+    page = Paginator(selectors.event_certificates(event), 100).get_page(request.GET.get("page"))
+    return render(request, "cpd/event_certificates.html", {"event": event, "page": page})
+
+
+@login_required
+def certificate_pdf_view(request, pk: int):
+    certificate = Certificate.objects.filter(pk=pk).first()
+    if certificate is None or not can_view_certificate(request.user, certificate):
+        raise Http404
+    response = HttpResponse(
+        certificate_pdf(certificate, partnership=request.partnership), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
+    return response
+
+
+def certificate_verify(request, code: str):
+    """Public: anyone holding a code may check it. Only name, event, date and validity are shown; a code of
+    another partnership, or none, is simply not found here."""
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        raise Http404
+    response = render(request, "cpd/certificate_verify.html", {"certificate": certificate})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# No sign-in, and open to people who are not members (the tenancy middleware reads this).
+certificate_verify.open_to_non_members = True

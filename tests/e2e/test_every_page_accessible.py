@@ -29,6 +29,7 @@ NOT_PAGES = {
     "visit_ics",
     "dashboard_csv",
     "cpd_invoice_csv",
+    "cpd_certificate_pdf",
     "school_export",
     "audit_log_export",
     "governance_paper_download",
