@@ -43,4 +43,9 @@ urlpatterns = [
     ),
     path("improvement/annual-report/", annual_report.annual_report_current, name="improvement_annual_report_current"),
     path("improvement/annual-report/<int:year>/", annual_report.annual_report_page, name="improvement_annual_report"),
+    path(
+        "improvement/annual-report/<int:year>/pdf/",
+        annual_report.annual_report_download,
+        name="improvement_annual_report_pdf",
+    ),
 ]

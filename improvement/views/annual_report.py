@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -11,6 +11,7 @@ from partnership.common.forms import service_errors
 from ..forms import ForewordForm
 from ..permissions import can_view_annual_report, can_write_foreword
 from ..selectors.annual_report import annual_report
+from ..selectors.annual_report_pdf import annual_report_pdf
 from ..services.annual_report import foreword_save
 from ..services.self_evaluation import FIRST_YEAR, LAST_YEAR
 from ..wording import academic_year_label, current_academic_year
@@ -62,3 +63,15 @@ def annual_report_page(request, year: int):
             "next_label": academic_year_label(year + 1),
         },
     )
+
+
+@login_required
+def annual_report_download(request, year: int):
+    partnership = request.partnership
+    if not can_view_annual_report(request.user, partnership):
+        raise Http404
+    _year_or_404(year)
+    pdf = annual_report_pdf(annual_report(year), partnership)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="annual-report-{year}-{str(year + 1)[-2:]}.pdf"'
+    return response

@@ -2,10 +2,13 @@
 foreword (once a year, refused blank), coordinators and board members only (the board reads), another partnership's
 people get a 404, and a bounded number of queries at two data sizes."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from pypdf import PdfReader
 
 from improvement.models import AnnualReportForeword
 from improvement.selectors.annual_report import annual_report
@@ -129,3 +132,22 @@ def test_the_report_reads_in_a_bounded_number_of_queries(
     # 14 at both sizes: the session, roles and shell (6), the foreword, and one query per table of figures (8).
     with django_assert_max_num_queries(14):
         assert client.get(reverse("improvement_annual_report", args=[YEAR])).status_code == 200
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.BOARD_MEMBER, Role.HEADTEACHER, Role.GOVERNOR])
+def test_the_pdf_is_for_coordinators_and_the_board(partnership_a, partnership_b, client_at, scope_of, role):
+    with scope_of(partnership_a):
+        foreword_save(partnership=partnership_a, year=YEAR, text="Our foreword.", actor=None)
+    client = client_at(partnership_a, member(partnership_a, role))
+    path = reverse("improvement_annual_report_pdf", args=[YEAR])
+    response = client.get(path)
+    if role not in (Role.COORDINATOR, Role.BOARD_MEMBER):
+        assert response.status_code == 404
+        return
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert "Our foreword." in reader.pages[0].extract_text()
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, for screen readers
+    assert "2025-26.pdf" in response["Content-Disposition"]
+    outsider = client_at(partnership_a, member(partnership_b, role))
+    assert outsider.get(path).status_code == 404
