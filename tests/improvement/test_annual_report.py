@@ -151,3 +151,8 @@ def test_the_pdf_is_for_coordinators_and_the_board(partnership_a, partnership_b,
     assert "2025-26.pdf" in response["Content-Disposition"]
     outsider = client_at(partnership_a, member(partnership_b, role))
     assert outsider.get(path).status_code == 404
+
+
+def test_board_members_find_the_report_from_their_home_page(partnership_a, client_at):
+    client = client_at(partnership_a, member(partnership_a, Role.BOARD_MEMBER))
+    assert 'href="/improvement/annual-report/"' in client.get("/").content.decode()
