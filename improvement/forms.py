@@ -364,3 +364,16 @@ class SelfEvaluationForm(forms.Form):
             strand.pk: (self.cleaned_data[f"level_{strand.pk}"], self.cleaned_data[f"evidence_{strand.pk}"])
             for strand in self.strands
         }
+
+
+class ForewordForm(forms.Form):
+    text = forms.CharField(
+        label="Foreword",
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 8}),
+        help_text="What the partnership did this year and what comes next, in the coordinator's words.",
+        error_messages={
+            "required": "Write the foreword.",
+            "max_length": "Keep the foreword to 10,000 characters.",
+        },
+    )

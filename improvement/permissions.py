@@ -125,3 +125,12 @@ def can_evaluate_support(user: User, request) -> bool:
             for m in active_memberships(user, request.partnership)
         )
     )
+
+
+def can_view_annual_report(user: User, partnership: Partnership) -> bool:
+    """The annual report's figures are aggregates under the small-group rule: coordinators and the board."""
+    return bool(roles_of(user, partnership) & {Role.COORDINATOR, Role.BOARD_MEMBER})
+
+
+def can_write_foreword(user: User, partnership: Partnership) -> bool:
+    return is_coordinator(user, partnership)

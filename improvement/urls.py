@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import after_review, categories, self_evaluation, support
+from .views import after_review, annual_report, categories, self_evaluation, support
 
 urlpatterns = [
     path("improvement/", after_review.improvement_index, name="improvement_index"),
@@ -40,5 +40,12 @@ urlpatterns = [
         "improvement/self-evaluation/<int:year>/",
         self_evaluation.self_evaluation_year,
         name="improvement_self_evaluation_year",
+    ),
+    path("improvement/annual-report/", annual_report.annual_report_current, name="improvement_annual_report_current"),
+    path("improvement/annual-report/<int:year>/", annual_report.annual_report_page, name="improvement_annual_report"),
+    path(
+        "improvement/annual-report/<int:year>/pdf/",
+        annual_report.annual_report_download,
+        name="improvement_annual_report_pdf",
     ),
 ]

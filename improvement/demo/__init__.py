@@ -5,6 +5,7 @@ Every date follows from the day the demo is loaded. Running it again changes not
 from partnership.tenancy.contributions import DemoRun
 
 from .after_review import ensure_demo_action_plans
+from .annual_report import ensure_demo_annual_report
 from .categories import ensure_demo_categories
 from .self_evaluation import ensure_demo_self_evaluation
 from .support import ensure_demo_support
@@ -15,9 +16,11 @@ def build_improvement_demo(run: DemoRun) -> None:
     ensure_demo_categories(run.partnership, run.today)
     ensure_demo_support(run.partnership, run.today)
     ensure_demo_self_evaluation(run.partnership, run.today)
+    ensure_demo_annual_report(run.partnership, run.today)
     run.add_note(
         "improvement",
         "School improvement (/improvement/): action plans with an impact visit, categories with their history, system "
-        "leaders, support at every stage and two years of self-evaluation; coordinator@ brokers support, head@ sees "
-        "their school's category, plan and support, board@ sees counts by category.",
+        "leaders, support at every stage, two years of self-evaluation and this year's annual report "
+        "(/improvement/annual-report/); coordinator@ brokers support and writes the foreword, head@ sees "
+        "their school's category, plan and support, board@ sees counts by category and reads the annual report.",
     )

@@ -2,6 +2,7 @@
 system leaders and the school-to-school support brokered from them."""
 
 from .after_review import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
+from .annual_report import AnnualReportForeword
 from .categories import Category, SchoolCategory
 from .self_evaluation import LEVELS, Strand, StrandRating
 from .support import (
@@ -22,6 +23,7 @@ __all__ = [
     "ActionPlan",
     "ActionProgress",
     "ActionStatus",
+    "AnnualReportForeword",
     "Category",
     "Designation",
     "Impact",

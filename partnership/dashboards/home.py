@@ -2,25 +2,21 @@
 schools by area, from the dashboard's own suppressed figures, so the small-group rule holds there too, and a link
 to the dashboard."""
 
-from improvement.selectors.categories import framework
+from improvement.selectors.annual_report import category_counts
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 
 from . import selectors as s
-from .disclosure import ALL, Cube, tree_dim
+from .disclosure import ALL
 from .panels import Cell
 
 
 def category_rows() -> list[tuple[str, Cell]]:
     """Schools in each of the partnership's categories of support, under the small-group rule like every board
-    figure (a category of one or two schools is hidden, and so is what would give it away). One query."""
-    categories = framework()
-    if not categories:
-        return []
-    dim = tree_dim("category", [(str(c.pk), c.name) for c in categories], total="Schools with a category")
-    cube = Cube([dim], (((str(c.pk),), c.schools) for c in categories)).suppress()
-    return [(dim.label(node), Cell(None if cube.is_hidden((node,)) else cube.value((node,)))) for node in dim.nodes]
+    figure (a category of one or two schools is hidden, and so is what would give it away): the annual report's
+    own table, so the two can never disagree. One query."""
+    return [(figure.label, Cell(figure.value)) for figure in category_counts()]
 
 
 def board_home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict:

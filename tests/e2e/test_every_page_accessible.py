@@ -36,6 +36,7 @@ NOT_PAGES = {
     "governance_pack_download",
     "governance_terms_download",
     "governance_resource_download",
+    "improvement_annual_report_pdf",
 }
 
 
