@@ -146,12 +146,15 @@ def wait_for_web(port: int, processes: list[subprocess.Popen], logs: Path) -> No
 
 
 def server_cpu_ticks(roots: list[int]) -> dict[int, int]:
-    """CPU time in clock ticks of each of the given processes and their children, and of the PostgreSQL backends
-    serving this database (whatever else the machine runs is left out)."""
+    """CPU time in clock ticks of the given processes and all their children, and of the PostgreSQL backends
+    serving this database. A root counts its reaped children too (cutime, cstime), so a gunicorn worker recycled
+    after max_requests is not lost; so does the postmaster for backends that ended (of any database: run on a quiet
+    machine). Keys are pids; the postmaster's reaped children are under its own pid."""
     database = f" {connection.settings_dict['NAME']} "
     children: dict[int, list[int]] = {}
     names: dict[int, str] = {}
-    times: dict[int, int] = {}
+    own: dict[int, int] = {}
+    reaped: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -164,23 +167,27 @@ def server_cpu_ticks(roots: list[int]) -> dict[int, int]:
         pid = int(entry.name)
         children.setdefault(int(fields[1]), []).append(pid)
         names[pid] = name
-        times[pid] = int(fields[11]) + int(fields[12])
-    counted, stack = set(), list(roots)
+        own[pid] = int(fields[11]) + int(fields[12])
+        reaped[pid] = int(fields[13]) + int(fields[14])
+    counted: dict[int, int] = {pid: reaped.get(pid, 0) for pid in roots}
+    stack = list(roots)
     while stack:
         pid = stack.pop()
-        if pid in counted:
-            continue
-        counted.add(pid)
-        stack.extend(children.get(pid, []))
+        counted[pid] = counted.get(pid, 0) + own.get(pid, 0)
+        stack.extend(child for child in children.get(pid, []) if child not in counted)
+    parent_of = {child: parent for parent, kids in children.items() for child in kids}
     for pid, name in names.items():
-        if name == "postgres":
-            try:
-                title = (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace")
-            except OSError:
-                continue
-            if database in title:
-                counted.add(pid)
-    return {pid: times[pid] for pid in counted if pid in times}
+        if name != "postgres":
+            continue
+        try:
+            title = (Path("/proc") / str(pid) / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if database in title:
+            counted[pid] = own[pid]
+        elif names.get(parent_of.get(pid)) != "postgres":
+            counted[pid] = reaped[pid]  # the postmaster: backends that ended during the run
+    return counted
 
 
 def cpu_seconds_between(before: dict[int, int], after: dict[int, int]) -> float:
