@@ -45,7 +45,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from partnership.accounts.models import User  # noqa: E402
-from partnership.dashboards import disclosure  # noqa: E402
+from partnership.common import disclosure  # noqa: E402
 from partnership.dashboards.scale import academic_year_of, create_county, create_cycles  # noqa: E402
 from partnership.tenancy.models import Partnership  # noqa: E402
 from partnership.tenancy.scoping import partnership_scope  # noqa: E402

@@ -4,11 +4,11 @@ to the dashboard."""
 
 from improvement.selectors.annual_report import category_counts
 from partnership.accounts.models import User
+from partnership.common.disclosure import ALL
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 
 from . import selectors as s
-from .disclosure import ALL
 from .panels import Cell
 
 

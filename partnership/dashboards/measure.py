@@ -8,7 +8,8 @@ from itertools import product
 
 from django.utils import timezone
 
-from .disclosure import ALL, Cube
+from partnership.common.disclosure import ALL, Cube
+
 from .panels import BOARD, Dashboard, Filters, frame
 
 

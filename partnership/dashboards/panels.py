@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
+from partnership.common.disclosure import ALL, HIDDEN_MARK, Cube
+
 from . import selectors as s
 from .charts import Chart, bar_chart
-from .disclosure import ALL, HIDDEN_MARK, Cube
 from .store import CubeStore
 
 T = TypeVar("T")

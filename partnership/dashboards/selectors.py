@@ -26,12 +26,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from partnership.common.disclosure import ALL, Cube, Dim, tree_dim
 from reviews.calendar import SchoolCalendar, bank_holidays_of_england, calendar_for_partnership
 from reviews.models import Cycle, Enrolment, Finding, FocusArea, Review, ReviewStatus, SelfReview, VisitDay
 from reviews.models.cycles import SCALE_PRESETS, GradingScale
 from schools.models import School
-
-from .disclosure import ALL, Cube, Dim, tree_dim
 
 NO_AREA = "area:none"
 

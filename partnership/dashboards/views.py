@@ -10,11 +10,11 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 
 from partnership.audit.services import AuditAction, audit_record
+from partnership.common.disclosure import ALL
 from partnership.tenancy.permissions import can_view_board_overview, is_coordinator
 from reviews.models import Review
 
 from . import selectors as s
-from .disclosure import ALL
 from .panels import (
     BOARD,
     COORDINATOR,

@@ -4,7 +4,7 @@ are never 0, so at least 1); a cell whose smallest and largest agree has been gi
 
 from ortools.sat.python import cp_model
 
-from partnership.dashboards.disclosure import Cube
+from partnership.common.disclosure import Cube
 
 
 def exposed_cells(cube: Cube, *, small_only: bool = False) -> list[tuple[tuple, int]]:

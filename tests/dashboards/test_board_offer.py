@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from partnership.common.disclosure import ALL, Cube, tree_dim
 from partnership.dashboards import selectors as s
 from partnership.dashboards.charts import bar_chart
-from partnership.dashboards.disclosure import ALL, Cube, tree_dim
 from partnership.dashboards.measure import board_shares
 from partnership.dashboards.panels import Cell
 from partnership.dashboards.scale import academic_year_of, create_county, create_cycles

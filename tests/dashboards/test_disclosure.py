@@ -1,10 +1,10 @@
-"""The small-group rule on hand-built cubes (partnership/dashboards/disclosure.py)."""
+"""The small-group rule on hand-built cubes (partnership/common/disclosure.py)."""
 
 import random
 
 import pytest
 
-from partnership.dashboards.disclosure import ALL, Cube, tree_dim
+from partnership.common.disclosure import ALL, Cube, tree_dim
 
 from .audit import exposed_cells
 

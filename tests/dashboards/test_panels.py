@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
+from partnership.common.disclosure import ALL
 from partnership.dashboards import selectors as s
-from partnership.dashboards.disclosure import ALL
 from partnership.dashboards.panels import BOARD, COORDINATOR, Dashboard, Filters
 from reviews.models import Finding, FocusArea, ReportDraft, SelfReview
 from reviews.models.cycles import GradingScale

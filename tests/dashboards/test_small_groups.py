@@ -10,8 +10,8 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
+from partnership.common.disclosure import ALL, HIDDEN_MARK
 from partnership.dashboards import selectors as s
-from partnership.dashboards.disclosure import ALL, HIDDEN_MARK
 from partnership.dashboards.panels import BOARD, BOARD_WHOLLY_WITHHELD, COORDINATOR, PANELS, Dashboard, Filters
 
 from .audit import exposed_cells
