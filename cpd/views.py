@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.accounts.models import User
 from partnership.common.forms import service_errors
+from partnership.tenancy.middleware import open_to_non_members
 from partnership.tenancy.permissions import schools_led_by
 from schools.models import School
 
@@ -626,6 +627,7 @@ def certificate_pdf_view(request, pk: int):
     return response
 
 
+@open_to_non_members
 def certificate_verify(request, code: str):
     """Public: anyone holding a code may check it. Only name, event, date and validity are shown; a code of
     another partnership, or none, is simply not found here."""
@@ -635,7 +637,3 @@ def certificate_verify(request, code: str):
     response = render(request, "cpd/certificate_verify.html", {"certificate": certificate})
     response["Cache-Control"] = "no-store"
     return response
-
-
-# No sign-in, and open to people who are not members (the tenancy middleware reads this).
-certificate_verify.open_to_non_members = True

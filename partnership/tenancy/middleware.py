@@ -7,6 +7,14 @@ from .scoping import ScopeError, partnership_scope
 
 VIEWS_OPEN_TO_NON_MEMBERS = frozenset({"account_logout", "invitation_accept", "tenant_handoff", "partnership_logo"})
 
+
+def open_to_non_members(view):
+    """Marks a feature's page as open to people who are not members of the partnership (signed in elsewhere, or not
+    at all), such as its public pages: the page says so itself, so the core names no feature."""
+    view.open_to_non_members = True
+    return view
+
+
 # What the bare portal address serves: the chooser, signing in and a person's own account (allauth and ours),
 # the platform admin and the audit log across partnerships. Every other page belongs to a partnership's address:
 # on the portal address it is a 404, never a 500. (A view may also say so itself: `view.serves_portal_address`.)
@@ -58,8 +66,7 @@ class TenantMiddleware:
             return None
         if request.resolver_match and request.resolver_match.url_name in VIEWS_OPEN_TO_NON_MEMBERS:
             return None
-        # A feature's page for everyone (a partnership's public pages) says so itself, so the core names no feature.
-        if getattr(view_func, "open_to_non_members", False):
+        if getattr(view_func, "open_to_non_members", False):  # marked with open_to_non_members() above
             return None
         if not is_member(request.user, partnership):
             raise Http404("Not a member of this partnership")

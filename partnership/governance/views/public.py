@@ -3,6 +3,8 @@
 from django.http import Http404
 from django.shortcuts import render
 
+from partnership.tenancy.middleware import open_to_non_members
+
 from ..selectors import (
     public_areas,
     public_bodies,
@@ -12,13 +14,6 @@ from ..selectors import (
     public_pages_of,
     public_schools,
 )
-
-
-def open_to_everyone(view):
-    """Marks a public page: the tenancy middleware lets people who are not members of the partnership (signed in
-    elsewhere, or not at all) open it."""
-    view.open_to_non_members = True
-    return view
 
 
 def _pages(request):
@@ -36,13 +31,13 @@ def _render(request, template: str, pages, **context):
     return response
 
 
-@open_to_everyone
+@open_to_non_members
 def public_home(request):
     pages = _pages(request)
     return _render(request, "governance/public/home.html", pages)
 
 
-@open_to_everyone
+@open_to_non_members
 def public_bodies_page(request):
     pages = _pages(request)
     if not pages.show_bodies:
@@ -50,7 +45,7 @@ def public_bodies_page(request):
     return _render(request, "governance/public/bodies.html", pages, bodies=public_bodies())
 
 
-@open_to_everyone
+@open_to_non_members
 def public_areas_page(request):
     pages = _pages(request)
     if not (pages.show_areas or pages.show_clusters):
@@ -64,7 +59,7 @@ def public_areas_page(request):
     )
 
 
-@open_to_everyone
+@open_to_non_members
 def public_schools_page(request):
     pages = _pages(request)
     if not pages.show_schools:
@@ -72,13 +67,13 @@ def public_schools_page(request):
     return _render(request, "governance/public/schools.html", pages, schools=public_schools())
 
 
-@open_to_everyone
+@open_to_non_members
 def public_minutes_list(request):
     pages = _pages(request)
     return _render(request, "governance/public/minutes_list.html", pages, minutes=public_minutes())
 
 
-@open_to_everyone
+@open_to_non_members
 def public_minutes_page(request, pk: int):
     pages = _pages(request)
     minutes = public_minutes_detail(pk)

@@ -6,13 +6,13 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.audit.services import AuditAction, audit_record
 from partnership.common.forms import service_errors
+from partnership.tenancy.middleware import open_to_non_members
 
 from ..forms import ResourceForm, ResourceSearchForm, ResourceVersionForm
 from ..models import Resource
 from ..permissions import can_manage_resources, can_see_resource, can_use_resources
 from ..selectors import public_pages_of, resources_for
 from ..services.resources import parse_tags, resource_create, resource_version_add
-from .public import open_to_everyone
 
 
 def _search(request) -> tuple[ResourceSearchForm, str, str]:
@@ -84,7 +84,7 @@ def resource_version_new(request, pk: int):
     return render(request, "governance/resource_version_form.html", {"form": form, "resource": resource})
 
 
-@open_to_everyone
+@open_to_non_members
 @require_http_methods(["GET"])
 def resource_download(request, pk: int, version: int):
     """Public resources download for anyone while the public pages are on; the rest after the permission check.
@@ -119,7 +119,7 @@ def resource_download(request, pk: int, version: int):
     return response
 
 
-@open_to_everyone
+@open_to_non_members
 def public_resources(request):
     if request.partnership is None:
         raise Http404
