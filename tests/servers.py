@@ -1,6 +1,8 @@
-"""Real server processes on loopback for the tests that need them: gunicorn serving the portal as in production."""
+"""Real server processes on loopback for the tests (and benchmarks) that need them: gunicorn serving the portal as in
+production, and nginx in front of it with the production proxy's own configuration."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,6 +15,8 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
 STATIC_PAGE = "/static/css/portal.css"  # answered by the web process alone, without the database
+NGINX_SITE = ROOT / "deploy" / "nginx" / "portal.conf.template"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def free_port() -> int:
@@ -67,6 +71,32 @@ def gunicorn(log: Path, *, workers: int = 1, env: dict[str, str] | None = None) 
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+    try:
+        wait_until_up(port, process, log)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def nginx(folder: Path, upstream_port: int) -> Iterator[int]:
+    """nginx with deploy/nginx/portal.conf.template in front of the portal on `upstream_port`, on a free loopback
+    port (yielded). Its configuration, temporary bodies and log live in `folder`."""
+    port = free_port()
+    site = NGINX_SITE.read_text().replace("${NGINX_PORT}", str(port))
+    (folder / "portal.conf").write_text(site.replace("${PORTAL_UPSTREAM}", f"127.0.0.1:{upstream_port}"))
+    temp = {name: folder / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
+    (folder / "nginx.conf").write_text(
+        f"user root;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/nginx.log;\n"
+        "events { worker_connections 256; }\n"
+        "http {\n  access_log off;\n"
+        + "".join(f"  {name}_temp_path {path};\n" for name, path in temp.items()).replace("body_", "client_body_")
+        + f"  include {folder}/portal.conf;\n}}\n"
+    )
+    log = folder / "nginx.log"
+    log.touch()
+    process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"])
     try:
         wait_until_up(port, process, log)
         yield port

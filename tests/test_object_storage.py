@@ -1,8 +1,8 @@
-"""The portal with its files in S3-compatible object storage (S3_BUCKET), end to end against a real S3-compatible
-HTTP server on loopback (moto's server): the portal's own storage backend (django-storages over boto3) talks to it
-over HTTP, as it would to any S3 service. Upload, render, download and delete: review documents, the
-partnership's logo, and a report rendered by a separate Celery worker process that shares only the database,
-Redis and the bucket with the web."""
+"""The portal with its files in S3-compatible object storage (S3_BUCKET), end to end against a real S3-compatible HTTP
+server on loopback (moto's server): the portal's own storage backend (django-storages over boto3) talks to it over
+HTTP, as it would to any S3 service. Upload, render, download and delete: review documents, the partnership's logo,
+meeting papers and their assembled pack, and a report rendered by a separate Celery worker process that shares only
+the database, Redis and the bucket with the web."""
 
 import http.client
 import uuid
@@ -14,6 +14,8 @@ from django.core.files.storage import default_storage
 from django.test import Client
 from moto.server import ThreadedMotoServer
 
+from partnership.governance.models import MeetingPack, Paper
+from partnership.governance.services.meetings import meeting_publish
 from partnership.settings import object_storage
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.roles import Role
@@ -21,6 +23,7 @@ from partnership.tenancy.scoping import partnership_scope
 from reviews.models import Attachment, RenderStatus, ReportRender, ReviewStatus
 from reviews.services.reports import report_request
 from tests.factories import member
+from tests.governance.factories import make_board, pdf_upload, scheduled_meeting
 from tests.reviews.factories import review_scenario
 from tests.reviews.factories_reports import reported_scenario
 from tests.reviews.factories_visit import docx_bytes, upload
@@ -205,3 +208,35 @@ def test_two_web_processes_and_two_workers_share_only_the_database_redis_and_the
             log.close()
     left = [str(p) for name in ("worker-one", "worker-two") for p in (tmp_path / name / "media").rglob("*")]
     assert left == []
+
+
+@pytest.mark.django_db
+def test_meeting_papers_and_the_assembled_pack_are_stored_in_and_downloaded_from_object_storage(
+    bucket, partnership_a, client_at, django_capture_on_commit_callbacks
+):
+    board = make_board(partnership_a)
+    meeting = scheduled_meeting(board, papers=0)
+    with partnership_scope(partnership_a):
+        item = meeting.items.get(title="Budget")
+    clerk = client_at(partnership_a, board.clerk)
+    paper = pdf_upload("budget.pdf", pages=2)
+    response = clerk.post(f"/meetings/{meeting.pk}/items/{item.pk}/papers/new/", {"title": "Budget", "file": paper})
+    assert response.status_code == 302
+    with partnership_scope(partnership_a):
+        stored = Paper.objects.get()
+        meeting = meeting_publish(meeting=meeting).meeting
+    assert bucket.keys() == [stored.file.name]
+    paper.seek(0)
+    assert bucket.read(stored.file.name) == paper.read()
+
+    member_client = client_at(partnership_a, board.members[1])
+    response = member_client.get(f"/meetings/{meeting.pk}/papers/{stored.pk}/")
+    assert b"".join(response.streaming_content) == bucket.read(stored.file.name)
+    with django_capture_on_commit_callbacks(execute=True):  # the pack's task runs eagerly, reading from the bucket
+        assert member_client.post(f"/meetings/{meeting.pk}/pack/").status_code == 302
+    with partnership_scope(partnership_a):
+        pack = MeetingPack.objects.get()
+    assert pack.status == MeetingPack.Status.READY and pack.page_count == 3  # the agenda and two pages of paper
+    assert sorted(bucket.keys()) == sorted([stored.file.name, pack.file.name])
+    response = member_client.get(f"/meetings/{meeting.pk}/pack/download/")
+    assert b"".join(response.streaming_content) == bucket.read(pack.file.name)

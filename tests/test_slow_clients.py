@@ -5,17 +5,12 @@ Both servers run on loopback with one gunicorn worker, the fewest there can be. 
 upload holds that worker and nobody else is answered; through nginx, several slow uploads are waiting while every
 other request is answered."""
 
-import shutil
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, gunicorn, status_of_get, wait_until_up
-
-TEMPLATE = ROOT / "deploy" / "nginx" / "portal.conf.template"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+from tests.servers import NGINX, gunicorn, nginx, status_of_get
 
 pytestmark = pytest.mark.skipif(
     not Path(NGINX).exists(), reason="nginx is not installed (.ci/run installs it; apt-get install nginx)"
@@ -58,28 +53,9 @@ def one_worker(tmp_path):
 
 
 @pytest.fixture
-def nginx(tmp_path, one_worker):
-    port = free_port()
-    site = TEMPLATE.read_text().replace("${NGINX_PORT}", str(port))
-    site = site.replace("${PORTAL_UPSTREAM}", f"127.0.0.1:{one_worker}")
-    (tmp_path / "portal.conf").write_text(site)
-    temp = {name: tmp_path / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    (tmp_path / "nginx.conf").write_text(
-        f"user root;\nworker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/nginx.log;\n"
-        "events { worker_connections 256; }\n"
-        "http {\n  access_log off;\n"
-        + "".join(f"  {name}_temp_path {path};\n" for name, path in temp.items()).replace("body_", "client_body_")
-        + f"  include {tmp_path}/portal.conf;\n}}\n"
-    )
-    log = tmp_path / "nginx.log"
-    log.touch()
-    process = subprocess.Popen([NGINX, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"])
-    try:
-        wait_until_up(port, process, log)
+def proxy(tmp_path, one_worker):
+    with nginx(tmp_path, one_worker) as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_straight_to_gunicorn_one_slow_upload_holds_its_only_worker(one_worker):
@@ -91,11 +67,11 @@ def test_straight_to_gunicorn_one_slow_upload_holds_its_only_worker(one_worker):
     assert status_of_get(one_worker) == 200
 
 
-def test_through_nginx_slow_uploads_wait_in_nginx_and_every_other_request_is_answered(nginx):
-    stalled = [slow_upload(nginx) for _ in range(5)]
+def test_through_nginx_slow_uploads_wait_in_nginx_and_every_other_request_is_answered(proxy):
+    stalled = [slow_upload(proxy) for _ in range(5)]
     try:
         for _ in range(10):
-            assert status_of_get(nginx) == 200
+            assert status_of_get(proxy) == 200
         assert not any(answered(upload) for upload in stalled)  # still waiting for their bodies, in nginx
         finished = stalled[0]
         finished.sendall(b"x" * (1_000_000 - 1024))
