@@ -13,9 +13,11 @@ While anyone waits for a unit, a new booking joins the queue behind them: nobody
 import datetime
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -44,6 +46,8 @@ from ..models import (
 )
 from ..permissions import approver_school_ids, can_approve, can_cancel, school_of
 from .notices import Notice, notify_on_commit
+
+_TEXT_ARRAY = ArrayField(CharField())
 
 
 class BookingClashError(ValidationError):
@@ -123,6 +127,33 @@ def _price(event, has_sla: bool) -> tuple[str, Decimal]:
     return (PriceBand.SLA, event.price_sla) if has_sla else (PriceBand.NON_SLA, event.price_non_sla)
 
 
+def _facts_before_the_lock(session: Session, user: User, school_id: int | None, *, clashes: bool) -> dict:
+    """The session's workshop ids, whether the school bought the SLA for the session's year, and the titles of the
+    person's live bookings that overlap the session (when asked): one round trip."""
+    overlapping = (
+        Booking.objects.filter(
+            user=user,
+            state__in=LIVE_STATES,
+            session__date=OuterRef("date"),
+            session__starts_at__lt=OuterRef("ends_at"),
+            session__ends_at__gt=OuterRef("starts_at"),
+        )
+        .exclude(session_id=OuterRef("pk"))
+        .values("event__title")
+    )
+    sla = SchoolSla.objects.filter(school_id=school_id, academic_year_start=academic_year_start(session.date))
+    return (
+        Session.objects.filter(pk=session.pk)
+        .annotate(
+            workshop_ids=ArraySubquery(Workshop.objects.filter(session_id=OuterRef("pk")).values("pk")),
+            has_sla=Exists(sla) if school_id else Value(False),
+            clash_titles=ArraySubquery(overlapping) if clashes else Value([], output_field=_TEXT_ARRAY),
+        )
+        .values("workshop_ids", "has_sla", "clash_titles")
+        .get()
+    )
+
+
 def clashes(user: User, session: Session) -> list[Booking]:
     """The person's other live bookings whose sessions overlap this one."""
     return list(
@@ -181,22 +212,22 @@ def booking_request(
     refusal = audience_refusal(session.event, user, partnership, someone_else=booked_by.pk != user.pk)
     if refusal:
         raise ValidationError(refusal, code="audience")
-    # What does not decide who gets a place is read before the lock, so the lock is held for as few round trips
-    # as possible (four: the lock, one count, two inserts) while everyone else queues on it.
-    workshop_ids = set(Workshop.objects.filter(session_id=session.pk).values_list("pk", flat=True))
+    # What does not decide who gets a place is read before the lock, in one query (the session's workshops, the
+    # school's SLA that year, the person's overlapping bookings), so the lock is held for as few round trips as
+    # possible (four: the lock, one count, two inserts) while everyone else queues on it.
+    facts = _facts_before_the_lock(session, user, school_id, clashes=not accept_clash)
+    workshop_ids = set(facts["workshop_ids"])
     if workshop_ids and workshop is None:
         raise ValidationError({"workshop": "Choose a workshop for this session."})
     if workshop is not None and workshop.pk not in workshop_ids:
         raise ValidationError({"workshop": "That workshop is not part of this session."})
-    if not accept_clash:
-        overlapping = clashes(user, session)
-        if overlapping:
-            titles = ", ".join(sorted({b.event.title for b in overlapping}))
-            raise BookingClashError(
-                f"This session overlaps another booking on the same day ({titles}). Tick 'Book anyway' to book both.",
-                code="clash",
-            )
-    has_sla = _has_sla(session, school_id)
+    if facts["clash_titles"]:
+        titles = ", ".join(sorted(set(facts["clash_titles"])))
+        raise BookingClashError(
+            f"This session overlaps another booking on the same day ({titles}). Tick 'Book anyway' to book both.",
+            code="clash",
+        )
+    has_sla = facts["has_sla"]
     workshop_id = workshop.pk if workshop else None
     with transaction.atomic():
         session = _lock_session(session.pk)
