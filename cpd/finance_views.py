@@ -199,22 +199,17 @@ def credit_note_create(request, pk: int):
 
 @login_required
 @require_POST
-def finance_pdf_again(request, pk: int):
-    """Queue again the PDF of an issued invoice (or, with `credit_note`, a credit note) that failed or is missing."""
+def finance_pdf_again(request, pk: int, credit_note: bool = False):
+    """Queue again the PDF of an issued invoice (or, at the credit note's address, a credit note) that failed or
+    whose message was lost."""
     if not can_manage_programme(request.user, request.partnership):
         raise Http404
-    invoice = None
-    if request.POST.get("credit_note"):
-        document = FinanceDocument.objects.filter(credit_note_id=pk).first()
-    else:
-        invoice = selectors.invoice_for_page(pk)
-        document = FinanceDocument.objects.filter(invoice_id=pk).first()
+    found = {"credit_note_id": pk} if credit_note else {"invoice_id": pk}
+    document = FinanceDocument.objects.filter(**found).first()
     if document is None:
         raise Http404
     with service_errors(request=request) as refusal:
         finance_pdf_request(document=document)
     if not refusal:
         messages.success(request, "The PDF is being prepared again.")
-    if invoice is not None:
-        return redirect("cpd_invoice_detail", invoice.pk)
-    return redirect("cpd_credit_note_detail", pk)
+    return redirect("cpd_credit_note_detail" if credit_note else "cpd_invoice_detail", pk)

@@ -272,3 +272,29 @@ def test_a_schools_spend_by_term(
     assert client_at(partnership_b, outsider).get(url).status_code == 404
     assert client_at(partnership_a, boss).get(url).status_code == 200
     assert client_at(partnership_a, head).get("/cpd/spend/?school=abc").status_code == 404
+
+
+def test_a_pdf_that_failed_is_prepared_again_by_a_coordinator(
+    term, partnership_a, client_at, scope_of, monkeypatch, django_capture_on_commit_callbacks
+):
+    session, bookings, heads, boss = term
+    monkeypatch.setattr("cpd.finance_pdf.finance_pdf", lambda document: 1 / 0)
+    with scope_of(partnership_a):
+        invoice = next(i for i in prepare(partnership_a, session, boss) if i.school_id == bookings[0].school_id)
+        with django_capture_on_commit_callbacks(execute=True):
+            invoice = invoice_issue(invoice=invoice, by=boss)
+        document = FinanceDocument.objects.get(invoice=invoice)
+        assert document.status == FinanceDocument.Status.FAILED and "ZeroDivisionError" in document.error
+    monkeypatch.undo()
+    coordinator_page = client_at(partnership_a, boss).get(f"/cpd/invoices/{invoice.pk}/")
+    assert "Prepare the PDF again" in coordinator_page.content.decode()
+    # The school's leader is told it is being prepared; only a coordinator may queue it again.
+    leader = client_at(partnership_a, heads[0])
+    assert leader.get(f"/cpd/invoices/{invoice.pk}/invoice.pdf").status_code == 302
+    assert leader.post(f"/cpd/invoices/{invoice.pk}/pdf/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_at(partnership_a, boss).post(f"/cpd/invoices/{invoice.pk}/pdf/").status_code == 302
+    with scope_of(partnership_a):
+        document.refresh_from_db()
+    assert document.status == FinanceDocument.Status.READY and document.error == ""
+    assert leader.get(f"/cpd/invoices/{invoice.pk}/invoice.pdf").status_code == 200
