@@ -10,8 +10,12 @@ row, re-count, write); the processes start together. Prints places held (must eq
 list (the rest), errors, places oversold, the median and p95 time of one booking, and ends with the line the
 issue asks for. `--connections 1` gives the time of one booking with nobody queueing on the lock.
 
-First it times the programme page (`/cpd/`, plain and filtered to free places) through the full middleware stack
-with a year's programme of 300 events in the partnership, and prints its median and its number of queries.
+Besides the time of each booking it prints how long each held the session's lock (from the locking query's answer
+to the commit): with everyone queueing on that lock, the p95 is about the number of connections times that.
+
+Then it times the programme page (`/cpd/`, plain, filtered to free places, and to the events the person can book)
+through the full middleware stack with a year's programme of 300 events in a partnership of 600 schools, and
+prints its median and its number of queries.
 """
 
 import argparse
@@ -47,11 +51,22 @@ from schools.models import School  # noqa: E402
 
 SLUG = "cpd-bench"
 PROGRAMME_EVENTS = 300
+SCHOOLS = 600
 
 
 def ensure_programme(partnership: Partnership) -> None:
     """A year's programme of 300 events (one session each, spread over the year ahead) besides the runs' courses."""
     with partnership_scope(partnership), transaction.atomic():
+        have_schools = School.objects.count()
+        School.objects.bulk_create(
+            School(
+                partnership=partnership,
+                urn=910000 + n,
+                name=f"Programme School {n}",
+                phase=School.Phase.PRIMARY if n % 5 else School.Phase.SECONDARY,
+            )
+            for n in range(have_schools, SCHOOLS)
+        )
         have = Event.objects.filter(title__startswith="Programme event").count()
         today = timezone.localdate()
         events = Event.objects.bulk_create(
@@ -98,8 +113,9 @@ def programme_page_times(partnership: Partnership, user: User, runs: int = 15) -
     client = Client(HTTP_HOST=f"{partnership.slug}.{settings.PORTAL_DOMAIN}")
     client.force_login(user)
     times = []
+    paths = ("/cpd/", "/cpd/?free_places=on", "/cpd/?audience=mine")
     for n in range(runs):
-        path = "/cpd/?free_places=on" if n % 2 else "/cpd/"
+        path = paths[n % len(paths)]
         started = time.perf_counter()
         response = client.get(path)
         times.append((time.perf_counter() - started) * 1000)
@@ -168,25 +184,38 @@ def _ready(barrier) -> None:
     _barrier = barrier
 
 
-def _book_all(partnership_id: int, session_id: int, user_ids: list[int]) -> tuple[list[float], list[str]]:
-    """One process, one connection: book each person in turn, timing each booking."""
-    times, errors = [], []
+def _book_all(partnership_id: int, session_id: int, user_ids: list[int]) -> tuple[list[float], list[str], list[float]]:
+    """One process, one connection: book each person in turn, timing each booking and how long it held the lock."""
+    times, errors, held_for = [], [], []
+    locked_at: list[float] = []
+
+    def note_the_lock(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if "FOR UPDATE" in sql:
+            locked_at.append(time.perf_counter())
+        return result
+
     with partnership_scope(partnership_id):
         partnership = Partnership.objects.get(pk=partnership_id)
         session = Session.objects.get(pk=session_id)
         people = list(User.objects.filter(pk__in=user_ids))
         connection.ensure_connection()  # connected before the start, so the timing is of bookings only
         _barrier.wait(timeout=120)
-        for user in people:
-            started = time.perf_counter()
-            try:
-                booking_request(session=session, user=user, booked_by=user, partnership=partnership)
-            except Exception as error:  # noqa: BLE001 - counted and printed, never hidden
-                errors.append(repr(error))
-                continue
-            times.append((time.perf_counter() - started) * 1000)
+        with connection.execute_wrapper(note_the_lock):
+            for user in people:
+                locked_at.clear()
+                started = time.perf_counter()
+                try:
+                    booking_request(session=session, user=user, booked_by=user, partnership=partnership)
+                except Exception as error:  # noqa: BLE001 - counted and printed, never hidden
+                    errors.append(repr(error))
+                    continue
+                finished = time.perf_counter()
+                times.append((finished - started) * 1000)
+                if locked_at:
+                    held_for.append((finished - locked_at[0]) * 1000)
     connection.close()
-    return times, errors
+    return times, errors, held_for
 
 
 def main() -> None:
@@ -207,8 +236,9 @@ def main() -> None:
     with context.Pool(args.connections, initializer=_ready, initargs=(barrier,)) as pool:
         results = pool.starmap(_book_all, [(partnership.pk, session.pk, part) for part in share])
     wall = time.perf_counter() - began
-    times = [t for part_times, _ in results for t in part_times]
-    errors = [e for _, part_errors in results for e in part_errors]
+    times = [t for part_times, _, _ in results for t in part_times]
+    errors = [e for _, part_errors, _ in results for e in part_errors]
+    held_for = [t for _, _, part_held in results for t in part_held]
 
     with partnership_scope(partnership):
         states = list(Booking.objects.filter(session=session).values_list("state", flat=True))
@@ -218,14 +248,17 @@ def main() -> None:
     p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 20 else max(times, default=0)
     ensure_programme(partnership)
     with partnership_scope(partnership):
-        events = Event.objects.count()
+        events, schools = Event.objects.count(), School.objects.count()
     median, queries = programme_page_times(partnership, users[0])
-    print(f"programme page ({events} events): median {median:.0f} ms, {queries} queries")
+    print(f"programme page ({events} events, {schools} schools): median {median:.0f} ms, {queries} queries")
     print(f"{args.people} people, {args.places} places, {args.connections} connections, {wall:.2f} s in all")
     print(f"places held: {held} (must equal {args.places})")
     print(f"waiting list: {waiting} (must equal {args.people - args.places})")
     print(f"errors: {len(errors)}{': ' + errors[0] if errors else ''}")
     print(f"booking time: median {statistics.median(times) if times else 0:.0f} ms, p95 {p95:.0f} ms")
+    if held_for:
+        held_p95 = statistics.quantiles(held_for, n=20)[18] if len(held_for) >= 20 else max(held_for)
+        print(f"session lock held: median {statistics.median(held_for):.1f} ms, p95 {held_p95:.1f} ms")
     print(
         f"cpd booking: {held} held of {args.places}, {waiting} waiting, {len(errors)} errors, {oversold} oversold, "
         f"p95 {p95:.0f} ms"

@@ -27,7 +27,7 @@ from .services.bookings import (
     booking_request,
 )
 from .services.certificates import certificates_release
-from .services.invoices import invoice_issue, invoices_prepare
+from .services.invoices import credit_note_issue, invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
     cpd_settings_save,
@@ -64,17 +64,27 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         teacher = demo_user(f"teacher{n}@{domain}", rng)
         demo_role(partnership, teacher, Role.STAFF, school=home, staff_role=StaffRole.TEACHER)
         teachers.append(teacher)
-    heads = [
-        m.user
-        for m in Membership.objects.filter(role=Role.HEADTEACHER, ended_on__isnull=True)
+    # Other schools' heads, those of the home school's phase first: the courses are for the phases of the schools
+    # that book them (booking refuses a person outside an event's audience).
+    others = list(
+        Membership.objects.filter(role=Role.HEADTEACHER, ended_on__isnull=True)
         .exclude(school=home)
         .select_related("user", "school")
-        .order_by("school__urn")[:8]
-    ]
+        .order_by("school__urn")
+    )
+    others.sort(key=lambda m: m.school.phase != home.phase)
+    heads = [m.user for m in others[:8]]
+    course_phases = sorted({home.phase, *(m.school.phase for m in others[:8])})
     today = run.today
     now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9, 0)))
 
-    cpd_settings_save(partnership=partnership, offer_hours=48, late_cancellation_charge=Decimal("25.00"))
+    cpd_settings_save(
+        partnership=partnership,
+        offer_hours=48,
+        late_cancellation_charge=Decimal("25.00"),
+        no_show_charge=Decimal("15.00"),
+        reminder_days=2,
+    )
     for school in School.objects.order_by("urn")[::2]:
         school_sla_set(school=school, academic_year_start=academic_year_start(today))
     cpd_leader_appoint(school=home, user=head, by=coordinator)
@@ -101,7 +111,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
             description=f"{title}: a day of practical CPD led by the partnership's schools.",
             status=EventStatus.PUBLISHED,
             network=network,
-            audience_phases=[School.Phase.PRIMARY] if kind == EventKind.COURSE else [],
+            audience_phases=course_phases if kind == EventKind.COURSE else [],
             is_free=free,
             price_sla=Decimal(0) if free else Decimal("45.00"),
             price_non_sla=Decimal(0) if free else Decimal("90.00"),
@@ -233,4 +243,11 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         period_end=today + datetime.timedelta(days=60),
         by=coordinator,
     )
-    invoice_issue(invoice=invoices[0], by=coordinator)
+    issued = invoice_issue(invoice=invoices[0], by=coordinator)
+    first_line = issued.lines.order_by("pk").first()
+    credit_note_issue(
+        invoice=issued,
+        credits={first_line.pk: min(first_line.amount, Decimal("10.00"))},
+        reason="Goodwill: the session started 40 minutes late",
+        by=coordinator,
+    )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from partnership.common.once import OnceForm
 from partnership.tenancy.roles import Role
 from schools.models import School
 
@@ -40,6 +41,10 @@ def _date(label: str, *, required: bool = True) -> forms.DateField:
     )
 
 
+def _people(role: str, label: str) -> str:
+    return f"For {label.lower()}" + ("" if role == Role.STAFF else "s")
+
+
 class ProgrammeFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100)
     date_from = _date("From", required=False)
@@ -47,6 +52,15 @@ class ProgrammeFilterForm(forms.Form):
     phase = forms.ChoiceField(label="Phase", required=False, choices=[("", "All phases"), *School.Phase.choices])
     network = forms.ModelChoiceField(label="Network", required=False, queryset=None, empty_label="All networks")
     kind = forms.ChoiceField(label="Type", required=False, choices=[("", "All types"), *EventKind.choices])
+    audience = forms.ChoiceField(
+        label="Audience",
+        required=False,
+        choices=[
+            ("", "Everyone"),
+            ("mine", "Events I can book"),
+            *[(r, _people(r, label)) for r, label in Role.choices if r != Role.BOARD_MEMBER],
+        ],
+    )
     free_places = forms.BooleanField(label="Only events with free places", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -185,6 +199,37 @@ class InvoicePrepareForm(forms.Form):
     period_end = _date("Last day")
 
 
+class CreditNoteForm(OnceForm):
+    """One amount per line of the issued invoice (empty: not credited), and the reason."""
+
+    reason = forms.CharField(
+        label="Reason for the correction",
+        max_length=300,
+        error_messages={"required": "Say why the invoice is corrected: the school sees it on the credit note."},
+    )
+
+    def __init__(self, *args, lines=(), credited=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = [line for line in lines if line.pk not in credited]
+        for line in self.lines:
+            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+                label=f"{line.description} (£{line.amount})",
+                required=False,
+                min_value=0,
+                max_value=line.amount,
+                max_digits=8,
+                decimal_places=2,
+                error_messages={
+                    "max_value": f"The credit cannot be more than the line's £{line.amount}.",
+                    "min_value": "A credit cannot be below zero.",
+                    "invalid": "Enter an amount in pounds, for example 40 or 12.50.",
+                },
+            )
+
+    def credits(self) -> dict:
+        return {line.pk: self.cleaned_data.get(f"line_{line.pk}") for line in self.lines}
+
+
 class SubstituteForm(forms.Form):
     substitute = forms.TypedChoiceField(
         label="Substitute", coerce=int, error_messages={"required": "Choose the colleague who takes the place."}
@@ -217,7 +262,24 @@ class CpdSettingsForm(forms.Form):
         label="Hours to accept an offered place", min_value=1, max_value=24 * 28, initial=48
     )
     late_cancellation_charge = forms.DecimalField(
-        label="Charge for a late cancellation or a no-show (£)", min_value=0, max_digits=8, decimal_places=2
+        label="Charge for a late cancellation (£)",
+        help_text="A confirmed place cancelled after the booking deadline.",
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+    )
+    no_show_charge = forms.DecimalField(
+        label="Charge for a no-show (£)",
+        help_text="On top of the place's price, for a person absent on a closed register.",
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+    )
+    reminder_days = forms.IntegerField(
+        label="Days before a session to remind booked people",
+        help_text="0 sends no reminders.",
+        min_value=0,
+        max_value=28,
     )
 
 

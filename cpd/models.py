@@ -25,7 +25,16 @@ class CpdSettings(TenantOwnedModel):
         max_digits=8,
         decimal_places=2,
         default=0,
-        help_text="Charged for a cancellation after the booking deadline, or a no-show.",
+        help_text="Charged for a cancellation of a confirmed place after the booking deadline.",
+    )
+    no_show_charge = models.DecimalField(
+        max_digits=8,
+        decimal_places=2,
+        default=0,
+        help_text="Charged, on top of the place's price, for a person absent on a closed register.",
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        default=2, help_text="How many days before a session its booked people are reminded (0: no reminders)."
     )
 
     class Meta:
@@ -36,6 +45,8 @@ class CpdSettings(TenantOwnedModel):
             models.CheckConstraint(
                 condition=Q(late_cancellation_charge__gte=0), name="cpd_settings_charge_not_negative"
             ),
+            models.CheckConstraint(condition=Q(no_show_charge__gte=0), name="cpd_settings_no_show_not_negative"),
+            models.CheckConstraint(condition=Q(reminder_days__lte=28), name="cpd_settings_reminder_within_4_weeks"),
         ]
 
     def __str__(self) -> str:
@@ -345,6 +356,7 @@ class Invoice(TenantOwnedModel):
 class InvoiceLineKind(models.TextChoices):
     PLACE = "place", "Place"
     LATE_CANCELLATION = "late_cancellation", "Late cancellation"
+    NO_SHOW = "no_show", "No-show"
 
 
 class InvoiceLine(TenantOwnedModel):
@@ -358,12 +370,107 @@ class InvoiceLine(TenantOwnedModel):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="cpd_invoice_line_not_negative"),
-            # A booking is invoiced once: a second run for the same term adds only what is new.
-            models.UniqueConstraint(fields=["partnership", "booking"], name="cpd_invoice_line_booking_once"),
+            # A booking's place, late cancellation or no-show is invoiced once: a second run for the same term adds
+            # only what is new (a no-show recorded after the place was invoiced, say).
+            models.UniqueConstraint(
+                fields=["partnership", "booking", "kind"], name="cpd_invoice_line_booking_kind_once"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.description
+
+
+class CreditNote(TenantOwnedModel):
+    """A correction to an issued invoice: lines crediting some of its lines, with the reason. Numbered in a series of
+    its own (CN-1, CN-2...) and final from the moment it is made: triggers refuse any change, deletion or later
+    line, as for an issued invoice."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "number"], name="cpd_credit_note_number_unique"),
+            models.CheckConstraint(condition=Q(total__gt=0), name="cpd_credit_note_total_positive"),
+            models.CheckConstraint(condition=~Q(reason=""), name="cpd_credit_note_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Credit note CN-{self.number}"
+
+    @property
+    def reference(self) -> str:
+        return f"CN-{self.number}"
+
+
+class CreditNoteLine(TenantOwnedModel):
+    """Credits (part of) one line of the invoice; each invoice line is credited at most once."""
+
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
+    invoice_line = models.ForeignKey(InvoiceLine, on_delete=models.PROTECT, related_name="credits")
+    description = models.CharField(max_length=300)
+    amount = models.DecimalField(max_digits=8, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="cpd_credit_line_positive"),
+            models.UniqueConstraint(fields=["partnership", "invoice_line"], name="cpd_credit_line_once_per_line"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class FinanceDocument(TenantOwnedModel):
+    """The PDF of an issued invoice or a credit note, rendered once by a task on the `pdf` queue (neither ever
+    changes, so neither is rendered twice); `sha256` is the hash of the stored file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    # Cascade, not protect: deleting an issued invoice or a credit note is refused by its own trigger, and a draft
+    # has no document.
+    invoice = models.OneToOneField(Invoice, null=True, blank=True, on_delete=models.CASCADE, related_name="pdf")
+    credit_note = models.OneToOneField(CreditNote, null=True, blank=True, on_delete=models.CASCADE, related_name="pdf")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="cpd/invoices/%Y/", blank=True, max_length=300)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, credit_note__isnull=True)
+                | Q(invoice__isnull=True, credit_note__isnull=False),
+                name="cpd_finance_document_of_one_thing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(file="") & ~Q(sha256="")), name="cpd_finance_document_ready_has_file"
+            ),
+        ]
+
+
+class BookingReminder(TenantOwnedModel):
+    """A reminder sent before a booked session: one per booking (a booking is one person on one session), so a rerun
+    of the reminder task sends nothing twice."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["partnership", "booking"], name="cpd_reminder_once_per_booking")]
 
 
 class Register(TenantOwnedModel):

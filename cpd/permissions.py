@@ -95,3 +95,21 @@ def can_view_certificate(user: User, certificate) -> bool:
         or (certificate.school_id is not None and certificate.school_id in approver_school_ids(user, partnership))
         or can_manage_programme(user, partnership)
     )
+
+
+def can_see_school_spend(user: User, partnership: Partnership, school_id: int) -> bool:
+    """A school's bookings and spend: its CPD leader (or headteacher where it names none), and coordinators."""
+    return is_coordinator(user, partnership) or school_id in approver_school_ids(user, partnership)
+
+
+def can_view_invoice(user: User, invoice) -> bool:
+    """Coordinators see every invoice; a school's CPD leader sees its issued invoices (a draft may still change)."""
+    partnership = Partnership(pk=invoice.partnership_id)
+    return is_coordinator(user, partnership) or (
+        invoice.issued_at is not None and invoice.school_id in approver_school_ids(user, partnership)
+    )
+
+
+def can_view_credit_note(user: User, note) -> bool:
+    partnership = Partnership(pk=note.partnership_id)
+    return is_coordinator(user, partnership) or note.school_id in approver_school_ids(user, partnership)

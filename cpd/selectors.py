@@ -2,8 +2,10 @@
 bookings, a CPD leader's approvals and a session's register."""
 
 import datetime
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
@@ -12,6 +14,8 @@ from django.db.models.functions import Coalesce
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
+from partnership.tenancy.selectors import active_memberships
+from reviews.models import Term
 
 from .models import (
     HOLDING_STATES,
@@ -21,10 +25,17 @@ from .models import (
     BookingState,
     Certificate,
     CpdLeader,
+    CpdSettings,
+    CreditNote,
+    CreditNoteLine,
     Event,
+    EventKind,
     EventStatus,
+    FinanceDocument,
     Invoice,
     InvoiceLine,
+    InvoiceLineKind,
+    NetworkMember,
     Register,
     Session,
     Workshop,
@@ -39,6 +50,7 @@ class ProgrammeFilters:
     phase: str = ""
     network_id: int | None = None
     kind: str = ""
+    audience: str = ""
     free_places: bool = False
     search: str = ""
 
@@ -74,6 +86,20 @@ def _has_free_places(today: datetime.date) -> Q:
     return Exists(sessions) | Exists(workshops.filter(held__lt=F("capacity")))
 
 
+def _bookable_by(user: User, partnership: Partnership) -> Q:
+    """Events whose audience the person is in (the rule booking enforces, cpd.services.bookings.audience_refusal):
+    one of its roles, a school in one of its phases, a member of the network whose meeting it is."""
+    memberships = active_memberships(user, partnership)
+    roles = sorted({m.role for m in memberships})
+    phases = sorted({m.school.phase for m in memberships if m.school_id})
+    in_network = Exists(NetworkMember.objects.filter(network_id=OuterRef("network_id"), user=user))
+    return (
+        (Q(audience_roles=[]) | Q(audience_roles__overlap=roles))
+        & (Q(audience_phases=[]) | Q(audience_phases__overlap=phases))
+        & (~Q(kind=EventKind.NETWORK_MEETING) | in_network)
+    )
+
+
 def programme(
     user: User, partnership: Partnership, filters: ProgrammeFilters, *, today: datetime.date
 ) -> QuerySet[Event]:
@@ -94,6 +120,10 @@ def programme(
         events = events.filter(network_id=filters.network_id)
     if filters.kind:
         events = events.filter(kind=filters.kind)
+    if filters.audience == "mine":
+        events = events.filter(_bookable_by(user, partnership))
+    elif filters.audience:
+        events = events.filter(Q(audience_roles__contains=[filters.audience]) | Q(audience_roles=[]))
     if filters.free_places:
         events = events.filter(free_places=True)
     if filters.search:
@@ -309,3 +339,151 @@ def event_certificates(event: Event) -> QuerySet[Certificate]:
 def certificate_by_code(code: str) -> Certificate | None:
     """The public check: the code is compared exactly, within the partnership whose address was used."""
     return Certificate.objects.filter(code=code.strip().upper()[:24]).first()
+
+
+@dataclass
+class TermSpend:
+    """One term of a school's CPD: places, late cancellations and no-shows, each counted and priced."""
+
+    name: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    places: int = 0
+    places_cost: Decimal = Decimal(0)
+    late_cancellations: int = 0
+    late_cost: Decimal = Decimal(0)
+    no_shows: int = 0
+    no_show_cost: Decimal = Decimal(0)
+    waiting: int = 0
+    requested: int = 0
+
+    @property
+    def total(self) -> Decimal:
+        return self.places_cost + self.late_cost + self.no_show_cost
+
+
+@dataclass
+class SchoolSpend:
+    school_id: int
+    year_start: int
+    terms: list[TermSpend]
+    year: TermSpend
+    bookings: list[Booking]
+    invoices: list[Invoice]
+    credit_notes: list[CreditNote]
+    credited: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.year.total - self.credited
+
+
+def _march_end(year_start: int) -> datetime.date:
+    return datetime.date(year_start + 1, 3, 31)
+
+
+def _terms_of_year(year_start: int) -> list[TermSpend]:
+    """The partnership's own terms that start in the academic year, or England's usual three when it has none."""
+    first, last = datetime.date(year_start, 9, 1), datetime.date(year_start + 1, 8, 31)
+    terms = [
+        TermSpend(term.name, max(term.starts_on, first), min(term.ends_on, last))
+        for term in Term.objects.filter(starts_on__gte=first, starts_on__lte=last).order_by("starts_on")
+    ]
+    if terms:
+        # Each term runs to the day before the next starts, so a session in a holiday counts in the term before it.
+        terms[0].starts_on = first
+        for term, following in itertools.pairwise(terms):
+            term.ends_on = following.starts_on - datetime.timedelta(days=1)
+        terms[-1].ends_on = last
+        return terms
+    return [
+        TermSpend(f"Autumn {year_start}", first, datetime.date(year_start, 12, 31)),
+        TermSpend(
+            f"Spring {year_start + 1}", datetime.date(year_start + 1, 1, 1), datetime.date(year_start + 1, 3, 31)
+        ),
+        TermSpend(f"Summer {year_start + 1}", datetime.date(year_start + 1, 4, 1), last),
+    ]
+
+
+def school_spend(school_id: int, year_start: int) -> SchoolSpend:
+    """A school's bookings and spend in an academic year, by term, from the prices and charges fixed on each booking:
+    a confirmed place at its price, a late cancellation at its charge, a no-show at the charge it was invoiced (or,
+    not yet invoiced, the partnership's charge now). Five queries, however many bookings."""
+    terms = _terms_of_year(year_start)
+    year = TermSpend(f"{year_start}/{str(year_start + 1)[2:]}", terms[0].starts_on, terms[-1].ends_on)
+    settings_row = CpdSettings.objects.first()
+    no_show_charge = settings_row.no_show_charge if settings_row else Decimal(0)
+    bookings = list(
+        Booking.objects.filter(school_id=school_id, session__date__gte=year.starts_on, session__date__lte=year.ends_on)
+        .exclude(state__in=[BookingState.DECLINED, BookingState.EXPIRED])
+        .annotate(
+            no_show=Exists(Attendance.objects.filter(booking=OuterRef("pk"), no_show=True)),
+            no_show_invoiced=Subquery(
+                InvoiceLine.objects.filter(booking=OuterRef("pk"), kind=InvoiceLineKind.NO_SHOW).values("amount")[:1]
+            ),
+        )
+        .select_related("event", "session", "workshop", "user")
+        .order_by("session__date", "session__starts_at", "pk")
+    )
+    for booking in bookings:
+        term = next((t for t in terms if t.starts_on <= booking.session.date <= t.ends_on), None)
+        for bucket in (term, year) if term else (year,):
+            if booking.state == BookingState.CONFIRMED:
+                bucket.places += 1
+                bucket.places_cost += booking.price
+                if booking.no_show:
+                    bucket.no_shows += 1
+                    bucket.no_show_cost += (
+                        booking.no_show_invoiced if booking.no_show_invoiced is not None else no_show_charge
+                    )
+            elif booking.state == BookingState.CANCELLED and booking.charge:
+                bucket.late_cancellations += 1
+                bucket.late_cost += booking.charge
+            elif booking.state == BookingState.REQUESTED:
+                bucket.requested += 1
+            elif booking.state in (BookingState.WAITING, BookingState.OFFERED):
+                bucket.waiting += 1
+    invoices = list(
+        Invoice.objects.filter(school_id=school_id, issued_at__isnull=False, period_end__gte=year.starts_on)
+        .filter(period_start__lte=year.ends_on)
+        .select_related("pdf")
+        .order_by("period_start", "number")
+    )
+    credit_notes = list(
+        CreditNote.objects.filter(school_id=school_id, invoice__in=[i.pk for i in invoices])
+        .select_related("pdf", "invoice")
+        .order_by("number")
+    )
+    credited = sum((note.total for note in credit_notes), Decimal(0))
+    return SchoolSpend(school_id, year_start, terms, year, bookings, invoices, credit_notes, credited)
+
+
+def credit_note_for_page(pk: int) -> CreditNote | None:
+    return CreditNote.objects.select_related("school", "invoice", "issued_by").filter(pk=pk).first()
+
+
+def credit_note_lines(note: CreditNote) -> QuerySet[CreditNoteLine]:
+    return note.lines.select_related("invoice_line__booking__session").order_by("pk")
+
+
+def invoice_credit_notes(invoice: Invoice) -> list[CreditNote]:
+    return list(invoice.credit_notes.order_by("number"))
+
+
+def credited_line_ids(invoice: Invoice) -> set[int]:
+    return set(CreditNoteLine.objects.filter(invoice_line__invoice=invoice).values_list("invoice_line_id", flat=True))
+
+
+def finance_document_of(*, invoice: Invoice | None = None, credit_note: CreditNote | None = None):
+    if invoice is not None:
+        return FinanceDocument.objects.filter(invoice=invoice).first()
+    return FinanceDocument.objects.filter(credit_note=credit_note).first()
+
+
+def spend_schools(user: User, partnership: Partnership) -> QuerySet:
+    """The schools whose spend this person may see: every school for a coordinator, else those they approve for."""
+    from schools.models import School
+
+    if can_manage_programme(user, partnership):
+        return School.objects.order_by("name")
+    return School.objects.filter(pk__in=approver_school_ids(user, partnership)).order_by("name")

@@ -15,6 +15,8 @@ from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from .models import Booking, BookingState
 from .services.bookings import booking_expire, bookings_expire_due
+from .services.invoices import finance_pdf_render
+from .services.notices import booking_email_send, reminders_send
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +61,28 @@ def enqueue_offer_follow_up(partnership_id: int, booking_ids: list[int], expires
             expire_booking.apply_async(kwargs={"partnership_id": partnership_id, "booking_id": booking_id}, eta=expires)
         except Exception:  # the offer is recorded; beat catches up its follow-up
             logger.exception("Could not queue the follow-up of offer %s", booking_id)
+
+
+@shared_task(
+    base=TenantTask, name="cpd.tasks.send_booking_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
+)
+def send_booking_email(*, booking_id: int, notice: str) -> bool:
+    """Tell the person what someone else did to their booking (cpd/services/notices.py)."""
+    return booking_email_send(booking_id=booking_id, notice=notice)
+
+
+@shared_task(base=TenantTask, name="cpd.tasks.render_finance_pdf", acks_late=True, ignore_result=True)
+def render_finance_pdf(*, document_id: int) -> None:
+    """On the `pdf` queue: an issued invoice's or a credit note's PDF, made once."""
+    finance_pdf_render(document_id=document_id)
+
+
+@shared_task(base=TenantTask, name="cpd.tasks.remind_booked_people", ignore_result=True)
+def remind_booked_people(*, today: str | None = None) -> int:
+    return reminders_send(today=datetime.date.fromisoformat(today) if today else None)
+
+
+@shared_task(name="cpd.tasks.send_booking_reminders")
+def send_booking_reminders() -> int:
+    """Beat, once a day: a reminders task per partnership (each sends each booking's reminder once)."""
+    return len(for_each_partnership(lambda partnership_id: remind_booked_people.delay(partnership_id=partnership_id)))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import finance_views, views
 
 urlpatterns = [
     path("cpd/", views.event_list, name="cpd_event_list"),
@@ -33,4 +33,17 @@ urlpatterns = [
     path("cpd/invoices/<int:pk>/", views.invoice_detail, name="cpd_invoice_detail"),
     path("cpd/invoices/<int:pk>/issue/", views.invoice_issue_view, name="cpd_invoice_issue"),
     path("cpd/invoices/<int:pk>/invoice.csv", views.invoice_csv, name="cpd_invoice_csv"),
+    path("cpd/invoices/<int:pk>/invoice.pdf", finance_views.invoice_pdf, name="cpd_invoice_pdf"),
+    path("cpd/invoices/<int:pk>/pdf/", finance_views.finance_pdf_again, name="cpd_invoice_pdf_again"),
+    path("cpd/invoices/<int:pk>/credit-notes/new/", finance_views.credit_note_create, name="cpd_credit_note_create"),
+    path("cpd/credit-notes/<int:pk>/", finance_views.credit_note_detail, name="cpd_credit_note_detail"),
+    path("cpd/credit-notes/<int:pk>/credit-note.csv", finance_views.credit_note_csv, name="cpd_credit_note_csv"),
+    path("cpd/credit-notes/<int:pk>/credit-note.pdf", finance_views.credit_note_pdf, name="cpd_credit_note_pdf"),
+    path(
+        "cpd/credit-notes/<int:pk>/pdf/",
+        finance_views.finance_pdf_again,
+        {"credit_note": True},
+        name="cpd_credit_note_pdf_again",
+    ),
+    path("cpd/spend/", finance_views.school_spend_view, name="cpd_school_spend"),
 ]

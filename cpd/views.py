@@ -35,12 +35,14 @@ from .forms import (
 )
 from .models import LIVE_STATES, Booking, BookingState, Certificate, Event, EventKind, Session
 from .permissions import (
+    approver_school_ids,
     can_appoint_cpd_leader,
     can_approve,
     can_cancel,
     can_manage_programme,
     can_view_booking,
     can_view_certificate,
+    can_view_invoice,
     is_cpd_leader,
 )
 from .services.attendance import register_close, register_mark, register_open
@@ -88,6 +90,7 @@ def event_list(request):
             phase=data["phase"],
             network_id=data["network"].pk if data["network"] else None,
             kind=data["kind"],
+            audience=data["audience"],
             free_places=data["free_places"],
             search=data["q"].strip(),
         )
@@ -314,6 +317,7 @@ def approvals(request):
             "bookings": selectors.school_bookings(request.user, request.partnership)[:200],
             "form": form,
             "led_schools": School.objects.filter(pk__in=schools_led_by(request.user, request.partnership)),
+            "spend_schools": School.objects.filter(pk__in=approver_school_ids(request.user, request.partnership)),
         },
         status=status,
     )
@@ -481,7 +485,16 @@ def _invoice_or_404(request, pk: int):
 @login_required
 def invoice_detail(request, pk: int):
     invoice = _invoice_or_404(request, pk)
-    return render(request, "cpd/invoice_detail.html", {"invoice": invoice, "lines": selectors.invoice_lines(invoice)})
+    return render(
+        request,
+        "cpd/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": selectors.invoice_lines(invoice),
+            "document": selectors.finance_document_of(invoice=invoice) if invoice.is_issued else None,
+            "credit_notes": selectors.invoice_credit_notes(invoice) if invoice.is_issued else [],
+        },
+    )
 
 
 @login_required
@@ -497,8 +510,10 @@ def invoice_issue_view(request, pk: int):
 
 @login_required
 def invoice_csv(request, pk: int):
-    """One row per line, for a finance system."""
-    invoice = _invoice_or_404(request, pk)
+    """One row per line, for a finance system. A school's CPD leader may download their school's issued invoices."""
+    invoice = selectors.invoice_for_page(pk)
+    if invoice is None or not can_view_invoice(request.user, invoice):
+        raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"invoice-{invoice.number or 'draft-' + str(invoice.pk)}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -581,7 +596,12 @@ def cpd_settings_edit(request):
     current = cpd_settings()
     form = CpdSettingsForm(
         request.POST or None,
-        initial={"offer_hours": current.offer_hours, "late_cancellation_charge": current.late_cancellation_charge},
+        initial={
+            "offer_hours": current.offer_hours,
+            "late_cancellation_charge": current.late_cancellation_charge,
+            "no_show_charge": current.no_show_charge,
+            "reminder_days": current.reminder_days,
+        },
     )
     if request.method == "POST" and form.is_valid():
         with service_errors(form) as refusal:

@@ -9,7 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 app = Celery("partnership")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("pdf"))
-app.conf.task_routes = {"reviews.tasks_reports.render_*": {"queue": "pdf"}}
+app.conf.task_routes = {
+    "reviews.tasks_reports.render_*": {"queue": "pdf"},
+    "cpd.tasks.render_finance_pdf": {"queue": "pdf"},
+}
 app.conf.beat_schedule = {
     "send-unsent-invitations": {
         "task": "partnership.accounts.tasks.send_unsent_invitations",
@@ -40,6 +43,10 @@ app.conf.beat_schedule = {
     "expire-due-cpd-bookings": {
         "task": "cpd.tasks.expire_due_bookings",
         "schedule": 300.0,
+    },
+    "send-cpd-booking-reminders": {
+        "task": "cpd.tasks.send_booking_reminders",
+        "schedule": crontab(hour=7, minute=5),
     },
 }
 app.autodiscover_tasks()

@@ -27,6 +27,10 @@ QUEUED_NAMES = {
     "cpd.tasks.expire_booking",
     "cpd.tasks.expire_due_bookings",
     "cpd.tasks.send_offer_email",
+    "cpd.tasks.send_booking_email",
+    "cpd.tasks.render_finance_pdf",
+    "cpd.tasks.remind_booked_people",
+    "cpd.tasks.send_booking_reminders",
     "governance.tasks.assemble_pack",
     "governance.tasks.notify_pack_published",
     "governance.tasks.remind_action_owners",
@@ -62,3 +66,4 @@ def test_the_beat_schedule_and_the_pdf_route_name_registered_tasks():
     for entry in celery_app.conf.beat_schedule.values():
         assert entry["task"] in QUEUED_NAMES
     assert celery_app.amqp.router.route({}, "reviews.tasks_reports.render_report")["queue"].name == "pdf"
+    assert celery_app.amqp.router.route({}, "cpd.tasks.render_finance_pdf")["queue"].name == "pdf"

@@ -13,15 +13,20 @@ While anyone waits for a unit, a new booking joins the queue behind them: nobody
 import datetime
 from decimal import Decimal
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
+from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import active_partnership_id
+from partnership.tenancy.selectors import active_memberships
+from schools.models import School
 
 from ..models import (
     HOLDING_STATES,
@@ -30,13 +35,19 @@ from ..models import (
     BookingChange,
     BookingState,
     CpdSettings,
+    Event,
+    EventKind,
     EventStatus,
+    NetworkMember,
     PriceBand,
     SchoolSla,
     Session,
     Workshop,
 )
 from ..permissions import approver_school_ids, can_approve, can_cancel, school_of
+from .notices import Notice, notify_on_commit
+
+_TEXT_ARRAY = ArrayField(CharField())
 
 
 class BookingClashError(ValidationError):
@@ -116,6 +127,33 @@ def _price(event, has_sla: bool) -> tuple[str, Decimal]:
     return (PriceBand.SLA, event.price_sla) if has_sla else (PriceBand.NON_SLA, event.price_non_sla)
 
 
+def _facts_before_the_lock(session: Session, user: User, school_id: int | None, *, clashes: bool) -> dict:
+    """The session's workshop ids, whether the school bought the SLA for the session's year, and the titles of the
+    person's live bookings that overlap the session (when asked): one round trip."""
+    overlapping = (
+        Booking.objects.filter(
+            user=user,
+            state__in=LIVE_STATES,
+            session__date=OuterRef("date"),
+            session__starts_at__lt=OuterRef("ends_at"),
+            session__ends_at__gt=OuterRef("starts_at"),
+        )
+        .exclude(session_id=OuterRef("pk"))
+        .values("event__title")
+    )
+    sla = SchoolSla.objects.filter(school_id=school_id, academic_year_start=academic_year_start(session.date))
+    return (
+        Session.objects.filter(pk=session.pk)
+        .annotate(
+            workshop_ids=ArraySubquery(Workshop.objects.filter(session_id=OuterRef("pk")).values("pk")),
+            has_sla=Exists(sla) if school_id else Value(False),
+            clash_titles=ArraySubquery(overlapping) if clashes else Value([], output_field=_TEXT_ARRAY),
+        )
+        .values("workshop_ids", "has_sla", "clash_titles")
+        .get()
+    )
+
+
 def clashes(user: User, session: Session) -> list[Booking]:
     """The person's other live bookings whose sessions overlap this one."""
     return list(
@@ -129,6 +167,29 @@ def clashes(user: User, session: Session) -> list[Booking]:
         .exclude(session_id=session.pk)
         .select_related("event")
     )
+
+
+def _or_join(words: list[str]) -> str:
+    return " or ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def audience_refusal(event: Event, user: User, partnership: Partnership, *, someone_else: bool) -> str:
+    """Why the person is outside the event's audience (its roles, its schools' phases, its network for a network
+    meeting), in a sentence; empty when they are in it. An empty list of roles or phases means everyone."""
+    memberships = active_memberships(user, partnership)
+    who = f"{user} is" if someone_else else "You are"
+    if event.audience_roles and not any(m.role in event.audience_roles for m in memberships):
+        roles = [Role(r).label.lower() + "s" for r in event.audience_roles]
+        return f"{who} not in the audience of {event.title}: it is for {_or_join(roles)} only."
+    if event.audience_phases:
+        phases = {m.school.phase for m in memberships if m.school_id}
+        if not phases & set(event.audience_phases):
+            names = [School.Phase(p).label.lower() for p in event.audience_phases]
+            return f"{who} not in the audience of {event.title}: it is for {_or_join(names)} schools only."
+    network_meeting = event.kind == EventKind.NETWORK_MEETING and event.network_id
+    if network_meeting and not NetworkMember.objects.filter(network_id=event.network_id, user=user).exists():
+        return f"{who} not in the audience of {event.title}: it is a meeting of the network's members only."
+    return ""
 
 
 def booking_request(
@@ -148,22 +209,25 @@ def booking_request(
     booked_by_leader = school_id is not None and school_id in approver_school_ids(booked_by, partnership)
     if booked_by.pk != user.pk and not booked_by_leader:
         raise ValidationError("Only the CPD leader of their school can book a place for someone else.")
-    # What does not decide who gets a place is read before the lock, so the lock is held for as few round trips
-    # as possible (four: the lock, one count, two inserts) while everyone else queues on it.
-    workshop_ids = set(Workshop.objects.filter(session_id=session.pk).values_list("pk", flat=True))
+    refusal = audience_refusal(session.event, user, partnership, someone_else=booked_by.pk != user.pk)
+    if refusal:
+        raise ValidationError(refusal, code="audience")
+    # What does not decide who gets a place is read before the lock, in one query (the session's workshops, the
+    # school's SLA that year, the person's overlapping bookings), so the lock is held for as few round trips as
+    # possible (four: the lock, one count, two inserts) while everyone else queues on it.
+    facts = _facts_before_the_lock(session, user, school_id, clashes=not accept_clash)
+    workshop_ids = set(facts["workshop_ids"])
     if workshop_ids and workshop is None:
         raise ValidationError({"workshop": "Choose a workshop for this session."})
     if workshop is not None and workshop.pk not in workshop_ids:
         raise ValidationError({"workshop": "That workshop is not part of this session."})
-    if not accept_clash:
-        overlapping = clashes(user, session)
-        if overlapping:
-            titles = ", ".join(sorted({b.event.title for b in overlapping}))
-            raise BookingClashError(
-                f"This session overlaps another booking on the same day ({titles}). Tick 'Book anyway' to book both.",
-                code="clash",
-            )
-    has_sla = _has_sla(session, school_id)
+    if facts["clash_titles"]:
+        titles = ", ".join(sorted(set(facts["clash_titles"])))
+        raise BookingClashError(
+            f"This session overlaps another booking on the same day ({titles}). Tick 'Book anyway' to book both.",
+            code="clash",
+        )
+    has_sla = facts["has_sla"]
     workshop_id = workshop.pk if workshop else None
     with transaction.atomic():
         session = _lock_session(session.pk)
@@ -208,6 +272,8 @@ def booking_request(
         if state == BookingState.WAITING:
             reason = "The session was full" if not queue else "Others were already waiting"
         _record(booking, from_state="", by=booked_by, now=now, reason=reason)
+        if booked_by.pk != user.pk:
+            notify_on_commit([booking.pk], Notice.BOOKED_FOR_YOU, partnership_id=booking.partnership_id)
     return booking
 
 
@@ -223,6 +289,7 @@ def booking_approve(*, booking: Booking, by: User, reason: str = "", now: dateti
             )
         # A request already holds its place, so approving it cannot oversell.
         _move(booking, BookingState.CONFIRMED, by=by, now=now, reason=reason)
+        notify_on_commit([booking.pk], Notice.APPROVED, partnership_id=booking.partnership_id)
     return booking
 
 
@@ -239,6 +306,7 @@ def booking_decline(*, booking: Booking, by: User, reason: str, now: datetime.da
                 f"This booking is {booking.get_state_display().lower()}: there is nothing to decline."
             )
         _move(booking, BookingState.DECLINED, by=by, now=now, reason=reason.strip())
+        notify_on_commit([booking.pk], Notice.DECLINED, partnership_id=booking.partnership_id)
         _offer_freed_places(session, booking.workshop, now=now)
     return booking
 
@@ -258,6 +326,8 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "", now: datetim
         held = booking.holds_place
         note = reason.strip() or ("Cancelled after the booking deadline" if late else "")
         _move(booking, BookingState.CANCELLED, by=by, now=now, reason=note, charge=charge)
+        if by.pk != booking.user_id:
+            notify_on_commit([booking.pk], Notice.CANCELLED, partnership_id=booking.partnership_id)
         if held:
             _offer_freed_places(session, booking.workshop, now=now)
     return booking
@@ -403,4 +473,7 @@ def booking_substitute(
             updated_at=now,
         )
         _record(replacement, from_state="", by=by, now=now, reason=f"Substitute for {booking.user}")
+        notify_on_commit([replacement.pk], Notice.BOOKED_FOR_YOU, partnership_id=booking.partnership_id)
+        if by.pk != booking.user_id:
+            notify_on_commit([booking.pk], Notice.CANCELLED, partnership_id=booking.partnership_id)
     return replacement

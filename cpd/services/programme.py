@@ -30,6 +30,7 @@ from ..models import (
     Workshop,
 )
 from .bookings import _move, session_offer_freed_places
+from .notices import Notice, notify_on_commit
 
 EVENT_FIELDS = (
     "kind",
@@ -195,15 +196,31 @@ def school_sla_set(*, school: School, academic_year_start: int) -> SchoolSla:
     return sla
 
 
-def cpd_settings_save(*, partnership: Partnership, offer_hours: int, late_cancellation_charge: Decimal) -> CpdSettings:
+def cpd_settings_save(
+    *,
+    partnership: Partnership,
+    offer_hours: int,
+    late_cancellation_charge: Decimal,
+    no_show_charge: Decimal | None = None,
+    reminder_days: int | None = None,
+) -> CpdSettings:
+    errors = {}
     if offer_hours < 1:
-        raise ValidationError({"offer_hours": "An offer must stay open for at least an hour."})
+        errors["offer_hours"] = "An offer must stay open for at least an hour."
     if late_cancellation_charge < 0:
-        raise ValidationError({"late_cancellation_charge": "The charge cannot be below zero."})
-    settings_row, _ = CpdSettings.objects.update_or_create(
-        partnership=partnership,
-        defaults={"offer_hours": offer_hours, "late_cancellation_charge": late_cancellation_charge},
-    )
+        errors["late_cancellation_charge"] = "The charge cannot be below zero."
+    if no_show_charge is not None and no_show_charge < 0:
+        errors["no_show_charge"] = "The charge cannot be below zero."
+    if reminder_days is not None and not 0 <= reminder_days <= 28:
+        errors["reminder_days"] = "Remind people between 0 (no reminders) and 28 days before a session."
+    if errors:
+        raise ValidationError(errors)
+    defaults = {"offer_hours": offer_hours, "late_cancellation_charge": late_cancellation_charge}
+    if no_show_charge is not None:
+        defaults["no_show_charge"] = no_show_charge
+    if reminder_days is not None:
+        defaults["reminder_days"] = reminder_days
+    settings_row, _ = CpdSettings.objects.update_or_create(partnership=partnership, defaults=defaults)
     return settings_row
 
 
@@ -218,8 +235,12 @@ def event_cancel(*, event: Event, by: User, reason: str, now: datetime.datetime 
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status == EventStatus.CANCELLED:
             raise ValidationError(f"{event.title} is already cancelled.")
+        told = []
         for booking in Booking.objects.select_for_update().filter(session__in=sessions, state__in=LIVE_STATES):
             _move(booking, BookingState.CANCELLED, by=by, now=now, reason=f"The event was cancelled: {reason.strip()}")
+            told.append(booking.pk)
+        # Everyone booked or waiting is told, by email and on their booking.
+        notify_on_commit(told, Notice.EVENT_CANCELLED, partnership_id=event.partnership_id)
         event.status = EventStatus.CANCELLED
         event.cancelled_reason = reason.strip()[:300]
         event.save(update_fields=["status", "cancelled_reason"])

@@ -229,5 +229,6 @@ def test_the_head_names_a_cpd_leader_who_then_approves(world, partnership_a, cli
     with scope_of(partnership_a):
         assert Booking.objects.get(pk=booking.pk).state == BookingState.CONFIRMED
     coordinator = client_at(partnership_a, people["coordinator"])
-    assert coordinator.post("/cpd/settings/", {"offer_hours": "0", "late_cancellation_charge": "5"}).status_code == 400
-    assert coordinator.post("/cpd/settings/", {"offer_hours": "24", "late_cancellation_charge": "5"}).status_code == 302
+    charges = {"late_cancellation_charge": "5", "no_show_charge": "10", "reminder_days": "3"}
+    assert coordinator.post("/cpd/settings/", {"offer_hours": "0", **charges}).status_code == 400
+    assert coordinator.post("/cpd/settings/", {"offer_hours": "24", **charges}).status_code == 302

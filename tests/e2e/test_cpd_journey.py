@@ -68,6 +68,11 @@ def test_book_approve_register_then_a_waiting_list_offer_accepted(page, site, ax
     page.get_by_role("button", name=re.compile("Approve")).click()
     expect(page.get_by_text("The booking is approved.")).to_be_visible()
     expect(page.get_by_text("No requests are waiting.")).to_be_visible()
+    # The leader looks at the school's bookings and spend this year: the approved place at its price.
+    page.get_by_role("link", name="Kingsmead Primary School's bookings and spend", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CPD bookings and spend")
+    expect(page.get_by_role("table", name="The school's bookings this year")).to_contain_text("Phonics refresher")
+    axe(page)
 
     # Another head takes the last place; the coordinator sees both on the register.
     with partnership_scope(partnership):
