@@ -9,7 +9,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 app = Celery("partnership")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("pdf"))
-app.conf.task_routes = {"reviews.tasks_reports.render_*": {"queue": "pdf"}}
+app.conf.task_routes = {
+    "reviews.tasks_reports.render_*": {"queue": "pdf"},
+    "cpd.tasks.render_certificates": {"queue": "pdf"},
+    "cpd.tasks.render_record": {"queue": "pdf"},
+}
 app.conf.beat_schedule = {
     "send-unsent-invitations": {
         "task": "partnership.accounts.tasks.send_unsent_invitations",
@@ -39,6 +43,11 @@ app.conf.beat_schedule = {
     # requests not approved by their booking deadline.
     "expire-due-cpd-bookings": {
         "task": "cpd.tasks.expire_due_bookings",
+        "schedule": 300.0,
+    },
+    # Certificates' PDFs are queued as they are released; this re-queues any a lost message left unrendered.
+    "render-pending-cpd-certificates": {
+        "task": "cpd.tasks.render_pending_certificates",
         "schedule": 300.0,
     },
 }
