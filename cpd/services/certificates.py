@@ -196,13 +196,15 @@ def certificate_render(*, certificate_id: int, partnership) -> bool:
 def certificates_enqueue_render(certificate_ids: list[int], partnership_id: int) -> bool:
     """Hand certificates to the `pdf` queue in batches. False (nothing lost: the rows wait unrendered for the beat
     task) when the broker cannot be reached."""
+    from reviews.tasks.reports import pdf_queue
+
     from ..tasks import render_certificates
 
     try:
         for start in range(0, len(certificate_ids), RENDER_BATCH):
             batch = certificate_ids[start : start + RENDER_BATCH]
             render_certificates.apply_async(
-                kwargs={"partnership_id": partnership_id, "certificate_ids": batch}, queue="pdf"
+                kwargs={"partnership_id": partnership_id, "certificate_ids": batch}, queue=pdf_queue()
             )
     except Exception:  # the certificates are issued; their PDFs follow when the beat task finds them
         logger.exception("Could not queue the PDFs of %d certificate(s)", len(certificate_ids))

@@ -44,6 +44,8 @@ def record_render(*, user_id: int, partnership: Partnership, today: datetime.dat
 def record_enqueue(*, user_id: int, partnership_id: int) -> bool:
     """Queue the record's PDF on the `pdf` queue, once per few minutes per person. False if the broker is away
     (the page says so and the person can try again)."""
+    from reviews.tasks.reports import pdf_queue
+
     from ..tasks import render_record
 
     key = f"cpd-record-render:{partnership_id}:{user_id}"
@@ -53,7 +55,7 @@ def record_enqueue(*, user_id: int, partnership_id: int) -> bool:
     except RedisError:
         pass  # no guard without Redis; the render itself is idempotent
     try:
-        render_record.apply_async(kwargs={"partnership_id": partnership_id, "user_id": user_id}, queue="pdf")
+        render_record.apply_async(kwargs={"partnership_id": partnership_id, "user_id": user_id}, queue=pdf_queue())
     except Exception:
         logger.exception("Could not queue the CPD record of user %s", user_id)
         with contextlib.suppress(RedisError):
