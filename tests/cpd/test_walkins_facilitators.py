@@ -255,3 +255,23 @@ def test_the_register_page_queries_stay_bounded(
     with django_assert_max_num_queries(20):
         page = client.get(f"/cpd/sessions/{session.pk}/register/?q=searchable")
     assert page.status_code == 200 and page.text.count("as a walk-in") == 10
+
+
+@pytest.mark.django_db
+def test_a_coordinator_names_a_portal_user_as_facilitator_by_email(partnership_a, partnership_b, client_at, scope_of):
+    boss = coordinator(partnership_a)
+    facilitator = person(partnership_a, role=Role.STAFF, email="fay@example.org")
+    stranger = person(partnership_b, role=Role.STAFF, email="stranger@example.org")
+    event, _ = event_with_session(partnership_a, deadline=timezone.now() + datetime.timedelta(days=1))
+    client = client_at(partnership_a, boss)
+    day = (timezone.now() + datetime.timedelta(days=30)).date().isoformat()
+    form = {"date": day, "starts_at": "09:30", "ends_at": "12:00", "venue": "Centre"}
+    refused = client.post(f"/cpd/events/{event.pk}/sessions/new/", {**form, "facilitator_email": stranger.email})
+    assert refused.status_code == 400 and "Nobody signs in to this partnership as stranger@example.org" in refused.text
+    with scope_of(partnership_a):
+        assert event.sessions.count() == 1
+    done = client.post(f"/cpd/events/{event.pk}/sessions/new/", {**form, "facilitator_email": "FAY@example.org"})
+    assert done.status_code == 302
+    with scope_of(partnership_a):
+        added = event.sessions.order_by("-pk").first()
+    assert added.facilitator_user_id == facilitator.pk and added.facilitator == str(facilitator)

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "dashboard_csv",
     "cpd_invoice_csv",
     "cpd_certificate_pdf",
+    "cpd_record_pdf",
     "school_export",
     "audit_log_export",
     "governance_paper_download",
