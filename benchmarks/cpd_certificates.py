@@ -1,5 +1,5 @@
 """500 CPD certificates laid out as PDFs by two worker processes, through `cpd.certificates_pdf.certificate_pdf`,
-the function the download calls.
+the function the `pdf` queue's task (`cpd.tasks.render_certificates`) calls for each certificate it stores.
 
     python benchmarks/cpd_certificates.py [--count 500] [--workers 2]
 

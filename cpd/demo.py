@@ -17,7 +17,7 @@ from partnership.tenancy.roles import Role, StaffRole
 from schools.models import School
 
 from .models import AttendanceMark, Booking, BookingState, EventKind, EventStatus, Network
-from .services.attendance import register_close, register_mark, register_open
+from .services.attendance import register_close, register_mark, register_open, register_walk_in
 from .services.bookings import (
     academic_year_start,
     booking_approve,
@@ -50,8 +50,11 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         "cpd",
         "CPD: head@<slug>.example is named their school's CPD leader, with requests to approve at /cpd/approvals/; "
         "teacher1@<slug>.example has a request awaiting approval and a place on a waiting list. "
-        "The Early reading leadership course has run: its registers are closed and head@ has a certificate at "
-        "/cpd/certificates/ (each verifies at /cpd/certificates/verify/<code>/).",
+        "The Early reading leadership course has run: its registers are closed (teacher4@ came to both days as a "
+        "walk-in) and head@ has a certificate at /cpd/certificates/ (each verifies at "
+        "/cpd/certificates/verify/<code>/); everyone's CPD record is at /cpd/record/, and head@ (CPD leader) sees "
+        "the school's at /cpd/record/staff/. teacher1@ facilitates today's Mentoring early career teachers session: "
+        "its register is open to mark at /cpd/bookings/.",
     )
     if Network.objects.exists():  # built before: a second run changes nothing
         return
@@ -199,7 +202,11 @@ def ensure_cpd_demo(run: DemoRun) -> None:
 
     # A two-session course that has run: both registers marked and closed (one person missed the second day, a
     # no-show), so its certificates can be released.
+    # Its facilitator is a person of the portal (the SENDCo here), who could take the registers themselves.
+    facilitator = users[f"sendco@{domain}"]
     early_reading, first_day = event("Early reading leadership", EventKind.COURSE, -21, capacity=12)
+    first_day.facilitator_user = facilitator
+    first_day.save(update_fields=["facilitator_user"])
     second_day = session_add(
         event=early_reading,
         date=today - datetime.timedelta(days=14),
@@ -207,6 +214,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         ends_at=datetime.time(15, 30),
         venue="Partnership Centre, Room 2",
         facilitator="A partnership lead practitioner",
+        facilitator_user=facilitator,
     )
     cohort = [head, *heads[:4]]
     booked_at = now - datetime.timedelta(days=40)
@@ -223,6 +231,8 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     for day, absent in ((first_day, None), (second_day, cohort[-1])):
         opened = timezone.make_aware(datetime.datetime.combine(day.date, datetime.time(9, 15)))
         register = register_open(session=day, by=coordinator, now=opened)
+        # A colleague who came without a booking, added at the register both days.
+        register_walk_in(register=register, user=teachers[3], by=facilitator, partnership=partnership, now=opened)
         confirmed = Booking.objects.filter(session=day, state=BookingState.CONFIRMED).order_by("pk")
         marks = {
             b.pk: AttendanceMark.ABSENT
@@ -234,6 +244,28 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         register_close(register=register, by=coordinator, now=opened + datetime.timedelta(hours=6))
 
     certificates_release(event=early_reading, by=coordinator, now=now)
+
+    # Today's session, facilitated by teacher1@: its register is open for them to mark (one mark saved so far).
+    _mentoring, today_session = event(
+        "Mentoring early career teachers",
+        EventKind.COURSE,
+        0,
+        capacity=10,
+        deadline_days=1,
+        start=(13, 30),
+        end=(16, 0),
+    )
+    today_session.facilitator_user = teachers[0]
+    today_session.save(update_fields=["facilitator_user"])
+    for n, other in enumerate(heads[:4]):
+        book(today_session, other, 200 + n)
+    opened_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time(13, 20)))
+    today_register = register_open(session=today_session, by=teachers[0], now=max(opened_today, now))
+    first_booking = Booking.objects.filter(session=today_session, state=BookingState.CONFIRMED).order_by("pk").first()
+    if first_booking is not None:
+        register_mark(
+            register=today_register, marks={first_booking.pk: AttendanceMark.PRESENT}, by=teachers[0], now=opened_today
+        )
 
     # The term's invoices: one issued, the rest drafts for the coordinator to check.
     invoices = invoices_prepare(

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from partnership.common.once import OnceForm
+from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role
 from schools.models import School
 
@@ -184,6 +185,28 @@ class SessionForm(forms.Form):
     venue = forms.CharField(label="Venue", required=False, max_length=200)
     online_link = forms.URLField(label="Online link", required=False, max_length=200, assume_scheme="https")
     facilitator = forms.CharField(label="Facilitator", required=False, max_length=200)
+    facilitator_email = forms.EmailField(
+        label="Facilitator's sign-in email (optional)",
+        required=False,
+        help_text="A person of the portal named here opens, marks and closes this session's register.",
+    )
+
+    def clean_facilitator_email(self):
+        email = self.cleaned_data["facilitator_email"].strip()
+        if not email:
+            return None
+        membership = (
+            Membership.objects.filter(user__email__iexact=email, ended_on__isnull=True).select_related("user").first()
+        )
+        if membership is None:
+            raise forms.ValidationError(f"Nobody signs in to this partnership as {email}: check the address.")
+        return membership.user
+
+    def clean(self):
+        data = super().clean()
+        if "facilitator_email" in data:
+            data["facilitator_user"] = data.pop("facilitator_email")
+        return data
 
 
 class WorkshopForm(forms.Form):
@@ -302,3 +325,44 @@ class RegisterForm(forms.Form):
 
     def marks(self) -> dict[int, str]:
         return {b.pk: self.cleaned_data[f"mark_{b.pk}"] for b in self.bookings if self.cleaned_data[f"mark_{b.pk}"]}
+
+
+class WalkInForm(OnceForm):
+    """Add one person found by the register's search as a walk-in (and, at a conference, their workshop)."""
+
+    person = forms.IntegerField(widget=forms.HiddenInput, error_messages={"required": "Choose the person to add."})
+    workshop = forms.TypedChoiceField(label="Workshop", coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, workshops=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshops = {w.pk: w for w in workshops}
+        if self.workshops:
+            self.fields["workshop"].choices = [("", "Choose a workshop")] + [
+                (w.pk, w.title) for w in self.workshops.values()
+            ]
+        else:
+            del self.fields["workshop"]
+
+    def clean_workshop(self):
+        value = self.cleaned_data.get("workshop")
+        return self.workshops.get(value) if value else None
+
+
+class CertificateCorrectionForm(forms.Form):
+    REISSUE, REVOKE = "reissue", "revoke"
+    action = forms.ChoiceField(
+        label="What to do",
+        choices=[
+            (REISSUE, "Revoke it and issue a corrected one (a new code, the person's name as recorded now)"),
+            (REVOKE, "Revoke it only (it was issued in error)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to reissue the certificate or only revoke it."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the revoked certificate.",
+        error_messages={"required": "Say why the certificate is revoked: the reason is kept with it."},
+    )

@@ -189,6 +189,14 @@ class Session(TenantOwnedModel):
     venue = models.CharField(max_length=200, blank=True)
     online_link = models.URLField(blank=True)
     facilitator = models.CharField(max_length=200, blank=True)
+    facilitator_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="A person of the portal who leads the session: they open, mark and close its register.",
+    )
 
     class Meta:
         ordering = ["date", "starts_at"]
@@ -261,6 +269,9 @@ class Booking(TenantOwnedModel):
         max_digits=8, decimal_places=2, default=0, help_text="A late cancellation's charge, fixed when it happened."
     )
     offer_expires_at = models.DateTimeField(null=True, blank=True)
+    walk_in = models.BooleanField(
+        default=False, help_text="Added on the day at the register: a person who came without a booking."
+    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
@@ -552,6 +563,18 @@ class Certificate(TenantOwnedModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     revoked_reason = models.CharField(max_length=300, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced_by",
+        help_text="The revoked certificate this one reissues.",
+    )
+    # The PDF, rendered once by a worker on the `pdf` queue and stored (default storage): set once, never changed.
+    pdf = models.FileField(upload_to="certificates/", max_length=300, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "pk"]
@@ -566,6 +589,11 @@ class Certificate(TenantOwnedModel):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | ~Q(revoked_reason=""), name="cpd_certificate_revoked_with_reason"
             ),
+            models.CheckConstraint(
+                condition=Q(pdf="", pdf_sha256="", rendered_at__isnull=True)
+                | (~Q(pdf="") & ~Q(pdf_sha256="") & Q(rendered_at__isnull=False)),
+                name="cpd_certificate_pdf_with_hash",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -574,3 +602,7 @@ class Certificate(TenantOwnedModel):
     @property
     def is_valid(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def is_rendered(self) -> bool:
+        return bool(self.pdf)

@@ -27,6 +27,28 @@ def can_manage_programme(user: User, partnership: Partnership) -> bool:
     return is_coordinator(user, partnership)
 
 
+def can_take_register(user: User, session) -> bool:
+    """Opening, marking (walk-ins too) and closing a session's register: a coordinator, or the portal user named as
+    the session's facilitator (their own sessions only)."""
+    return (session.facilitator_user_id is not None and session.facilitator_user_id == user.pk) or is_coordinator(
+        user, Partnership(pk=session.partnership_id)
+    )
+
+
+def can_see_school_records(user: User, partnership: Partnership) -> bool:
+    """The staff CPD records list: a school's CPD leader (their schools' staff) or a coordinator (everyone)."""
+    return is_coordinator(user, partnership) or is_cpd_leader(user, partnership)
+
+
+def can_view_record(user: User, partnership: Partnership, person: User, person_school_ids: set[int]) -> bool:
+    """A person's CPD record: their own, their school's CPD leader's (any school they are at), or a coordinator's."""
+    return (
+        person.pk == user.pk
+        or is_coordinator(user, partnership)
+        or bool(person_school_ids & approver_school_ids(user, partnership))
+    )
+
+
 def can_appoint_cpd_leader(user: User, partnership: Partnership, school_id: int) -> bool:
     """The school's headteacher, or a coordinator."""
     return is_coordinator(user, partnership) or school_id in schools_led_by(user, partnership)

@@ -487,3 +487,177 @@ def spend_schools(user: User, partnership: Partnership) -> QuerySet:
     if can_manage_programme(user, partnership):
         return School.objects.order_by("name")
     return School.objects.filter(pk__in=approver_school_ids(user, partnership)).order_by("name")
+def facilitated_sessions(user: User, *, today: datetime.date, days_back: int = 30) -> list[Session]:
+    """Sessions this person facilitates, from a month ago on: where they find the registers they take."""
+    return list(
+        Session.objects.filter(facilitator_user=user, date__gte=today - datetime.timedelta(days=days_back))
+        .select_related("event")
+        .order_by("date", "starts_at")[:50]
+    )
+
+
+def walk_in_candidates(session: Session, search: str, *, limit: int = 20) -> list[Membership]:
+    """People at member schools whose name or email matches, without a live booking on the session: who the
+    register's search offers to add as a walk-in. One query; a person at two schools appears once."""
+    search = search.strip()
+    if len(search) < 2:
+        return []
+    words = Q()
+    for word in search.split()[:4]:
+        words &= (
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word) | Q(user__email__icontains=word)
+        )
+    rows = (
+        Membership.objects.filter(
+            words,
+            school__isnull=False,
+            role__in=[Role.STAFF, Role.SENIOR_LEADER, Role.HEADTEACHER, Role.GOVERNOR],
+            ended_on__isnull=True,
+        )
+        .exclude(user_id__in=Booking.objects.filter(session=session, state__in=LIVE_STATES).values("user_id"))
+        .select_related("user", "school")
+        .order_by("user__last_name", "user__first_name", "user_id", "pk")
+    )
+    seen: dict[int, Membership] = {}
+    for membership in rows[: limit * 3]:
+        seen.setdefault(membership.user_id, membership)
+    return list(seen.values())[:limit]
+
+
+def certificate_progress(event: Event) -> dict[str, int]:
+    """How many of the event's valid certificates have their PDF stored: what the release progress page shows."""
+    return Certificate.objects.filter(event=event, revoked_at__isnull=True).aggregate(
+        total=Count("pk"), ready=Count("pk", filter=Q(rendered_at__isnull=False))
+    )
+
+
+def certificate_for_page(pk: int) -> Certificate | None:
+    return Certificate.objects.select_related("revoked_by", "issued_by", "replaces", "event").filter(pk=pk).first()
+
+
+def certificate_replacement(certificate: Certificate) -> Certificate | None:
+    return Certificate.objects.filter(replaces=certificate).first()
+
+
+@dataclass
+class RecordLine:
+    """One booked session in a person's CPD record."""
+
+    booking: Booking
+    mark: str  # the attendance mark's label, or "" when not marked (yet)
+    no_show: bool
+
+
+@dataclass
+class CpdRecord:
+    person: User
+    schools: list[str]
+    lines: list[RecordLine]
+    certificates: list[Certificate]
+    spend: Any = 0
+
+    @property
+    def attended(self) -> int:
+        return sum(1 for line in self.lines if line.mark in ("Present", "Late", "Left early"))
+
+
+def is_partnership_person(person: User) -> bool:
+    """Whether the person has (or had) any role in the active partnership."""
+    return Membership.objects.filter(user=person).exists()
+
+
+def person_school_ids(person: User) -> set[int]:
+    return set(
+        Membership.objects.filter(user=person, ended_on__isnull=True, school__isnull=False).values_list(
+            "school_id", flat=True
+        )
+    )
+
+
+def cpd_record(person: User, *, limit: int = 500) -> CpdRecord:
+    """Everything the person booked (with its attendance mark), and the certificates they were given: four
+    queries however long the record."""
+    from .models import AttendanceMark
+
+    labels = dict(AttendanceMark.choices)
+    bookings = list(
+        Booking.objects.filter(user=person)
+        .select_related("event", "session", "workshop", "school")
+        .annotate(
+            mark=Subquery(Attendance.objects.filter(booking=OuterRef("pk")).values("mark")[:1]),
+            no_show_flag=Subquery(Attendance.objects.filter(booking=OuterRef("pk")).values("no_show")[:1]),
+        )
+        .order_by("-session__date", "-session__starts_at", "-pk")[:limit]
+    )
+    lines = [RecordLine(b, labels.get(b.mark, ""), bool(b.no_show_flag)) for b in bookings]
+    certificates = list(Certificate.objects.filter(user=person).order_by("-completed_on", "-issued_at", "pk"))
+    schools = list(
+        Membership.objects.filter(user=person, ended_on__isnull=True, school__isnull=False)
+        .order_by("school__name")
+        .values_list("school__name", flat=True)
+        .distinct()
+    )
+    spend = sum((b.price for b in bookings if b.state == BookingState.CONFIRMED), start=0) + sum(
+        (b.charge for b in bookings), start=0
+    )
+    return CpdRecord(person=person, schools=schools, lines=lines, certificates=certificates, spend=spend)
+
+
+def staff_records(user: User, partnership: Partnership, *, search: str = "") -> QuerySet[Membership]:
+    """The people whose CPD records this person may open from the list: their schools' staff, leaders and governors
+    for a CPD leader; everyone at a school for a coordinator. Each with counts of places booked, sessions attended
+    and certificates, and their spend; one query per page."""
+    from django.db.models import DecimalField, Sum
+
+    from .models import ATTENDED_MARKS
+
+    rows = Membership.objects.filter(
+        school__isnull=False,
+        role__in=[Role.STAFF, Role.SENIOR_LEADER, Role.HEADTEACHER, Role.GOVERNOR],
+        ended_on__isnull=True,
+    )
+    if not can_manage_programme(user, partnership):
+        rows = rows.filter(school_id__in=approver_school_ids(user, partnership))
+    for word in search.split()[:4]:
+        rows = rows.filter(
+            Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word) | Q(user__email__icontains=word)
+        )
+
+    def count(queryset, key: str = "user_id") -> Coalesce:
+        return Coalesce(
+            Subquery(
+                queryset.order_by().values(key).annotate(n=Count("pk")).values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        )
+
+    person = OuterRef("user_id")
+    school = OuterRef("school_id")
+    money = DecimalField(max_digits=10, decimal_places=2)
+    return (
+        rows.annotate(
+            booked=count(Booking.objects.filter(user_id=person, school_id=school, state=BookingState.CONFIRMED)),
+            attended=count(
+                Attendance.objects.filter(booking__user_id=person, booking__school_id=school, mark__in=ATTENDED_MARKS),
+                "booking__user_id",
+            ),
+            certified=count(Certificate.objects.filter(user_id=person, school_id=school, revoked_at__isnull=True)),
+            spend=Coalesce(
+                Subquery(
+                    Booking.objects.filter(user_id=person, school_id=school)
+                    .order_by()
+                    .values("user_id")
+                    .annotate(
+                        total=Coalesce(Sum("price", filter=Q(state=BookingState.CONFIRMED)), Value(0, money))
+                        + Coalesce(Sum("charge"), Value(0, money))
+                    )
+                    .values("total")[:1],
+                    output_field=money,
+                ),
+                Value(0, money),
+            ),
+        )
+        .select_related("user", "school")
+        .order_by("school__name", "user__last_name", "user__first_name", "pk")
+    )

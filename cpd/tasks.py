@@ -8,15 +8,19 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Partnership
+from partnership.tenancy.scoping import active_partnership_id
 from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from .models import Booking, BookingState
 from .services.bookings import booking_expire, bookings_expire_due
+from .services.certificates import certificate_render, certificates_enqueue_render, certificates_unrendered
 from .services.invoices import finance_pdf_render
 from .services.notices import booking_email_send, reminders_send
+from .services.records import record_render
 
 logger = logging.getLogger(__name__)
 
@@ -86,3 +90,55 @@ def remind_booked_people(*, today: str | None = None) -> int:
 def send_booking_reminders() -> int:
     """Beat, once a day: a reminders task per partnership (each sends each booking's reminder once)."""
     return len(for_each_partnership(lambda partnership_id: remind_booked_people.delay(partnership_id=partnership_id)))
+
+
+@shared_task(
+    base=TenantTask,
+    name="cpd.tasks.render_certificates",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def render_certificates(*, certificate_ids: list[int]) -> int:
+    """On the `pdf` queue: lay out and store a batch of certificates' PDFs (those not stored yet). Returns how
+    many were rendered; one that fails to lay out is logged and left for the beat task, not the whole batch."""
+    partnership = Partnership.objects.get(pk=active_partnership_id())
+    rendered = 0
+    for certificate_id in certificate_ids:
+        try:
+            rendered += certificate_render(certificate_id=certificate_id, partnership=partnership)
+        except OSError:
+            raise  # storage trouble passes: the whole batch is tried again, finished ones are skipped
+        except Exception:
+            logger.exception("Certificate %s could not be rendered", certificate_id)
+    return rendered
+
+
+@shared_task(name="cpd.tasks.render_pending_certificates", ignore_result=True)
+def render_pending_certificates() -> int:
+    """Beat: in every partnership, queue again the certificates whose PDF a lost message never rendered."""
+
+    def resend(partnership_id: int) -> int:
+        ids = list(certificates_unrendered().order_by("pk").values_list("pk", flat=True)[:2000])
+        if ids:
+            certificates_enqueue_render(ids, partnership_id)
+        return len(ids)
+
+    return sum(for_each_partnership(resend))
+
+
+@shared_task(
+    base=TenantTask,
+    name="cpd.tasks.render_record",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=3,
+)
+def render_record(*, user_id: int) -> str:
+    """On the `pdf` queue: a person's CPD record as a stored PDF (nothing new if it is unchanged)."""
+    partnership = Partnership.objects.get(pk=active_partnership_id())
+    return record_render(user_id=user_id, partnership=partnership, today=timezone.localdate())

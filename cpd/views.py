@@ -4,23 +4,26 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership.accounts.models import User
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.middleware import open_to_non_members
 from partnership.tenancy.permissions import schools_led_by
 from schools.models import School
 
 from . import selectors
-from .certificates_pdf import certificate_pdf
 from .forms import (
     BookForm,
+    CertificateCorrectionForm,
     ColleagueBookForm,
     CpdLeaderForm,
     CpdSettingsForm,
@@ -31,6 +34,7 @@ from .forms import (
     RegisterForm,
     SessionForm,
     SubstituteForm,
+    WalkInForm,
     WorkshopForm,
 )
 from .models import LIVE_STATES, Booking, BookingState, Certificate, Event, EventKind, Session
@@ -40,12 +44,15 @@ from .permissions import (
     can_approve,
     can_cancel,
     can_manage_programme,
+    can_see_school_records,
+    can_take_register,
     can_view_booking,
     can_view_certificate,
     can_view_invoice,
+    can_view_record,
     is_cpd_leader,
 )
-from .services.attendance import register_close, register_mark, register_open
+from .services.attendance import register_close, register_mark, register_open, register_walk_in
 from .services.bookings import (
     BookingClashError,
     booking_approve,
@@ -57,7 +64,12 @@ from .services.bookings import (
     offer_accept,
     offer_decline,
 )
-from .services.certificates import certificates_release
+from .services.certificates import (
+    certificate_reissue,
+    certificate_revoke,
+    certificates_enqueue_render,
+    certificates_release,
+)
 from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -69,6 +81,7 @@ from .services.programme import (
     session_add,
     workshop_add,
 )
+from .services.records import record_document, record_enqueue
 
 EVENTS_PER_PAGE = 25
 
@@ -176,7 +189,8 @@ def my_bookings(request):
     bookings = list(selectors.bookings_of(request.user)[:200])
     live = [b for b in bookings if b.state in LIVE_STATES]
     past = [b for b in bookings if b.state not in LIVE_STATES]
-    return render(request, "cpd/my_bookings.html", {"live": live, "past": past})
+    facilitating = selectors.facilitated_sessions(request.user, today=timezone.localdate())
+    return render(request, "cpd/my_bookings.html", {"live": live, "past": past, "facilitating": facilitating})
 
 
 def _booking_or_404(request, pk: int) -> Booking:
@@ -387,9 +401,9 @@ def workshop_add_view(request, pk: int):
 
 
 def _session_for_register(request, pk: int) -> Session:
-    _manager_only(request)
+    """A coordinator, or the portal user named as the session's facilitator; anyone else gets the missing page."""
     session = Session.objects.select_related("event").filter(pk=pk).first()
-    if session is None:
+    if session is None or not can_take_register(request.user, session):
         raise Http404
     return session
 
@@ -403,7 +417,14 @@ def session_register(request, pk: int):
     register = selectors.register_of(session)
     marks = selectors.register_marks(register)
     form = None
+    search = request.GET.get("q", "").strip()[:100]
+    walk_ins = []
     if register is not None and not register.is_closed:
+        workshops = list(session.workshops.all())
+        walk_ins = [
+            (membership, WalkInForm(initial={"person": membership.user_id}, workshops=workshops))
+            for membership in selectors.walk_in_candidates(session, search)
+        ]
         form = RegisterForm(
             request.POST if request.method == "POST" else None,
             bookings=groups[BookingState.CONFIRMED],
@@ -429,6 +450,9 @@ def session_register(request, pk: int):
             "requested": groups[BookingState.REQUESTED],
             "offered": groups[BookingState.OFFERED],
             "waiting": groups[BookingState.WAITING],
+            "search": search,
+            "walk_ins": walk_ins,
+            "can_manage": can_manage_programme(request.user, request.partnership),
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -629,22 +653,106 @@ def event_certificates_view(request, pk: int):
         with service_errors(request=request) as refusal:
             made = certificates_release(event=event, by=request.user)
         if not refusal:
-            messages.success(request, f"{len(made)} certificate{pluralize(len(made))} released.")
+            messages.success(
+                request, f"{len(made)} certificate{pluralize(len(made))} released: their PDFs are being prepared."
+            )
+            return redirect("cpd_certificate_progress", pk)
         return redirect("cpd_event_certificates", pk)
     page = Paginator(selectors.event_certificates(event), 100).get_page(request.GET.get("page"))
-    return render(request, "cpd/event_certificates.html", {"event": event, "page": page})
+    return render(
+        request,
+        "cpd/event_certificates.html",
+        {"event": event, "page": page, "progress": selectors.certificate_progress(event)},
+    )
+
+
+def _certificate_or_404(request, pk: int) -> Certificate:
+    certificate = selectors.certificate_for_page(pk)
+    if certificate is None or not can_view_certificate(request.user, certificate):
+        raise Http404
+    return certificate
 
 
 @login_required
 def certificate_pdf_view(request, pk: int):
-    certificate = Certificate.objects.filter(pk=pk).first()
-    if certificate is None or not can_view_certificate(request.user, certificate):
-        raise Http404
-    response = HttpResponse(
-        certificate_pdf(certificate, partnership=request.partnership), content_type="application/pdf"
+    """The stored PDF; while a worker is still preparing it, a page that shows when it is ready."""
+    certificate = _certificate_or_404(request, pk)
+    if not certificate.is_rendered and certificate.is_valid and request.GET.get("queued") != "1":
+        # A lost message, or a download straight after release: ask again (a repeat renders nothing twice), then
+        # look once more in case a worker was quicker than this page.
+        certificates_enqueue_render([certificate.pk], certificate.partnership_id)
+        certificate = _certificate_or_404(request, pk)
+    if certificate.is_rendered:
+        response = FileResponse(
+            certificate.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"certificate-{certificate.code}.pdf",
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return render(
+        request,
+        "cpd/certificate_preparing.html",
+        {"certificate": certificate, "status_url": reverse("cpd_certificate_status", args=[pk])},
+        status=202,
     )
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
-    return response
+
+
+@login_required
+def certificate_status(request, pk: int):
+    certificate = _certificate_or_404(request, pk)
+    return render(request, "cpd/includes/certificate_status.html", {"certificate": certificate})
+
+
+@login_required
+def certificate_progress_view(request, pk: int):
+    """After a release: how many of the event's certificates have their PDF, updating itself until all do."""
+    _manager_only(request)
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    context = {"event": event, "progress": selectors.certificate_progress(event)}
+    if request.GET.get("fragment") == "1":
+        return render(request, "cpd/includes/certificate_progress_status.html", context)
+    return render(request, "cpd/certificate_progress.html", context)
+
+
+@login_required
+def certificate_correct_view(request, pk: int):
+    """Revoke a certificate with a reason, and (usually) reissue it under a new code: both stay on record."""
+    _manager_only(request)
+    certificate = selectors.certificate_for_page(pk)
+    if certificate is None:
+        raise Http404
+    form = CertificateCorrectionForm(request.POST or None)
+    if request.method == "POST" and certificate.is_valid and form.is_valid():
+        reason = form.cleaned_data["reason"]
+        reissue = form.cleaned_data["action"] == CertificateCorrectionForm.REISSUE
+        with service_errors(form, field="reason") as refusal:
+            if reissue:
+                new = certificate_reissue(certificate=certificate, by=request.user, reason=reason)
+            else:
+                certificate_revoke(certificate=certificate, by=request.user, reason=reason)
+        if not refusal:
+            if reissue:
+                messages.success(request, f"Certificate {certificate.code} revoked and reissued as {new.code}.")
+                return redirect("cpd_certificate_correct", new.pk)
+            messages.success(request, f"Certificate {certificate.code} revoked.")
+            return redirect("cpd_certificate_correct", certificate.pk)
+    elif request.method == "POST" and not certificate.is_valid:
+        messages.error(request, "This certificate is already revoked: it cannot be changed again.")
+        return redirect("cpd_certificate_correct", certificate.pk)
+    return render(
+        request,
+        "cpd/certificate_correct.html",
+        {
+            "certificate": certificate,
+            "replacement": selectors.certificate_replacement(certificate),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @open_to_non_members
@@ -657,3 +765,136 @@ def certificate_verify(request, code: str):
     response = render(request, "cpd/certificate_verify.html", {"certificate": certificate})
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_POST
+def register_marks_api(request, pk: int):
+    """The tablet register's background save: the same `mark_<booking id>` fields as the form, answered in JSON so
+    the page can show each mark saved (or keep it queued in the browser and send it again when back online)."""
+    session = _session_for_register(request, pk)
+    register = selectors.register_of(session)
+    if register is None:
+        return JsonResponse({"error": "Open the register first."}, status=409)
+    marks: dict[int, str] = {}
+    for key, value in request.POST.items():
+        if key.startswith("mark_"):
+            try:
+                marks[int(key.removeprefix("mark_"))] = value
+            except ValueError:
+                return JsonResponse({"error": "That is not a person on this register."}, status=400)
+    if not marks:
+        return JsonResponse({"error": "No marks were sent."}, status=400)
+    with service_errors() as refusal:
+        register_mark(register=register, marks=marks, by=request.user)
+    if refusal:
+        # A refusal is final (a closed register, someone not on it): the page drops those marks and says why.
+        return JsonResponse({"error": " ".join(refusal.messages), "final": True}, status=409)
+    return JsonResponse({"saved": sorted(marks)})
+
+
+@login_required
+@require_POST
+def register_walk_in_view(request, pk: int):
+    session = _session_for_register(request, pk)
+    register = selectors.register_of(session)
+    if register is None:
+        messages.error(request, "Open the register first.")
+        return redirect("cpd_session_register", pk)
+    form = WalkInForm(request.POST, workshops=list(session.workshops.all()))
+    if form.is_valid():
+        person = User.objects.filter(pk=form.cleaned_data["person"]).first()
+        claim = once.claim(request, form)
+        if claim.repeated:
+            return redirect("cpd_session_register", pk)
+        if person is None:
+            claim.release()
+            messages.error(request, "That person could not be found: search again.")
+            return redirect("cpd_session_register", pk)
+        with service_errors(request=request) as refusal:
+            register_walk_in(
+                register=register,
+                user=person,
+                by=request.user,
+                partnership=request.partnership,
+                workshop=form.cleaned_data.get("workshop"),
+            )
+        if refusal:
+            claim.release()
+        else:
+            claim.done(person.pk)
+            messages.success(request, f"{person} added as a walk-in and marked present.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("cpd_session_register", pk)
+
+
+def _record_person_or_404(request, user_id: int | None) -> User:
+    person = request.user if user_id is None else User.objects.filter(pk=user_id).first()
+    if person is None:
+        raise Http404
+    if person.pk != request.user.pk:
+        schools = selectors.person_school_ids(person)
+        # Someone who was never a member here is simply not found, whoever asks.
+        if not selectors.is_partnership_person(person):
+            raise Http404
+        if not can_view_record(request.user, request.partnership, person, schools):
+            raise Http404
+    return person
+
+
+@login_required
+def cpd_record_view(request, user_id: int | None = None):
+    """A person's CPD record: everything they booked, attended and were certified for."""
+    person = _record_person_or_404(request, user_id)
+    return render(
+        request,
+        "cpd/record.html",
+        {
+            "record": selectors.cpd_record(person),
+            "is_mine": person.pk == request.user.pk,
+            "pdf_url": reverse("cpd_record_pdf", args=[person.pk]),
+            "can_see_staff": can_see_school_records(request.user, request.partnership),
+        },
+    )
+
+
+@login_required
+def cpd_record_pdf(request, user_id: int):
+    """The record as a PDF: served from storage when this version is stored, else queued with a page that waits."""
+    person = _record_person_or_404(request, user_id)
+    _html, name = record_document(person=person, partnership=request.partnership, today=timezone.localdate())
+    ready = default_storage.exists(name)
+    if request.GET.get("fragment") == "1":
+        return render(
+            request, "cpd/includes/record_status.html", {"ready": ready, "person": person, "here": request.path}
+        )
+    if ready:
+        response = FileResponse(
+            default_storage.open(name, "rb"),
+            as_attachment=True,
+            filename=f"cpd-record-{person.pk}.pdf",
+            content_type="application/pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+    queued = record_enqueue(user_id=person.pk, partnership_id=request.partnership.pk)
+    return render(
+        request,
+        "cpd/record_preparing.html",
+        {"person": person, "queued": queued, "ready": False, "here": request.path},
+        status=202,
+    )
+
+
+@login_required
+def staff_records_view(request):
+    """The CPD records a CPD leader (their schools' people) or a coordinator (everyone at a school) may open."""
+    if not can_see_school_records(request.user, request.partnership):
+        raise Http404
+    search = request.GET.get("q", "").strip()[:100]
+    rows = selectors.staff_records(request.user, request.partnership, search=search)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "cpd/staff_records.html", {"page": page, "search": search})

@@ -12,6 +12,8 @@ app.conf.task_queues = (Queue("default"), Queue("pdf"))
 app.conf.task_routes = {
     "reviews.tasks_reports.render_*": {"queue": "pdf"},
     "cpd.tasks.render_finance_pdf": {"queue": "pdf"},
+    "cpd.tasks.render_certificates": {"queue": "pdf"},
+    "cpd.tasks.render_record": {"queue": "pdf"},
 }
 app.conf.beat_schedule = {
     "send-unsent-invitations": {
@@ -47,6 +49,11 @@ app.conf.beat_schedule = {
     "send-cpd-booking-reminders": {
         "task": "cpd.tasks.send_booking_reminders",
         "schedule": crontab(hour=7, minute=5),
+    },
+    # Certificates' PDFs are queued as they are released; this re-queues any a lost message left unrendered.
+    "render-pending-cpd-certificates": {
+        "task": "cpd.tasks.render_pending_certificates",
+        "schedule": 300.0,
     },
 }
 app.autodiscover_tasks()

@@ -240,3 +240,54 @@ def test_meeting_papers_and_the_assembled_pack_are_stored_in_and_downloaded_from
     assert sorted(bucket.keys()) == sorted([stored.file.name, pack.file.name])
     response = member_client.get(f"/meetings/{meeting.pk}/pack/download/")
     assert b"".join(response.streaming_content) == bucket.read(pack.file.name)
+def test_a_certificate_is_stored_in_the_bucket_and_downloaded_from_it(bucket, partnership_a, client_at, scope_of):
+    from cpd.models import Certificate
+    from cpd.services.certificates import certificate_render, certificates_release
+    from tests.cpd.factories import NOW
+    from tests.cpd.test_certificates import run_course
+
+    with scope_of(partnership_a):
+        event, people, boss = run_course(partnership_a, n=1)
+        certificate = certificates_release(event=event, by=boss, now=NOW)[0]
+        assert certificate_render(certificate_id=certificate.pk, partnership=partnership_a)
+        certificate = Certificate.objects.get(pk=certificate.pk)
+    assert bucket.keys() == [certificate.pdf.name]
+    stored = bucket.read(certificate.pdf.name)
+    assert stored.startswith(b"%PDF")
+    response = client_at(partnership_a, people[0]).get(f"/cpd/certificates/{certificate.pk}/certificate.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == stored
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_certificates_released_are_rendered_by_a_worker_process_into_the_bucket(
+    bucket,
+    pdf_worker,  # noqa: F811 (the fixture imported above)
+    client_at,
+    partnership_a,
+):
+    import time
+
+    from cpd.models import Certificate
+    from cpd.services.certificates import certificates_release
+    from tests.cpd.factories import NOW
+    from tests.cpd.test_certificates import run_course
+
+    pdf_worker(extra_env=bucket.env)
+    with partnership_scope(partnership_a):
+        event, people, boss = run_course(partnership_a, n=3)
+        made = certificates_release(event=event, by=boss, now=NOW)  # commits, then queues the batch
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with partnership_scope(partnership_a):
+            if Certificate.objects.filter(event=event, rendered_at__isnull=False).count() == len(made):
+                break
+        time.sleep(0.25)
+    with partnership_scope(partnership_a):
+        names = sorted(Certificate.objects.filter(event=event).values_list("pdf", flat=True))
+    assert all(names) and sorted(bucket.keys()) == names
+    mine = next(c for c in made if c.user_id == people[0].pk)
+    with partnership_scope(partnership_a):
+        mine = Certificate.objects.get(pk=mine.pk)
+    response = client_at(partnership_a, people[0]).get(f"/cpd/certificates/{mine.pk}/certificate.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == bucket.read(mine.pdf.name)

@@ -1,19 +1,30 @@
 """Certificates: released to each person marked present (or late) at every session of an event, on closed
 registers only, so what a certificate says rests on a settled record. Issued certificates never change: a
-correction revokes one (with a reason) and releases a new one."""
+correction revokes one (with a reason) and reissues it under a new code, both recorded.
+
+Each certificate's PDF is rendered once by a worker on the `pdf` queue (`cpd.tasks.render_certificates`, queued
+when the transaction that released it commits) and stored through the default storage; downloads read the stored
+file. A batch lost with the broker is picked up by the beat task `cpd.tasks.render_pending_certificates`."""
 
 import datetime
+import hashlib
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
 from partnership.accounts.models import User
 
 from ..models import ATTENDED_MARKS, Attendance, BookingState, Certificate, Event, Session
 
+logger = logging.getLogger(__name__)
+
+# Certificates per render task: a conference's 500 become 20 messages, shared out among the pdf workers.
+RENDER_BATCH = 25
 # No 0/O or 1/I: a code read aloud or typed from paper is not misread.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -85,6 +96,7 @@ def certificates_release(
             for person in people.values()
         ]
         Certificate.objects.bulk_create(made)
+        transaction.on_commit(lambda: certificates_enqueue_render([c.pk for c in made], event.partnership_id))
     return made
 
 
@@ -113,3 +125,95 @@ def certificate_revoke(
         certificate.revoked_reason = reason.strip()[:300]
         certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
     return certificate
+
+
+def certificate_reissue(
+    *, certificate: Certificate, by: User, reason: str, now: datetime.datetime | None = None
+) -> Certificate:
+    """A correction: the certificate is revoked with the reason and a new one issued under a new code, naming the
+    person as they are now recorded (the usual correction is a misspelt name). Both stay on record; the old code
+    verifies as revoked. Refused, with nothing changed, if the person no longer has every session marked."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the certificate is reissued: the reason is kept with it."})
+    with transaction.atomic():
+        # The event's row first, as a release takes it: a reissue and a release never cross.
+        event = Event.objects.select_for_update().get(pk=certificate.event_id)
+        old = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+        if old.revoked_at is not None:
+            raise ValidationError("This certificate is already revoked: it cannot be reissued again.")
+        if old.user_id not in _attended_everything(event):
+            raise ValidationError(
+                f"{old.person_name} is no longer marked present at every session of {event.title}: revoke the "
+                "certificate instead of reissuing it."
+            )
+        certificate_revoke(certificate=old, by=by, reason=reason, now=now)
+        new = Certificate.objects.create(
+            partnership_id=old.partnership_id,
+            event=event,
+            user=old.user,
+            school_id=old.school_id,
+            code=new_code(),
+            person_name=str(old.user)[:300],
+            event_title=event.title,
+            completed_on=old.completed_on,
+            issued_at=now,
+            issued_by=by,
+            replaces=old,
+        )
+        transaction.on_commit(lambda: certificates_enqueue_render([new.pk], new.partnership_id))
+    return new
+
+
+def certificate_file_name(certificate: Certificate) -> str:
+    """Where a certificate's PDF is stored: by partnership and event, named by its code (unique, never reused)."""
+    return f"certificates/{certificate.partnership_id}/{certificate.event_id}/{certificate.code}.pdf"
+
+
+def certificate_render(*, certificate_id: int, partnership) -> bool:
+    """Lay out one certificate's PDF and store it. False when there is nothing to do (already stored, revoked or
+    gone), so a message delivered twice renders once."""
+    from reviews.reports.storage import write_atomically
+
+    from ..certificates_pdf import certificate_pdf
+
+    certificate = Certificate.objects.filter(pk=certificate_id).first()
+    if certificate is None or certificate.is_rendered or not certificate.is_valid:
+        return False
+    pdf = certificate_pdf(certificate, partnership=partnership)
+    name = write_atomically(default_storage, certificate_file_name(certificate), pdf)
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if locked.is_rendered or not locked.is_valid:
+            return False
+        locked.pdf.name = name
+        locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        locked.rendered_at = timezone.now()
+        locked.save(update_fields=["pdf", "pdf_sha256", "rendered_at"])
+    return True
+
+
+def certificates_enqueue_render(certificate_ids: list[int], partnership_id: int) -> bool:
+    """Hand certificates to the `pdf` queue in batches. False (nothing lost: the rows wait unrendered for the beat
+    task) when the broker cannot be reached."""
+    from reviews.tasks.reports import pdf_queue
+
+    from ..tasks import render_certificates
+
+    try:
+        for start in range(0, len(certificate_ids), RENDER_BATCH):
+            batch = certificate_ids[start : start + RENDER_BATCH]
+            render_certificates.apply_async(
+                kwargs={"partnership_id": partnership_id, "certificate_ids": batch}, queue=pdf_queue()
+            )
+    except Exception:  # the certificates are issued; their PDFs follow when the beat task finds them
+        logger.exception("Could not queue the PDFs of %d certificate(s)", len(certificate_ids))
+        return False
+    return True
+
+
+def certificates_unrendered(*, older_than: datetime.timedelta = datetime.timedelta(minutes=5)) -> QuerySet:
+    """Valid certificates still without their PDF some minutes after issue: their message was lost."""
+    return Certificate.objects.filter(
+        revoked_at__isnull=True, rendered_at__isnull=True, issued_at__lt=timezone.now() - older_than
+    )

@@ -113,9 +113,15 @@ def session_add(
     venue: str = "",
     online_link: str = "",
     facilitator: str = "",
+    facilitator_user: User | None = None,
     title: str = "",
 ) -> Session:
     errors = {}
+    if (
+        facilitator_user is not None
+        and not Membership.objects.filter(user=facilitator_user, ended_on__isnull=True).exists()
+    ):
+        errors["facilitator_email"] = f"{facilitator_user} is not a member of this partnership."
     if starts_at and ends_at and ends_at <= starts_at:
         errors["ends_at"] = "The session must end after it starts."
     if not venue.strip() and not online_link.strip():
@@ -132,7 +138,8 @@ def session_add(
         ends_at=ends_at,
         venue=venue.strip(),
         online_link=online_link.strip(),
-        facilitator=facilitator.strip(),
+        facilitator=facilitator.strip() or (str(facilitator_user)[:200] if facilitator_user else ""),
+        facilitator_user=facilitator_user,
         title=title.strip(),
     )
 

@@ -33,6 +33,7 @@ NOT_PAGES = {
     "cpd_invoice_pdf",
     "cpd_credit_note_csv",
     "cpd_credit_note_pdf",
+    "cpd_record_pdf",
     "school_export",
     "audit_log_export",
     "governance_paper_download",
