@@ -95,3 +95,19 @@ def can_view_certificate(user: User, certificate) -> bool:
         or (certificate.school_id is not None and certificate.school_id in approver_school_ids(user, partnership))
         or can_manage_programme(user, partnership)
     )
+
+
+def can_manage_evaluations(user: User, partnership: Partnership) -> bool:
+    """Configuring the evaluation forms and settings."""
+    return is_coordinator(user, partnership)
+
+
+def can_view_evaluation_results(user: User, event) -> bool:
+    """An event's evaluation results: coordinators. A session's facilitator is a name today, not a person of the
+    portal; when facilitators become users, this is where they are let in (results are the same for them: never
+    for fewer than three responses, and without names where the partnership chose anonymity)."""
+    return is_coordinator(user, Partnership(pk=event.partnership_id))
+
+
+def can_view_programme_evaluations(user: User, partnership: Partnership) -> bool:
+    return is_coordinator(user, partnership)

@@ -6,7 +6,7 @@ from partnership.tenancy.roles import Role
 
 from .demo import ensure_cpd_demo
 from .permissions import can_see_cpd
-from .selectors import home_context
+from .selectors import evaluation_home_context, home_context
 
 contribution = Contribution(
     nav=(NavItem(45, "CPD", "cpd_event_list", can_see_cpd),),
@@ -16,6 +16,12 @@ contribution = Contribution(
             "cpd/home/bookings.html",
             frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.GOVERNOR}),
             home_context,
+        ),
+        HomeSection(
+            47,
+            "cpd/home/evaluations.html",
+            frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.GOVERNOR}),
+            evaluation_home_context,
         ),
     ),
     demo=(DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),),

@@ -13,8 +13,9 @@ from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
-from .models import Booking, BookingState
+from .models import Booking, BookingState, ImpactReminder
 from .services.bookings import booking_expire, bookings_expire_due
+from .services.evaluations import impact_reminders_record
 
 logger = logging.getLogger(__name__)
 
@@ -59,3 +60,43 @@ def enqueue_offer_follow_up(partnership_id: int, booking_ids: list[int], expires
             expire_booking.apply_async(kwargs={"partnership_id": partnership_id, "booking_id": booking_id}, eta=expires)
         except Exception:  # the offer is recorded; beat catches up its follow-up
             logger.exception("Could not queue the follow-up of offer %s", booking_id)
+
+
+@shared_task(name="cpd.tasks.send_impact_reminders")
+def send_impact_reminders() -> int:
+    """Beat, daily: in every partnership, record a reminder for each person whose impact evaluation has opened (once:
+    a reminder is recorded before its email is queued, and nobody already reminded is found again)."""
+
+    def remind(partnership_id: int) -> int:
+        made = impact_reminders_record()
+        for reminder_id in made:
+            try:
+                send_impact_reminder_email.delay(partnership_id=partnership_id, reminder_id=reminder_id)
+            except Exception:  # the reminder stays on the person's home page; the email is lost, not repeated
+                logger.exception("Could not queue the impact reminder %s", reminder_id)
+        return len(made)
+
+    return sum(for_each_partnership(remind))
+
+
+@shared_task(
+    base=TenantTask,
+    name="cpd.tasks.send_impact_reminder_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_impact_reminder_email(*, reminder_id: int) -> bool:
+    reminder = ImpactReminder.objects.select_related("user", "event").filter(pk=reminder_id).first()
+    if reminder is None:
+        return False
+    partnership = Partnership.objects.get(pk=reminder.partnership_id)
+    link = partnership_url(partnership, reverse("cpd_evaluation_answer", args=[reminder.event_id, "impact"]))
+    send_mail(
+        f"What has {reminder.event.title} changed in your practice?",
+        f"Some weeks ago you attended {reminder.event.title}. A few questions on what it has changed in your "
+        f"practice take a couple of minutes:\n{link}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [reminder.user.email],
+    )
+    return True

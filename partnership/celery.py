@@ -41,5 +41,10 @@ app.conf.beat_schedule = {
         "task": "cpd.tasks.expire_due_bookings",
         "schedule": 300.0,
     },
+    # A CPD event's impact evaluation opens weeks after it: each person who attended is reminded once.
+    "send-cpd-impact-reminders": {
+        "task": "cpd.tasks.send_impact_reminders",
+        "schedule": crontab(hour=7, minute=20),
+    },
 }
 app.autodiscover_tasks()

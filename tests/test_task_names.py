@@ -27,6 +27,8 @@ QUEUED_NAMES = {
     "cpd.tasks.expire_booking",
     "cpd.tasks.expire_due_bookings",
     "cpd.tasks.send_offer_email",
+    "cpd.tasks.send_impact_reminders",
+    "cpd.tasks.send_impact_reminder_email",
     "governance.tasks.assemble_pack",
     "governance.tasks.notify_pack_published",
     "governance.tasks.remind_action_owners",

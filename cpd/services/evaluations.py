@@ -215,42 +215,63 @@ def _when(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "j F Y, H:i")
 
 
-def evaluation_window(
-    *, event: Event, point: str, user: User, now: datetime.datetime | None = None, impact_weeks: int | None = None
-) -> Window:
-    now = now or timezone.now()
-    sessions = Session.objects.filter(event=event).aggregate(first=Min("date"), last=Max("date"))
-    if sessions["first"] is None:
+@dataclass(frozen=True)
+class Facts:
+    """What an event's windows depend on, for one person."""
+
+    first_start: datetime.datetime | None  # the first session's start
+    last_date: datetime.date | None  # the last session's day
+    confirmed: bool  # the person holds a confirmed place
+    attended_from: datetime.date | None  # the first session they were marked present or late at
+
+
+def window_of(point: str, facts: Facts, *, now: datetime.datetime, impact_weeks: int) -> Window:
+    """The window of one point, from the facts (the home page reads them for many events in one query)."""
+    if facts.first_start is None or facts.last_date is None:
         return Window(point, None, None, "This event has no sessions yet, so there is nothing to evaluate.")
-    first = Session.objects.filter(event=event).order_by("date", "starts_at").first()
     if point == EvaluationPoint.BEFORE:
-        closes = _at(first.date, first.starts_at)
-        if not Booking.objects.filter(event=event, user=user, state=BookingState.CONFIRMED).exists():
+        closes = facts.first_start
+        if not facts.confirmed:
             return Window(point, None, closes, "The evaluation before the event opens once your place is confirmed.")
         if now >= closes:
-            return Window(
-                point, None, closes, f"The evaluation before the event closed when it began ({_when(closes)})."
-            )
+            return Window(point, None, closes, f"The evaluation before the event closed at its start, {_when(closes)}.")
         return Window(point, None, closes)
-    attended = Attendance.objects.filter(
-        booking__event=event, booking__user=user, booking__state=BookingState.CONFIRMED, mark__in=ATTENDED_MARKS
-    ).aggregate(first=Min("booking__session__date"))["first"]
     if point == EvaluationPoint.ON_THE_DAY:
-        opens = _at(attended or sessions["first"])
-        closes = _at(sessions["last"] + datetime.timedelta(days=ON_THE_DAY_DAYS + 1))
+        opens = _at(facts.attended_from or facts.first_start.date())
+        closes = _at(facts.last_date + datetime.timedelta(days=ON_THE_DAY_DAYS + 1))
     elif point == EvaluationPoint.IMPACT:
-        weeks = impact_weeks if impact_weeks is not None else evaluation_settings().impact_weeks
-        opens = _at(sessions["last"] + datetime.timedelta(weeks=weeks))
+        opens = _at(facts.last_date + datetime.timedelta(weeks=impact_weeks))
         closes = opens + datetime.timedelta(weeks=IMPACT_OPEN_WEEKS)
     else:
         return Window(point, None, None, "There is no such evaluation.")
-    if attended is None:
+    if facts.attended_from is None:
         return Window(point, opens, closes, "This evaluation is for those marked present at the event.")
     if now < opens:
         return Window(point, opens, closes, f"This evaluation opens on {_when(opens)}.")
     if now >= closes:
         return Window(point, opens, closes, f"This evaluation closed on {_when(closes)}.")
     return Window(point, opens, closes)
+
+
+def evaluation_facts(*, event: Event, user: User) -> Facts:
+    first = Session.objects.filter(event=event).order_by("date", "starts_at").first()
+    last = Session.objects.filter(event=event).aggregate(last=Max("date"))["last"]
+    attended = Attendance.objects.filter(
+        booking__event=event, booking__user=user, booking__state=BookingState.CONFIRMED, mark__in=ATTENDED_MARKS
+    ).aggregate(first=Min("booking__session__date"))["first"]
+    return Facts(
+        first_start=_at(first.date, first.starts_at) if first else None,
+        last_date=last,
+        confirmed=Booking.objects.filter(event=event, user=user, state=BookingState.CONFIRMED).exists(),
+        attended_from=attended,
+    )
+
+
+def evaluation_window(
+    *, event: Event, point: str, user: User, now: datetime.datetime | None = None, impact_weeks: int | None = None
+) -> Window:
+    weeks = impact_weeks if impact_weeks is not None else evaluation_settings().impact_weeks
+    return window_of(point, evaluation_facts(event=event, user=user), now=now or timezone.now(), impact_weeks=weeks)
 
 
 # -- Answering ---------------------------------------------------------------------------------------------------
