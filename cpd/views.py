@@ -693,6 +693,8 @@ def evaluation_answer(request, pk: int, point: str):
     stage = POINT_SLUGS[point]
     context = {"event": event, "point": point, "label": EvaluationPoint(stage).label}
     if has_completed(event=event, point=stage, user=request.user):
+        if request.method == "POST":  # the form sent again (Back, a second press): nothing more is saved
+            return redirect("cpd_evaluation_answer", event.pk, point)
         return render(request, "cpd/evaluation_answer.html", {**context, "done": True})
     window = evaluation_window(event=event, point=stage, user=request.user)
     if not window.is_open:
