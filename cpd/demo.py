@@ -16,7 +16,19 @@ from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role, StaffRole
 from schools.models import School
 
-from .models import AttendanceMark, Booking, BookingState, EventKind, EventStatus, Network
+from .models import (
+    ATTENDED_MARKS,
+    AttendanceMark,
+    Booking,
+    BookingState,
+    EvaluationPoint,
+    EvaluationResponse,
+    Event,
+    EventKind,
+    EventStatus,
+    Network,
+    QuestionKind,
+)
 from .services.attendance import register_close, register_mark, register_open, register_walk_in
 from .services.bookings import (
     academic_year_start,
@@ -27,6 +39,7 @@ from .services.bookings import (
     booking_request,
 )
 from .services.certificates import certificates_release
+from .services.evaluations import evaluation_form_for, evaluation_forms_ensure, evaluation_submit, live_questions
 from .services.invoices import credit_note_issue, invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -283,3 +296,131 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         reason="Goodwill: the session started 40 minutes late",
         by=coordinator,
     )
+
+
+def ensure_evaluation_demo(run: DemoRun) -> None:
+    """Evaluations at all three points: the Early reading leadership course's before and on-the-day answers, and a
+    behaviour course that ran seven weeks ago with impact answers from three heads; head@ and teacher1@ attended it
+    and have its impact evaluation waiting on their home pages."""
+    partnership = run.partnership
+    run.add_note(
+        "cpd-evaluations",
+        "CPD evaluations: coordinator@ sees results at /cpd/evaluations/ (forms and settings from there); head@ and "
+        "teacher1@<slug>.example have an impact evaluation waiting on their home page.",
+    )
+    if EvaluationResponse.objects.exists() or not Network.objects.exists():
+        return  # made before (or the CPD demo is not there to evaluate)
+    domain = f"{partnership.slug}.example"
+    users = {u.email: u for u in User.objects.filter(email__endswith=f"@{domain}")}
+    head, coordinator = users[f"head@{domain}"], users[f"coordinator@{domain}"]
+    today = run.today
+    evaluation_forms_ensure(partnership_id=partnership.pk)
+    rng = random.Random(f"cpd-evaluations-{partnership.slug}")
+
+    def answer(event, point, person, when):
+        answers = {}
+        for question in live_questions(evaluation_form_for(event=event, point=point)):
+            if question.kind == QuestionKind.RATING:
+                answers[question.pk] = rng.choice([3, 4, 4, 5, 5])
+            elif question.kind == QuestionKind.CHOICE:
+                answers[question.pk] = rng.choice(question.choices[1:])
+            else:
+                answers[question.pk] = rng.choice(DEMO_COMMENTS[point])
+        evaluation_submit(event=event, point=point, user=person, answers=answers, now=when)
+
+    # The Early reading leadership course (ensure_cpd_demo): what each wanted before, and how the days went.
+    reading = Event.objects.filter(title="Early reading leadership").first()
+    if reading is not None:
+        first_day = reading.sessions.order_by("date").first()
+        attended = list(
+            User.objects.filter(
+                pk__in=Booking.objects.filter(
+                    session=first_day, state=BookingState.CONFIRMED, attendance__mark__in=ATTENDED_MARKS
+                ).values("user_id")
+            ).order_by("pk")
+        )
+        for n, person in enumerate(attended):
+            booked = timezone.make_aware(datetime.datetime.combine(first_day.date, datetime.time(8)))
+            answer(reading, EvaluationPoint.BEFORE, person, booked - datetime.timedelta(days=3, minutes=n))
+            answer(reading, EvaluationPoint.ON_THE_DAY, person, booked + datetime.timedelta(days=7, hours=8))
+
+    # A behaviour course seven weeks ago: its impact evaluation is open now.
+    ran_on = today - datetime.timedelta(weeks=7)
+    event = event_create(
+        partnership=partnership,
+        by=coordinator,
+        kind=EventKind.COURSE,
+        title="Behaviour for learning",
+        description="Routines, relationships and reasonable adjustments: a day for class teachers and leaders.",
+        status=EventStatus.PUBLISHED,
+        network=None,
+        audience_phases=[],
+        is_free=False,
+        price_sla=Decimal("45.00"),
+        price_non_sla=Decimal("90.00"),
+        capacity=20,
+        minimum=3,
+        booking_deadline=timezone.make_aware(
+            datetime.datetime.combine(ran_on - datetime.timedelta(days=7), datetime.time(17))
+        ),
+    )
+    session = session_add(
+        event=event,
+        date=ran_on,
+        starts_at=datetime.time(9, 30),
+        ends_at=datetime.time(15, 30),
+        venue="Partnership Centre, Room 1",
+        facilitator="A partnership lead practitioner",
+    )
+    others = list(
+        User.objects.filter(pk__in=Booking.objects.filter(event__title="Early reading leadership").values("user_id"))
+        .exclude(pk=head.pk)
+        .order_by("pk")[:3]
+    )
+    cohort = [head, users.get(f"teacher1@{domain}"), *others]
+    cohort = [person for person in cohort if person is not None]
+    booked_at = timezone.make_aware(datetime.datetime.combine(ran_on - datetime.timedelta(days=20), datetime.time(9)))
+    for n, person in enumerate(cohort):
+        booking = booking_request(
+            session=session,
+            user=person,
+            booked_by=head if person != head and person.email.startswith("teacher") else person,
+            partnership=partnership,
+            now=booked_at + datetime.timedelta(minutes=n),
+            accept_clash=True,
+        )
+        if booking.state == BookingState.REQUESTED:
+            booking_approve(booking=booking, by=head, reason="", now=booked_at + datetime.timedelta(hours=1))
+    opened = timezone.make_aware(datetime.datetime.combine(ran_on, datetime.time(9, 15)))
+    register = register_open(session=session, by=coordinator, now=opened)
+    confirmed = Booking.objects.filter(session=session, state=BookingState.CONFIRMED).order_by("pk")
+    register_mark(
+        register=register, marks={b.pk: AttendanceMark.PRESENT for b in confirmed}, by=coordinator, now=opened
+    )
+    register_close(register=register, by=coordinator, now=opened + datetime.timedelta(hours=6))
+    on_the_day = opened + datetime.timedelta(hours=6, minutes=5)
+    for person in cohort:
+        answer(event, EvaluationPoint.ON_THE_DAY, person, on_the_day)
+    now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8)))
+    for person in others:  # head@ and teacher1@ have not answered yet: it waits on their home pages
+        answer(event, EvaluationPoint.IMPACT, person, now)
+
+
+DEMO_COMMENTS = {
+    EvaluationPoint.BEFORE: [
+        "Practical ideas I can use with my team next week.",
+        "How other schools organise this across mixed-age classes.",
+        "Confidence in leading staff training on it.",
+    ],
+    EvaluationPoint.ON_THE_DAY: [
+        "The case studies from partner schools were the most useful part.",
+        "Time to plan with colleagues from other schools.",
+        "A little rushed after lunch; more time for questions would help.",
+        "Clear, practical and well paced.",
+    ],
+    EvaluationPoint.IMPACT: [
+        "We have changed our morning routines and the calm start shows in learning.",
+        "I led a staff meeting on it and we now use the same language in every class.",
+        "Fewer incidents at lunchtime since we adjusted how we supervise transitions.",
+    ],
+}

@@ -6,7 +6,7 @@ from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role
 from schools.models import School
 
-from .models import AttendanceMark, Event, EventKind, EventStatus, Network
+from .models import AttendanceMark, Event, EventKind, EventStatus, Network, QuestionKind
 
 
 class DateInput(forms.DateInput):
@@ -366,3 +366,82 @@ class CertificateCorrectionForm(forms.Form):
         help_text="Kept with the revoked certificate.",
         error_messages={"required": "Say why the certificate is revoked: the reason is kept with it."},
     )
+
+
+class EvaluationAnswerForm(OnceForm):
+    """One point's questions: a rating from 1 to 5, one choice from a list, or free text; field q<question id>."""
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            required = {
+                "required": "Choose an answer." if question.kind != QuestionKind.TEXT else "Answer this question."
+            }
+            if question.kind == QuestionKind.RATING:
+                field = forms.ChoiceField(
+                    choices=[(str(n), str(n)) for n in range(1, 6)],
+                    widget=forms.RadioSelect(attrs={"class": "govuk-radios--inline"}),
+                    error_messages={**required, "invalid_choice": "Choose a rating from 1 to 5."},
+                )
+            elif question.kind == QuestionKind.CHOICE:
+                field = forms.ChoiceField(
+                    choices=[(c, c) for c in question.choices],
+                    widget=forms.RadioSelect,
+                    error_messages={**required, "invalid_choice": "Choose one of the answers listed."},
+                )
+            else:
+                field = forms.CharField(
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                    max_length=2000,
+                    error_messages={**required, "max_length": "Keep the answer to 2000 characters."},
+                )
+            field.label = question.text
+            field.required = question.required
+            self.fields[f"q{question.pk}"] = field
+        self.order_fields([f"q{q.pk}" for q in self.questions])
+
+    def answers(self) -> dict[int, str]:
+        return {q.pk: self.cleaned_data.get(f"q{q.pk}", "") for q in self.questions}
+
+
+class EvaluationSettingsForm(forms.Form):
+    anonymous = forms.BooleanField(
+        label="Anonymous evaluations",
+        required=False,
+        help_text="Answers are stored without the person's name: nobody can tell who said what.",
+    )
+    impact_weeks = forms.IntegerField(
+        label="Weeks after the event that the impact evaluation opens",
+        min_value=1,
+        max_value=52,
+        error_messages={
+            "required": "Enter a number of weeks.",
+            "invalid": "Enter a whole number of weeks, for example 6.",
+            "min_value": "The impact evaluation opens at least 1 week after the event.",
+            "max_value": "The impact evaluation opens at most 52 weeks after the event.",
+        },
+    )
+    certificate_needs_evaluation = forms.BooleanField(
+        label="Release certificates only to those who completed the on-the-day evaluation", required=False
+    )
+
+
+class QuestionForm(OnceForm):
+    kind = forms.ChoiceField(
+        label="Kind of question",
+        choices=QuestionKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of question."},
+    )
+    text = forms.CharField(label="Question", max_length=300, error_messages={"required": "Enter the question."})
+    choices = forms.CharField(
+        label="Choices (for a choice question), one a line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+    required = forms.BooleanField(label="An answer is required", required=False, initial=True)
+
+    def clean_choices(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data.get("choices", "").splitlines() if line.strip()]

@@ -5,6 +5,8 @@ A place is held on a session (and, at a conference, on one of its workshops). At
 certificates (the next issue) hang off a booking, which is one person's place on one session.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -606,3 +608,166 @@ class Certificate(TenantOwnedModel):
     @property
     def is_rendered(self) -> bool:
         return bool(self.pdf)
+
+
+# -- Evaluations (issue 14): before, on the day and for impact -------------------------------------------------
+
+
+class EvaluationPoint(models.TextChoices):
+    BEFORE = "before", "Before the event"
+    ON_THE_DAY = "on_the_day", "On the day"
+    IMPACT = "impact", "Impact"
+
+
+class EvaluationSettings(TenantOwnedModel):
+    """The partnership's evaluation rules: one row per partnership (defaults apply until it saves its own)."""
+
+    anonymous = models.BooleanField(
+        default=False,
+        help_text="Answers are stored without the person: nobody, facilitator or coordinator, can tell who said what.",
+    )
+    impact_weeks = models.PositiveSmallIntegerField(
+        default=6, help_text="How many weeks after the event's last session the impact evaluation opens."
+    )
+    certificate_needs_evaluation = models.BooleanField(
+        default=False, help_text="A certificate is released only to those who completed the on-the-day evaluation."
+    )
+
+    class Meta:
+        verbose_name_plural = "evaluation settings"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership"], name="cpd_evaluation_settings_one_per_partnership"),
+            models.CheckConstraint(
+                condition=Q(impact_weeks__gte=1, impact_weeks__lte=52), name="cpd_evaluation_impact_weeks_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation settings of {self.partnership_id}"
+
+
+class EvaluationForm(TenantOwnedModel):
+    """The short form a partnership asks at one point for one kind of event."""
+
+    event_kind = models.CharField(max_length=20, choices=EventKind.choices)
+    point = models.CharField(max_length=20, choices=EvaluationPoint.choices)
+    intro = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["event_kind", "point"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "event_kind", "point"], name="cpd_evaluation_form_one_per_kind_and_point"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_kind_display()}: {self.get_point_display()}"
+
+
+class QuestionKind(models.TextChoices):
+    RATING = "rating", "Rating from 1 to 5"
+    TEXT = "text", "Free text"
+    CHOICE = "choice", "One choice from a list"
+
+
+class EvaluationQuestion(TenantOwnedModel):
+    """One question of a form. A question is retired rather than deleted, so answers already given keep their
+    question."""
+
+    form = models.ForeignKey(EvaluationForm, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=QuestionKind.choices)
+    text = models.CharField(max_length=300)
+    choices = ArrayField(models.CharField(max_length=120), blank=True, default=list)
+    required = models.BooleanField(default=True)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="cpd_evaluation_question_has_text"),
+            models.CheckConstraint(
+                condition=~Q(kind=QuestionKind.CHOICE) | Q(choices__len__gte=2),
+                name="cpd_evaluation_choice_has_choices",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EvaluationCompletion(TenantOwnedModel):
+    """That a person answered one point of an event's evaluation: one per person per point. Kept apart from the
+    answers, with no time of day, so that an anonymous answer cannot be matched to the person who gave it."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="evaluation_completions")
+    point = models.CharField(max_length=20, choices=EvaluationPoint.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "event", "point", "user"], name="cpd_evaluation_once_per_person_per_point"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} evaluated {self.event_id} ({self.point})"
+
+
+class EvaluationResponse(TenantOwnedModel):
+    """One set of answers to one point of an event's evaluation. Its key is random and it carries no time, so
+    neither its order nor its key says when (or after whom) it was given; an anonymous response has no person.
+    `answers` maps a question's id to the answer (a rating 1-5, a text, a choice); `score` is the mean of its
+    ratings, for the programme's and the board's averages. Area and phase are the person's school's, for the board's
+    figures (never shown for fewer than 3 responses)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="evaluation_responses")
+    point = models.CharField(max_length=20, choices=EvaluationPoint.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    anonymous = models.BooleanField()
+    area = models.ForeignKey("schools.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    phase = models.CharField(max_length=20, choices=School.Phase.choices, blank=True)
+    answers = models.JSONField(default=dict)
+    score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["partnership", "event", "point"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anonymous=True, user__isnull=True) | Q(anonymous=False, user__isnull=False),
+                name="cpd_evaluation_anonymous_has_no_person",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "event", "point", "user"],
+                condition=Q(user__isnull=False),
+                name="cpd_evaluation_response_once_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="cpd_evaluation_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response to {self.event_id} ({self.point})"
+
+
+class ImpactReminder(TenantOwnedModel):
+    """An impact evaluation's reminder was sent to a person for an event: sent once."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "event", "user"], name="cpd_impact_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Impact reminder of {self.event_id} to {self.user_id}"

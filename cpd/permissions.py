@@ -135,3 +135,19 @@ def can_view_invoice(user: User, invoice) -> bool:
 def can_view_credit_note(user: User, note) -> bool:
     partnership = Partnership(pk=note.partnership_id)
     return is_coordinator(user, partnership) or note.school_id in approver_school_ids(user, partnership)
+
+
+def can_manage_evaluations(user: User, partnership: Partnership) -> bool:
+    """Configuring the evaluation forms and settings."""
+    return is_coordinator(user, partnership)
+
+
+def can_view_evaluation_results(user: User, event) -> bool:
+    """An event's evaluation results: coordinators. A session's facilitator is a name today, not a person of the
+    portal; when facilitators become users, this is where they are let in (results are the same for them: never
+    for fewer than three responses, and without names where the partnership chose anonymity)."""
+    return is_coordinator(user, Partnership(pk=event.partnership_id))
+
+
+def can_view_programme_evaluations(user: User, partnership: Partnership) -> bool:
+    return is_coordinator(user, partnership)

@@ -4,9 +4,9 @@ the demo's networks, programme and bookings."""
 from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
-from .demo import ensure_cpd_demo
+from .demo import ensure_cpd_demo, ensure_evaluation_demo
 from .permissions import can_see_cpd
-from .selectors import home_context
+from .selectors import evaluation_home_context, home_context
 
 contribution = Contribution(
     nav=(NavItem(45, "CPD", "cpd_event_list", can_see_cpd),),
@@ -17,6 +17,15 @@ contribution = Contribution(
             frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.GOVERNOR}),
             home_context,
         ),
+        HomeSection(
+            47,
+            "cpd/home/evaluations.html",
+            frozenset({Role.HEADTEACHER, Role.SENIOR_LEADER, Role.STAFF, Role.GOVERNOR}),
+            evaluation_home_context,
+        ),
     ),
-    demo=(DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),),
+    demo=(
+        DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),
+        DemoStep(53, "CPD evaluations before, on the day and for impact", ensure_evaluation_demo),
+    ),
 )

@@ -8,16 +8,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Avg, Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.common.disclosure import THRESHOLD
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
 from partnership.tenancy.selectors import active_memberships
 from reviews.models import Term
 
 from .models import (
+    ATTENDED_MARKS,
     HOLDING_STATES,
     LIVE_STATES,
     Attendance,
@@ -28,6 +31,11 @@ from .models import (
     CpdSettings,
     CreditNote,
     CreditNoteLine,
+    EvaluationCompletion,
+    EvaluationPoint,
+    EvaluationQuestion,
+    EvaluationResponse,
+    EvaluationSettings,
     Event,
     EventKind,
     EventStatus,
@@ -36,11 +44,13 @@ from .models import (
     InvoiceLine,
     InvoiceLineKind,
     NetworkMember,
+    QuestionKind,
     Register,
     Session,
     Workshop,
 )
 from .permissions import approver_school_ids, can_manage_programme
+from .services.evaluations import IMPACT_OPEN_WEEKS, Facts, window_of
 
 
 @dataclass
@@ -487,6 +497,8 @@ def spend_schools(user: User, partnership: Partnership) -> QuerySet:
     if can_manage_programme(user, partnership):
         return School.objects.order_by("name")
     return School.objects.filter(pk__in=approver_school_ids(user, partnership)).order_by("name")
+
+
 def facilitated_sessions(user: User, *, today: datetime.date, days_back: int = 30) -> list[Session]:
     """Sessions this person facilitates, from a month ago on: where they find the registers they take."""
     return list(
@@ -661,3 +673,187 @@ def staff_records(user: User, partnership: Partnership, *, search: str = "") -> 
         .select_related("user", "school")
         .order_by("school__name", "user__last_name", "user__first_name", "pk")
     )
+
+
+# -- Evaluations ---------------------------------------------------------------------------------------------------
+# Results are never shown for fewer than THRESHOLD responses (the small-group rule, partnership/common/disclosure.py).
+
+
+@dataclass
+class QuestionResult:
+    question: EvaluationQuestion
+    answered: int = 0
+    ratings: list[int] = field(default_factory=lambda: [0] * 5)  # how many gave 1, 2, 3, 4, 5
+    average: float | None = None
+    choices: list[tuple[str, int]] = field(default_factory=list)
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (text, the person's name or "")
+
+    @property
+    def shown(self) -> bool:
+        """A rating's or a choice's figures rest on at least three answers (comments are shown one by one)."""
+        return self.answered >= THRESHOLD
+
+
+@dataclass
+class PointResult:
+    point: str
+    label: str
+    responses: int
+    shown: bool
+    anonymous: int = 0
+    score: float | None = None
+    questions: list[QuestionResult] = field(default_factory=list)
+
+
+def _results_of(point: str, responses: list[EvaluationResponse], questions: list[EvaluationQuestion]) -> PointResult:
+    label = EvaluationPoint(point).label
+    result = PointResult(point, label, len(responses), shown=len(responses) >= THRESHOLD)
+    if not result.shown:
+        return result  # nothing about fewer than three people: not a count of answers, not a comment
+    result.anonymous = sum(1 for r in responses if r.anonymous)
+    scores = [r.score for r in responses if r.score is not None]
+    result.score = round(sum(scores) / len(scores), 2) if len(scores) >= THRESHOLD else None
+    asked = {str(q.pk) for q in questions}
+    by_question = {str(q.pk): QuestionResult(q) for q in questions if not q.retired}
+    for q in questions:  # a retired question is shown where someone answered it
+        if q.retired and any(str(q.pk) in r.answers for r in responses):
+            by_question[str(q.pk)] = QuestionResult(q)
+    # Named comments in the order of the names; anonymous ones in the order of their random keys (never of time).
+    ordered = sorted(responses, key=lambda r: (str(r.user) if r.user_id else "", str(r.pk)))
+    for response in ordered:
+        for key, value in response.answers.items():
+            result_q = by_question.get(key)
+            if result_q is None or key not in asked:
+                continue
+            result_q.answered += 1
+            kind = result_q.question.kind
+            if kind == QuestionKind.RATING and isinstance(value, int) and 1 <= value <= 5:
+                result_q.ratings[value - 1] += 1
+            elif kind == QuestionKind.TEXT:
+                result_q.comments.append((str(value), "" if response.anonymous else str(response.user)))
+    for result_q in by_question.values():
+        q = result_q.question
+        if q.kind == QuestionKind.RATING and result_q.shown:
+            result_q.average = round(sum((n + 1) * c for n, c in enumerate(result_q.ratings)) / result_q.answered, 2)
+        if q.kind == QuestionKind.CHOICE:
+            counts = Counter(r.answers.get(str(q.pk)) for r in responses)
+            result_q.choices = [(choice, counts[choice]) for choice in q.choices]
+    result.questions = sorted(by_question.values(), key=lambda r: (r.question.position, r.question.pk))
+    return result
+
+
+def event_evaluation_results(event: Event) -> list[PointResult]:
+    """Each point's results for an event: two queries however many responses."""
+    responses: dict[str, list[EvaluationResponse]] = {point: [] for point in EvaluationPoint.values}
+    for response in EvaluationResponse.objects.filter(event=event).select_related("user").order_by("pk"):
+        responses[response.point].append(response)
+    questions: dict[str, list[EvaluationQuestion]] = {point: [] for point in EvaluationPoint.values}
+    for question in EvaluationQuestion.objects.filter(form__event_kind=event.kind).select_related("form"):
+        questions[question.form.point].append(question)
+    return [_results_of(point, responses[point], questions[point]) for point in EvaluationPoint.values]
+
+
+@dataclass
+class ProgrammeRow:
+    event: Event
+    cells: dict[str, tuple[int, float | None]]  # point -> (responses, average score or None when hidden)
+
+
+def programme_evaluation_results() -> tuple[list[ProgrammeRow], dict[str, tuple[int, float | None]]]:
+    """Each event with responses: how many at each point and the average score where there are enough; and the
+    same across the whole programme. Two queries."""
+    figures: dict[int, dict[str, tuple[int, float | None]]] = {}
+    raw: dict[tuple[int, str], tuple[int, float]] = {}
+    for event_id, point, n, scored, average in (
+        EvaluationResponse.objects.values("event_id", "point")
+        .annotate(n=Count("pk"), scored=Count("score"), average=Avg("score"))
+        .values_list("event_id", "point", "n", "scored", "average")
+        .order_by()
+    ):
+        shown = average is not None and scored >= THRESHOLD  # an average of at least three people's ratings
+        raw[(event_id, point)] = (scored, average or 0.0)
+        figures.setdefault(event_id, {})[point] = (n, round(average, 2) if shown else None)
+    events = Event.objects.in_bulk(list(figures))
+    rows = [
+        ProgrammeRow(events[pk], {p: cells.get(p, (0, None)) for p in EvaluationPoint.values})
+        for pk, cells in figures.items()
+    ]
+    rows.sort(key=lambda row: (row.event.booking_deadline, row.event.title, row.event.pk), reverse=True)
+    # The programme's average is of the events whose own average is shown: one taken from a total that included a
+    # hidden event's one or two responses would give theirs away.
+    totals: dict[str, tuple[int, float | None]] = {}
+    for point in EvaluationPoint.values:
+        shown = [raw[(row.event.pk, point)] for row in rows if row.cells[point][1] is not None]
+        counted = sum(n for n, _ in shown)
+        average = sum(n * a for n, a in shown) / counted if counted >= THRESHOLD else None
+        totals[point] = (sum(row.cells[point][0] for row in rows), round(average, 2) if average is not None else None)
+    return rows, totals
+
+
+def evaluation_responses_for_csv(event: Event) -> list[EvaluationResponse]:
+    return list(EvaluationResponse.objects.filter(event=event).select_related("user").order_by("point", "pk"))
+
+
+@dataclass
+class OpenEvaluation:
+    event: Event
+    point: str
+    label: str
+    closes: datetime.datetime | None
+
+    @property
+    def slug(self) -> str:
+        return self.point.replace("_", "-")
+
+
+def evaluations_open_to(user: User, *, now: datetime.datetime) -> list[OpenEvaluation]:
+    """The evaluations the person may answer now, soonest to close first: one query for every event they hold a
+    confirmed place on (the windows are worked out from what it reads, as evaluation_window would)."""
+    today = timezone.localdate(now)
+    sessions = Session.objects.filter(event=OuterRef("pk")).order_by("date", "starts_at")
+    attended = Attendance.objects.filter(
+        booking__event=OuterRef("pk"),
+        booking__user=user,
+        booking__state=BookingState.CONFIRMED,
+        mark__in=ATTENDED_MARKS,
+    ).order_by("booking__session__date")
+
+    def done(point: str) -> Exists:
+        return Exists(EvaluationCompletion.objects.filter(event=OuterRef("pk"), user=user, point=point))
+
+    events = (
+        Event.objects.filter(bookings__user=user, bookings__state=BookingState.CONFIRMED)
+        .annotate(
+            first_date=Subquery(sessions.values("date")[:1]),
+            first_time=Subquery(sessions.values("starts_at")[:1]),
+            last_date=Subquery(sessions.reverse().values("date")[:1]),
+            attended_from=Subquery(attended.values("booking__session__date")[:1]),
+            done_before=done(EvaluationPoint.BEFORE),
+            done_day=done(EvaluationPoint.ON_THE_DAY),
+            done_impact=done(EvaluationPoint.IMPACT),
+            impact_weeks=Coalesce(
+                Subquery(EvaluationSettings.objects.values("impact_weeks")[:1]), Value(6), output_field=IntegerField()
+            ),
+        )
+        .filter(last_date__gte=today - datetime.timedelta(weeks=52 + IMPACT_OPEN_WEEKS + 1))
+        .exclude(status=EventStatus.CANCELLED)
+        .distinct()
+    )
+    found = []
+    for event in events:
+        start = timezone.make_aware(datetime.datetime.combine(event.first_date, event.first_time))
+        facts = Facts(first_start=start, last_date=event.last_date, confirmed=True, attended_from=event.attended_from)
+        for point, finished in (
+            (EvaluationPoint.BEFORE, event.done_before),
+            (EvaluationPoint.ON_THE_DAY, event.done_day),
+            (EvaluationPoint.IMPACT, event.done_impact),
+        ):
+            window = window_of(point, facts, now=now, impact_weeks=event.impact_weeks)
+            if not finished and window.is_open:
+                found.append(OpenEvaluation(event, point, EvaluationPoint(point).label, window.closes))
+    found.sort(key=lambda e: (e.closes, e.event.title))
+    return found
+
+
+def evaluation_home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict[str, Any]:
+    return {"evaluations": evaluations_open_to(user, now=timezone.now())[:10]}

@@ -15,9 +15,10 @@ from partnership.tenancy.models import Partnership
 from partnership.tenancy.scoping import active_partnership_id
 from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
-from .models import Booking, BookingState
+from .models import Booking, BookingState, ImpactReminder
 from .services.bookings import booking_expire, bookings_expire_due
 from .services.certificates import certificate_render, certificates_enqueue_render, certificates_unrendered
+from .services.evaluations import impact_reminders_record
 from .services.invoices import finance_pdf_render
 from .services.notices import booking_email_send, reminders_send
 from .services.records import record_render
@@ -92,6 +93,23 @@ def send_booking_reminders() -> int:
     return len(for_each_partnership(lambda partnership_id: remind_booked_people.delay(partnership_id=partnership_id)))
 
 
+@shared_task(name="cpd.tasks.send_impact_reminders")
+def send_impact_reminders() -> int:
+    """Beat, daily: in every partnership, record a reminder for each person whose impact evaluation has opened (once:
+    a reminder is recorded before its email is queued, and nobody already reminded is found again)."""
+
+    def remind(partnership_id: int) -> int:
+        made = impact_reminders_record()
+        for reminder_id in made:
+            try:
+                send_impact_reminder_email.delay(partnership_id=partnership_id, reminder_id=reminder_id)
+            except Exception:  # the reminder stays on the person's home page; the email is lost, not repeated
+                logger.exception("Could not queue the impact reminder %s", reminder_id)
+        return len(made)
+
+    return sum(for_each_partnership(remind))
+
+
 @shared_task(
     base=TenantTask,
     name="cpd.tasks.render_certificates",
@@ -142,3 +160,26 @@ def render_record(*, user_id: int) -> str:
     """On the `pdf` queue: a person's CPD record as a stored PDF (nothing new if it is unchanged)."""
     partnership = Partnership.objects.get(pk=active_partnership_id())
     return record_render(user_id=user_id, partnership=partnership, today=timezone.localdate())
+
+
+@shared_task(
+    base=TenantTask,
+    name="cpd.tasks.send_impact_reminder_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_impact_reminder_email(*, reminder_id: int) -> bool:
+    reminder = ImpactReminder.objects.select_related("user", "event").filter(pk=reminder_id).first()
+    if reminder is None:
+        return False
+    partnership = Partnership.objects.get(pk=reminder.partnership_id)
+    link = partnership_url(partnership, reverse("cpd_evaluation_answer", args=[reminder.event_id, "impact"]))
+    send_mail(
+        f"What has {reminder.event.title} changed in your practice?",
+        f"Some weeks ago you attended {reminder.event.title}. A few questions on what it has changed in your "
+        f"practice take a couple of minutes:\n{link}\n",
+        settings.DEFAULT_FROM_EMAIL,
+        [reminder.user.email],
+    )
+    return True

@@ -58,3 +58,19 @@ urlpatterns = [
     ),
     path("cpd/spend/", finance_views.school_spend_view, name="cpd_school_spend"),
 ]
+
+urlpatterns += [
+    path("cpd/events/<int:pk>/evaluation/<slug:point>/", views.evaluation_answer, name="cpd_evaluation_answer"),
+    path("cpd/events/<int:pk>/evaluation-link/", views.evaluation_link, name="cpd_evaluation_link"),
+    path("cpd/events/<int:pk>/evaluations/", views.event_evaluations, name="cpd_event_evaluations"),
+    path("cpd/events/<int:pk>/evaluations.csv", views.event_evaluations_csv, name="cpd_event_evaluations_csv"),
+    path("cpd/evaluations/", views.programme_evaluations, name="cpd_evaluations"),
+    path("cpd/evaluations/forms/", views.evaluation_forms, name="cpd_evaluation_forms"),
+    path("cpd/evaluations/forms/<int:pk>/", views.evaluation_form_edit, name="cpd_evaluation_form"),
+    path(
+        "cpd/evaluations/questions/<int:pk>/remove/",
+        views.evaluation_question_remove,
+        name="cpd_evaluation_question_remove",
+    ),
+    path("cpd/evaluations/settings/", views.evaluation_settings_edit, name="cpd_evaluation_settings"),
+]

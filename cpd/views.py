@@ -1,6 +1,7 @@
 """CPD's pages: thin. Parse, check permission, call a selector or a service, render."""
 
 import csv
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.accounts.models import User
 from partnership.common import once
+from partnership.common.disclosure import THRESHOLD
 from partnership.common.forms import service_errors
 from partnership.tenancy.middleware import open_to_non_members
 from partnership.tenancy.permissions import schools_led_by
@@ -27,9 +29,12 @@ from .forms import (
     ColleagueBookForm,
     CpdLeaderForm,
     CpdSettingsForm,
+    EvaluationAnswerForm,
+    EvaluationSettingsForm,
     EventForm,
     InvoicePrepareForm,
     ProgrammeFilterForm,
+    QuestionForm,
     ReasonForm,
     RegisterForm,
     SessionForm,
@@ -37,21 +42,36 @@ from .forms import (
     WalkInForm,
     WorkshopForm,
 )
-from .models import LIVE_STATES, Booking, BookingState, Certificate, Event, EventKind, Session
+from .models import (
+    LIVE_STATES,
+    Booking,
+    BookingState,
+    Certificate,
+    EvaluationForm,
+    EvaluationPoint,
+    EvaluationQuestion,
+    Event,
+    EventKind,
+    Session,
+)
 from .permissions import (
     approver_school_ids,
     can_appoint_cpd_leader,
     can_approve,
     can_cancel,
+    can_manage_evaluations,
     can_manage_programme,
     can_see_school_records,
     can_take_register,
     can_view_booking,
     can_view_certificate,
+    can_view_evaluation_results,
     can_view_invoice,
+    can_view_programme_evaluations,
     can_view_record,
     is_cpd_leader,
 )
+from .qr import qr_svg
 from .services.attendance import register_close, register_mark, register_open, register_walk_in
 from .services.bookings import (
     BookingClashError,
@@ -69,6 +89,19 @@ from .services.certificates import (
     certificate_revoke,
     certificates_enqueue_render,
     certificates_release,
+)
+from .services.evaluations import (
+    AlreadyEvaluatedError,
+    evaluation_form_for,
+    evaluation_forms_ensure,
+    evaluation_settings,
+    evaluation_settings_save,
+    evaluation_submit,
+    evaluation_window,
+    has_completed,
+    live_questions,
+    question_add,
+    question_retire,
 )
 from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
@@ -898,3 +931,223 @@ def staff_records_view(request):
     rows = selectors.staff_records(request.user, request.partnership, search=search)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cpd/staff_records.html", {"page": page, "search": search})
+
+
+# -- Evaluations -----------------------------------------------------------------------------------------------------
+
+POINT_SLUGS = {
+    "before": EvaluationPoint.BEFORE,
+    "on-the-day": EvaluationPoint.ON_THE_DAY,
+    "impact": EvaluationPoint.IMPACT,
+}
+
+
+@login_required
+def evaluation_answer(request, pk: int, point: str):
+    """A person answers one point of an event's evaluation (on the day: from the link or QR code shown in the room).
+    Outside its window, or for someone not eligible, the page says why and a POST saves nothing."""
+    event = selectors.event_for_page(pk, request.user, request.partnership)
+    if event is None or point not in POINT_SLUGS:
+        raise Http404
+    stage = POINT_SLUGS[point]
+    context = {"event": event, "point": point, "label": EvaluationPoint(stage).label}
+    if has_completed(event=event, point=stage, user=request.user):
+        if request.method == "POST":  # the form sent again (Back, a second press): nothing more is saved
+            return redirect("cpd_evaluation_answer", event.pk, point)
+        return render(request, "cpd/evaluation_answer.html", {**context, "done": True})
+    window = evaluation_window(event=event, point=stage, user=request.user)
+    if not window.is_open:
+        if request.method == "POST":
+            messages.error(request, window.refusal)
+        return render(
+            request,
+            "cpd/evaluation_answer.html",
+            {**context, "refusal": window.refusal},
+            status=400 if request.method == "POST" else 200,
+        )
+    evaluation = evaluation_form_for(event=event, point=stage)
+    form = EvaluationAnswerForm(request.POST or None, questions=live_questions(evaluation))
+    if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, scope=f"evaluation:{event.pk}:{stage}")
+        if claim.repeated:
+            return redirect("cpd_evaluation_answer", event.pk, point)
+        with service_errors(form) as refusal:
+            evaluation_submit(event=event, point=stage, user=request.user, answers=form.answers())
+        if not refusal:
+            claim.done("saved")
+            messages.success(request, "Thank you: your answers are saved.")
+            return redirect("cpd_evaluation_answer", event.pk, point)
+        claim.release()
+        if isinstance(refusal.error, AlreadyEvaluatedError):
+            return redirect("cpd_evaluation_answer", event.pk, point)
+    return render(
+        request,
+        "cpd/evaluation_answer.html",
+        {
+            **context,
+            "form": form,
+            "intro": evaluation.intro,
+            "closes": window.closes,
+            "settings": evaluation_settings(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _event_for_results(request, pk: int) -> Event:
+    event = Event.objects.filter(pk=pk).first()
+    if event is None or not can_view_evaluation_results(request.user, event):
+        raise Http404
+    return event
+
+
+@login_required
+def evaluation_link(request, pk: int):
+    """The on-the-day evaluation's address and QR code, to show in the room."""
+    event = _event_for_results(request, pk)
+    url = request.build_absolute_uri(reverse("cpd_evaluation_answer", args=[event.pk, "on-the-day"]))
+    return render(
+        request,
+        "cpd/evaluation_link.html",
+        {"event": event, "url": url, "qr": qr_svg(url, label=f"QR code of the on-the-day evaluation of {event.title}")},
+    )
+
+
+@login_required
+def event_evaluations(request, pk: int):
+    event = _event_for_results(request, pk)
+    return render(
+        request,
+        "cpd/event_evaluations.html",
+        {"event": event, "points": selectors.event_evaluation_results(event), "threshold": THRESHOLD},
+    )
+
+
+@login_required
+def event_evaluations_csv(request, pk: int):
+    """Every answer, one a line, for the points with at least three responses. An anonymous response has no name;
+    responses are numbered in the order of their random keys, so the numbers say nothing of who answered when."""
+    event = _event_for_results(request, pk)
+    questions = {str(q.pk): q for q in EvaluationQuestion.objects.filter(form__event_kind=event.kind)}
+    responses = selectors.evaluation_responses_for_csv(event)
+    counts = Counter(r.point for r in responses)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="evaluations-{event.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["event", "point", "response", "person", "question", "answer"])
+    numbers: Counter = Counter()
+    for point in EvaluationPoint.values:
+        if counts[point] < THRESHOLD:
+            continue
+        ordered = sorted(
+            (r for r in responses if r.point == point),
+            key=lambda r: (str(r.user) if r.user_id else "", str(r.pk)),
+        )
+        for answer_set in ordered:
+            numbers[point] += 1
+            for key, value in answer_set.answers.items():
+                question = questions.get(key)
+                if question is None:
+                    continue
+                writer.writerow(
+                    [
+                        _safe_cell(event.title),
+                        EvaluationPoint(point).label,
+                        numbers[point],
+                        "" if answer_set.anonymous else _safe_cell(str(answer_set.user)),
+                        _safe_cell(question.text),
+                        _safe_cell(str(value)),
+                    ]
+                )
+    return response
+
+
+@login_required
+def programme_evaluations(request):
+    if not can_view_programme_evaluations(request.user, request.partnership):
+        raise Http404
+    rows, totals = selectors.programme_evaluation_results()
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cpd/programme_evaluations.html",
+        {"page": page, "totals": [(EvaluationPoint(p).label, *totals[p]) for p in EvaluationPoint.values]},
+    )
+
+
+@login_required
+def evaluation_forms(request):
+    if not can_manage_evaluations(request.user, request.partnership):
+        raise Http404
+    forms_ = evaluation_forms_ensure(partnership_id=request.partnership.pk)
+    counts = Counter(EvaluationQuestion.objects.filter(retired=False).values_list("form_id", flat=True).order_by())
+    return render(
+        request,
+        "cpd/evaluation_forms.html",
+        {"forms": [(f, counts[f.pk]) for f in forms_], "settings": evaluation_settings()},
+    )
+
+
+@login_required
+def evaluation_form_edit(request, pk: int):
+    if not can_manage_evaluations(request.user, request.partnership):
+        raise Http404
+    evaluation = EvaluationForm.objects.filter(pk=pk).first()
+    if evaluation is None:
+        raise Http404
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, scope=f"question:{evaluation.pk}")
+        if claim.repeated:
+            return redirect("cpd_evaluation_form", evaluation.pk)
+        with service_errors(form) as refusal:
+            question_add(form=evaluation, **{k: form.cleaned_data[k] for k in ("kind", "text", "choices", "required")})
+        if not refusal:
+            claim.done("added")
+            messages.success(request, "Question added.")
+            return redirect("cpd_evaluation_form", evaluation.pk)
+        claim.release()
+    return render(
+        request,
+        "cpd/evaluation_form.html",
+        {"evaluation": evaluation, "questions": live_questions(evaluation), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def evaluation_question_remove(request, pk: int):
+    if not can_manage_evaluations(request.user, request.partnership):
+        raise Http404
+    question = EvaluationQuestion.objects.filter(pk=pk).first()
+    if question is None:
+        raise Http404
+    with service_errors(request=request) as refusal:
+        question_retire(question=question)
+    if not refusal:
+        messages.success(request, "Question removed. Answers already given to it are kept.")
+    return redirect("cpd_evaluation_form", question.form_id)
+
+
+@login_required
+def evaluation_settings_edit(request):
+    if not can_manage_evaluations(request.user, request.partnership):
+        raise Http404
+    current = evaluation_settings()
+    form = EvaluationSettingsForm(
+        request.POST or None,
+        initial={
+            "anonymous": current.anonymous,
+            "impact_weeks": current.impact_weeks,
+            "certificate_needs_evaluation": current.certificate_needs_evaluation,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            evaluation_settings_save(partnership=request.partnership, **form.cleaned_data)
+        if not refusal:
+            messages.success(request, "Evaluation settings saved.")
+            return redirect("cpd_evaluation_settings")
+    return render(request, "cpd/evaluation_settings.html", {"form": form}, status=400 if form.errors else 200)

@@ -55,5 +55,10 @@ app.conf.beat_schedule = {
         "task": "cpd.tasks.render_pending_certificates",
         "schedule": 300.0,
     },
+    # A CPD event's impact evaluation opens weeks after it: each person who attended is reminded once.
+    "send-cpd-impact-reminders": {
+        "task": "cpd.tasks.send_impact_reminders",
+        "schedule": crontab(hour=7, minute=20),
+    },
 }
 app.autodiscover_tasks()

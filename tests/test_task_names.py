@@ -34,6 +34,8 @@ QUEUED_NAMES = {
     "cpd.tasks.render_certificates",
     "cpd.tasks.render_pending_certificates",
     "cpd.tasks.render_record",
+    "cpd.tasks.send_impact_reminders",
+    "cpd.tasks.send_impact_reminder_email",
     "governance.tasks.assemble_pack",
     "governance.tasks.notify_pack_published",
     "governance.tasks.remind_action_owners",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from partnership.accounts.models import User
 
 from ..models import ATTENDED_MARKS, Attendance, BookingState, Certificate, Event, Session
+from .evaluations import certificate_gate
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +64,14 @@ def certificates_release(
     with transaction.atomic():
         # The event's row serialises releases: two coordinators pressing at once issue each certificate once.
         event = Event.objects.select_for_update().get(pk=event.pk)
-        eligible = _attended_everything(event)
+        eligible = certificate_gate(event, _attended_everything(event))
         if only is not None:
             eligible = {only.pk: eligible[only.pk]} if only.pk in eligible else {}
         if not eligible:
             raise ValidationError(
                 "Nobody is eligible for a certificate yet: a certificate goes to each person marked present at every "
-                "session of the event, once every session's register is closed."
+                "session of the event, once every session's register is closed (and, where the partnership asks, "
+                "once they have completed the on-the-day evaluation)."
             )
         holders = set(
             Certificate.objects.filter(event=event, revoked_at__isnull=True).values_list("user_id", flat=True)
@@ -106,6 +108,8 @@ def certificate_issue(*, event: Event, user: User, by: User, now: datetime.datet
         raise ValidationError(
             f"{user} was not marked present at every session of {event.title} (on closed registers): no certificate."
         )
+    if user.pk not in certificate_gate(event, {user.pk: None}):
+        raise ValidationError(f"{user} has not completed the on-the-day evaluation of {event.title} yet.")
     existing = Certificate.objects.filter(event=event, user=user, revoked_at__isnull=True).first()
     if existing is not None:
         return existing

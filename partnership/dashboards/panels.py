@@ -32,6 +32,7 @@ PANELS = [
     ("themes", "Themes"),
     ("trends", "Trends across cycles"),
     ("not-reviewed", "Schools not reviewed for more than a year"),
+    ("cpd-evaluations", "CPD evaluations"),
 ]
 PANEL_TITLES = dict(PANELS)
 
@@ -353,7 +354,13 @@ class Dashboard:
             "themes": self.themes,
             "trends": self.trends,
             "not-reviewed": self.not_reviewed,
+            "cpd-evaluations": self.cpd_evaluations,
         }[slug]()
+
+    def cpd_evaluations(self) -> Panel:
+        from .cpd_evaluations import evaluation_panel  # its own module, which builds on this one
+
+        return evaluation_panel(self)
 
     # Panels.
     def members(self) -> Panel:
@@ -781,6 +788,9 @@ BOARD_BREAKDOWN_NOTE = {
     "overdue": (
         "How late items are, and which kind they are, is shown for the whole partnership; for an area or a phase, "
         "how many items are overdue."
+    ),
+    "cpd-evaluations": (
+        "Evaluations are shown by area or by phase, not both together; by network for the whole partnership only."
     ),
     "not-reviewed": (
         "Never reviewed and last visited more than a year ago are told apart for the whole partnership; for an area "

@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from cpd.models import EvaluationPoint, EvaluationResponse, Event, EventKind, EventStatus, Network, Session
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
@@ -408,3 +409,75 @@ def _plan(cycle, group, school, days, today, current, rng, calendar) -> dict:
         if review.status != ReviewStatus.FACTUAL_ACCURACY or (reply <= today and rng.random() < 0.5):
             plan["responded_on"] = min(reply, today)
     return {**plan, "review": review}
+
+
+def create_cpd_evaluations(
+    partnership: Partnership,
+    schools: Sequence[School],
+    *,
+    years: Sequence[int],
+    events_per_year: int = 300,
+    seed: int = 2026,
+) -> int:
+    """A CPD programme's events (`events_per_year` in each academic year, some of them networks' meetings) and the
+    on-the-day and impact evaluations answered about them, as the board's CPD evaluation panel reads them: each
+    response with its person's school's area and phase. Bookings, registers and who answered are not made (the panel
+    reads none of them). Returns how many responses were made."""
+    rng = random.Random(seed)
+    open_schools = [school for school in schools if school.status != School.Status.CLOSED] or list(schools)
+    with partnership_scope(partnership), transaction.atomic():
+        networks = Network.objects.bulk_create(
+            Network(partnership=partnership, name=name)
+            for name in ("SENDCo network", "EYFS leads", "School business managers", "Maths leads", "Governors")
+        )
+        events, sessions, responses = [], [], []
+        for year in years:
+            start = datetime.date(year, 9, 3)
+            for n in range(events_per_year):
+                day = start + datetime.timedelta(days=rng.randint(0, 300))
+                network = rng.choice(networks) if rng.random() < 0.3 else None
+                events.append(
+                    Event(
+                        partnership=partnership,
+                        kind=EventKind.NETWORK_MEETING
+                        if network
+                        else rng.choice([EventKind.COURSE, EventKind.BRIEFING]),
+                        title=f"CPD event {year}-{n + 1}",
+                        status=EventStatus.PUBLISHED,
+                        network=network,
+                        capacity=30,
+                        booking_deadline=_at(day - datetime.timedelta(days=7)),
+                    )
+                )
+                sessions.append(day)
+        made = Event.objects.bulk_create(events)
+        Session.objects.bulk_create(
+            Session(
+                partnership=partnership,
+                event=event,
+                date=day,
+                starts_at=datetime.time(9, 30),
+                ends_at=datetime.time(15, 30),
+                venue="Partnership Centre",
+            )
+            for event, day in zip(made, sessions, strict=True)
+        )
+        for event in made:
+            for point, answered in ((EvaluationPoint.ON_THE_DAY, rng.randint(4, 25)), (EvaluationPoint.IMPACT, 0)):
+                answered = answered or rng.randint(0, 12)
+                for _ in range(answered):
+                    school = rng.choice(open_schools)
+                    responses.append(
+                        EvaluationResponse(
+                            partnership=partnership,
+                            event=event,
+                            point=point,
+                            anonymous=True,
+                            area_id=school.area_id,
+                            phase=school.phase,
+                            answers={},
+                            score=round(rng.choice([2, 3, 3.5, 4, 4, 4.5, 5, 5]), 3),
+                        )
+                    )
+        EvaluationResponse.objects.bulk_create(responses, batch_size=5000)
+    return len(responses)
