@@ -33,4 +33,7 @@ urlpatterns = [
     path("cpd/invoices/<int:pk>/", views.invoice_detail, name="cpd_invoice_detail"),
     path("cpd/invoices/<int:pk>/issue/", views.invoice_issue_view, name="cpd_invoice_issue"),
     path("cpd/invoices/<int:pk>/invoice.csv", views.invoice_csv, name="cpd_invoice_csv"),
+    path("cpd/events/<int:pk>/focus-areas/", views.event_focus_areas_view, name="cpd_event_focus_areas"),
+    path("cpd/needs/", views.needs_view, name="cpd_needs"),
+    path("cpd/suggestions/", views.suggestions_view, name="cpd_suggestions"),
 ]

@@ -12,20 +12,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership.accounts.models import User
+from partnership.common.disclosure import ALL
 from partnership.common.forms import service_errors
 from partnership.tenancy.middleware import open_to_non_members
 from partnership.tenancy.permissions import schools_led_by
-from schools.models import School
+from schools.models import Area, School
 
-from . import selectors
+from . import needs, selectors
 from .certificates_pdf import certificate_pdf
 from .forms import (
     BookForm,
     ColleagueBookForm,
     CpdLeaderForm,
     CpdSettingsForm,
+    EventFocusAreasForm,
     EventForm,
     InvoicePrepareForm,
+    NeedsFilterForm,
     ProgrammeFilterForm,
     ReasonForm,
     RegisterForm,
@@ -39,9 +42,12 @@ from .permissions import (
     can_approve,
     can_cancel,
     can_manage_programme,
+    can_see_needs,
+    can_tag_events,
     can_view_booking,
     can_view_certificate,
     is_cpd_leader,
+    suggestion_school_ids,
 )
 from .services.attendance import register_close, register_mark, register_open
 from .services.bookings import (
@@ -56,6 +62,7 @@ from .services.bookings import (
     offer_decline,
 )
 from .services.certificates import certificates_release
+from .services.focus import event_focus_areas_set, focus_area_names
 from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -101,6 +108,9 @@ def event_list(request):
             "page": page,
             "can_manage": can_manage_programme(request.user, request.partnership),
             "is_cpd_leader": is_cpd_leader(request.user, request.partnership),
+            "sees_needs": can_see_needs(request.user, request.partnership),
+            "sees_suggestions": bool(suggestion_school_ids(request.user, request.partnership))
+            or is_cpd_leader(request.user, request.partnership),
         },
     )
 
@@ -637,3 +647,70 @@ def certificate_verify(request, code: str):
     response = render(request, "cpd/certificate_verify.html", {"certificate": certificate})
     response["Cache-Control"] = "no-store"
     return response
+
+
+# -- Needs versus programme (issue 14) ------------------------------------------------------------------------
+
+
+@login_required
+def event_focus_areas_view(request, pk: int):
+    """Tag an event with the focus areas it serves. Setting the tags is idempotent: a form sent twice sets the same
+    tags, so there is nothing to guard against a double submit."""
+    if not can_tag_events(request.user, request.partnership):
+        raise Http404
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    current = needs.event_tags(event)
+    form = EventFocusAreasForm(
+        request.POST or None, names=list(dict.fromkeys([*focus_area_names(), *current])), initial={"names": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            tags = event_focus_areas_set(event=event, names=form.cleaned_data["names"], by=request.user)
+        if not refusal:
+            messages.success(request, f"Focus areas saved: {', '.join(tags) or 'none'}.")
+            return redirect("cpd_event_detail", event.pk)
+    return render(
+        request, "cpd/event_focus_areas.html", {"form": form, "event": event}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def needs_view(request):
+    """Coordinators: every figure, by area and phase. Board members: the whole partnership, small groups hidden."""
+    user, partnership = request.user, request.partnership
+    if not can_see_needs(user, partnership):
+        raise Http404
+    cycles = needs.cycles_newest_first()
+    areas = [(str(pk), name) for pk, name in Area.objects.order_by("name").values_list("pk", "name")]
+    form = NeedsFilterForm(request.GET or None, cycles=cycles, areas=[*areas, (needs.NO_AREA, "Not in an area")])
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cycle = next((c for c in cycles if c.pk == chosen.get("cycle")), cycles[0] if cycles else None)
+    context = {"form": form, "cycle": cycle, "coordinator": can_manage_programme(user, partnership)}
+    if context["coordinator"]:
+        area, phase = chosen.get("area") or ALL, chosen.get("phase") or ALL
+        context["analysis"] = needs.needs_analysis(cycle, area=area, phase=phase)
+        context["filtered"] = area != ALL or phase != ALL
+    elif cycle is not None:
+        context["board_rows"] = needs.board_rows(cycle)
+    return render(request, "cpd/needs.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def suggestions_view(request):
+    """Events suggested from a school's areas for development: to those who may see its review."""
+    user, partnership = request.user, request.partnership
+    schools = suggestion_school_ids(user, partnership)
+    if not schools and not is_cpd_leader(user, partnership):
+        raise Http404
+    today = timezone.localdate()
+    led = School.objects.filter(pk__in=schools).order_by("name")
+    return render(
+        request,
+        "cpd/suggestions.html",
+        {
+            "schools": [needs.school_suggestions(school, today) for school in led],
+            "cpd_leader_only": not schools,
+        },
+    )

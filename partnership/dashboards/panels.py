@@ -32,6 +32,7 @@ PANELS = [
     ("themes", "Themes"),
     ("trends", "Trends across cycles"),
     ("not-reviewed", "Schools not reviewed for more than a year"),
+    ("cpd", "CPD take-up and needs"),  # cpd_panels.py
 ]
 PANEL_TITLES = dict(PANELS)
 
@@ -353,6 +354,7 @@ class Dashboard:
             "themes": self.themes,
             "trends": self.trends,
             "not-reviewed": self.not_reviewed,
+            "cpd": self.cpd,
         }[slug]()
 
     # Panels.
@@ -706,6 +708,11 @@ class Dashboard:
         if self.audience.suppress:
             panel.tables.reverse()  # the areas and their chart first, as coordinators see them
         return panel
+
+    def cpd(self) -> Panel:
+        from .cpd_panels import cpd_panel  # its own module, which builds on this one
+
+        return cpd_panel(self)
 
     # Helpers.
     def _rows_with_total(self, nodes: list[str]) -> list[str]:
