@@ -16,7 +16,7 @@ from partnership.tenancy.models import Membership
 from partnership.tenancy.roles import Role, StaffRole
 from schools.models import School
 
-from .models import AttendanceMark, Booking, BookingState, EventKind, EventStatus, Network
+from .models import AttendanceMark, Booking, BookingState, Event, EventKind, EventStatus, Network
 from .services.attendance import register_close, register_mark, register_open
 from .services.bookings import (
     academic_year_start,
@@ -27,6 +27,7 @@ from .services.bookings import (
     booking_request,
 )
 from .services.certificates import certificates_release
+from .services.focus import event_focus_areas_set, focus_area_names
 from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -234,3 +235,31 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         by=coordinator,
     )
     invoice_issue(invoice=invoices[0], by=coordinator)
+
+
+# The focus areas each demo event serves: the needs versus programme page then shows needs met (with people who
+# attended the Early reading course) and needs the programme does not meet (attendance and behaviour, well-being).
+DEMO_FOCUS_AREAS = {
+    "Annual teaching and learning conference": ["Curriculum and teaching", "Inclusion"],
+    "Phonics refresher": ["Curriculum and teaching", "Achievement"],
+    "Adaptive teaching in mixed-age classes": ["Inclusion", "Curriculum and teaching"],
+    "Early reading leadership": ["Curriculum and teaching", "Achievement", "Leadership and governance"],
+    "Safeguarding update": ["Leadership and governance"],
+}
+
+
+def ensure_needs_demo(run: DemoRun) -> None:
+    """Tag the demo events with the review focus areas they serve (setting the same tags again changes nothing)."""
+    run.add_note(
+        "cpd-needs",
+        "CPD needs: coordinator@ sees needs versus programme at /cpd/needs/ (board@ the whole partnership's "
+        "figures, small groups hidden); head@ and deputy@ see events suggested from their school's areas for "
+        "development at /cpd/suggestions/; the dashboard has a CPD panel.",
+    )
+    domain = f"{run.partnership.slug}.example"
+    coordinator = User.objects.filter(email=f"coordinator@{domain}").first()
+    known = set(focus_area_names())
+    for event in Event.objects.filter(title__in=DEMO_FOCUS_AREAS).order_by("pk"):
+        names = [name for name in DEMO_FOCUS_AREAS[event.title] if name in known]
+        if set(names) != set(event.focus_areas.values_list("name", flat=True)):
+            event_focus_areas_set(event=event, names=names, by=coordinator)

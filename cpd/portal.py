@@ -4,7 +4,7 @@ the demo's networks, programme and bookings."""
 from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
-from .demo import ensure_cpd_demo
+from .demo import ensure_cpd_demo, ensure_needs_demo
 from .permissions import can_see_cpd
 from .selectors import home_context
 
@@ -18,5 +18,8 @@ contribution = Contribution(
             home_context,
         ),
     ),
-    demo=(DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),),
+    demo=(
+        DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),
+        DemoStep(53, "CPD events tagged with the focus areas they serve", ensure_needs_demo),
+    ),
 )

@@ -460,10 +460,12 @@ def create_cpd_programme(
     seed: int = 2026,
     events_per_year: int = 120,
     staff_per_school: int = 3,
+    places: tuple[int, int] = (8, 30),
 ) -> BuiltProgramme:
     """`years` academic years of CPD programme (courses tagged with the focus areas they serve, network meetings),
     staff at every open school, confirmed bookings, and closed registers for every session before `today`.
-    Bulk writes only: a few dozen statements, whatever the size. Skips a partnership that already has events."""
+    `places`: the range of bookings per session. Bulk writes only: a few dozen statements, whatever the size. Skips
+    a partnership that already has events."""
     rng = random.Random(seed + 14)
     with partnership_scope(partnership), transaction.atomic():
         if Event.objects.exists():
@@ -531,7 +533,7 @@ def create_cpd_programme(
         bookings = []
         for session in sessions:
             event = session.event
-            for user, school in rng.sample(staff, min(len(staff), rng.randint(8, event.capacity))):
+            for user, school in rng.sample(staff, min(len(staff), event.capacity, rng.randint(*places))):
                 bookings.append(
                     Booking(
                         partnership=partnership,
