@@ -139,10 +139,17 @@ def _school_filter(area: str, phase: str, prefix: str) -> Q:
     return q
 
 
-def needs_analysis(cycle: CycleChoice | None, *, area: str = ALL, phase: str = ALL) -> NeedsAnalysis:
+def needs_analysis(
+    cycle: CycleChoice | None,
+    *,
+    area: str = ALL,
+    phase: str = ALL,
+    focus_names: list[str] | None = None,
+    area_names: bool = True,
+) -> NeedsAnalysis:
     """Every focus area with its needs (schools), the programme's tagged events and who attended, for the schools
     of `area` (an Area id, NO_AREA or ALL) and `phase` (a School.Phase value or ALL). Five queries, whatever the
-    number of schools or events."""
+    number of schools or events; three when the caller knows the cycle's focus areas and needs no area names."""
     if cycle is None:
         return NeedsAnalysis(cycle=None, rows=[], areas=[], phases=[])
     start, end = cycle.period
@@ -154,7 +161,9 @@ def needs_analysis(cycle: CycleChoice | None, *, area: str = ALL, phase: str = A
         .distinct()
     )
     focus_order = (
-        FocusArea.objects.filter(cycle_id=cycle.pk).order_by("position", "name").values_list("name", flat=True)
+        focus_names
+        if focus_names is not None
+        else FocusArea.objects.filter(cycle_id=cycle.pk).order_by("position", "name").values_list("name", flat=True)
     )
     schools_of: dict[str, set[int]] = defaultdict(set)
     rows: dict[str, NeedRow] = {}
@@ -198,7 +207,8 @@ def needs_analysis(cycle: CycleChoice | None, *, area: str = ALL, phase: str = A
         if school_id in schools_of.get(name, ()):
             rows[name].schools_attended += 1
             rows[name].people_attended += people
-    names = dict(Area.objects.filter(pk__in=[a for a in area_ids if a is not None]).values_list("pk", "name"))
+    known = [a for a in area_ids if a is not None]
+    names = dict(Area.objects.filter(pk__in=known).values_list("pk", "name")) if known and area_names else {}
     area_list = sorted(((str(pk), name) for pk, name in names.items()), key=lambda item: item[1].lower())
     if None in area_ids:
         area_list.append((NO_AREA, "Not in an area"))
@@ -259,9 +269,9 @@ class BoardNeed:
         return [self.schools, self.attended, self.not_attended]
 
 
-def board_rows(cycle: CycleChoice) -> list[BoardNeed]:
+def board_rows(cycle: CycleChoice, focus_names: list[str] | None = None) -> list[BoardNeed]:
     """The whole partnership's needs with the small-group rule applied (for the needs page and the dashboard)."""
-    analysis = needs_analysis(cycle)
+    analysis = needs_analysis(cycle, focus_names=focus_names, area_names=False)
     cube = needs_cube(analysis).suppress()
 
     def figure(measure: str, focus: str) -> int | None:

@@ -7,13 +7,13 @@ with the same offer as elsewhere (by area or by phase, never both; networks for 
 needs come from cpd/needs.py, for the whole partnership only, as the themes panel offers areas for development.
 
 The CPD tables are not under the data version (docs/data-version.md), so these figures are computed on each view
-rather than remembered: five aggregate queries whatever the size, and the suppression is remembered by digest.
+rather than remembered: six aggregate queries whatever the size, and the suppression is remembered by digest.
 """
 
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from cpd import needs as cpd_needs
 from cpd.models import Attendance, Booking, BookingState, Network
@@ -60,69 +60,69 @@ BOARD_UNPUBLISHED = [
 ]
 
 
-def take_up_cube(geo: s.Geography, start: datetime.date, end: datetime.date, *, for_board: bool) -> Cube:
-    """Schools that booked a confirmed place on a session between start and end, split by whether someone from
-    them attended (a mark of present, late or left early on a closed register), by network, area and phase."""
+def take_up(geo: s.Geography, start: datetime.date, end: datetime.date, *, for_board: bool) -> tuple[Cube, dict]:
+    """The take-up cube and the attendance rates (three queries).
+
+    The cube counts schools that booked a confirmed place on a session between start and end, split by whether
+    someone from them attended (a mark of present, late or left early on a closed register), by network, area and
+    phase. The rates are (took part, marked) by (area node, phase node), totals included as ALL: people's marks,
+    not schools."""
     networks = list(Network.objects.order_by("name").values_list("pk", "name"))
-    place = ("school_id", "school__area_id", "school__phase", "event__network_id")
     booked = (
         Booking.objects.filter(
             state=BookingState.CONFIRMED, school__isnull=False, session__date__gte=start, session__date__lte=end
         )
-        .values_list(*place)
+        .values_list("school_id", "school__area_id", "school__phase", "event__network_id")
         .distinct()
     )
-    attended = set(
-        cpd_needs.attendance_rows(start, end)
-        .filter(booking__school__isnull=False)
-        .values_list("booking__school_id", "booking__event__network_id")
-        .distinct()
+    marks = (
+        Attendance.objects.filter(
+            register__closed_at__isnull=False,
+            booking__session__date__gte=start,
+            booking__session__date__lte=end,
+            booking__school__isnull=False,
+        )
+        .values_list(
+            "booking__school_id",
+            "booking__school__area_id",
+            "booking__school__phase",
+            "booking__event__network_id",
+            "mark",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
     )
+    attended: set[tuple[int, int | None]] = set()
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for school, area, school_phase, network, mark, n in marks:
+        took = mark in cpd_needs.TOOK_PART
+        if took:
+            attended.add((school, network))
+        place, phase = area_node(area), geo.phase_node(school_phase)
+        for key in ((place, phase), (place, ALL), (ALL, phase), (ALL, ALL)):
+            counts[key][0] += n if took else 0
+            counts[key][1] += n
     attended_schools = {school for school, _ in attended}
     schools: dict[int, tuple[str, str]] = {}
-    by_network: dict[tuple[int, str], None] = {}
-    for school, area, phase, network in booked:
-        schools[school] = (area_node(area), geo.phase_node(phase))
+    by_network: dict[tuple[int, int], None] = {}
+    for school, area, school_phase, network in booked:
+        schools[school] = (area_node(area), geo.phase_node(school_phase))
         if network is not None:
-            by_network[(school, f"network:{network}")] = None
-    for school, network in attended:
-        if school in schools and network is not None:
-            by_network[(school, f"network:{network}")] = None
-    leaves = []
-    for school, where in schools.items():
-        leaves.append(((ATTENDED if school in attended_schools else BOOKED_ONLY, ANY_EVENT, *where), 1))
-    for school, node in by_network:
-        took_part = (school, int(node.split(":")[1])) in attended
-        leaves.append(((ATTENDED if took_part else BOOKED_ONLY, node, *schools[school]), 1))
+            by_network[(school, network)] = None
+    leaves = [
+        ((ATTENDED if school in attended_schools else BOOKED_ONLY, ANY_EVENT, *where), 1)
+        for school, where in schools.items()
+    ]
+    for school, network in by_network:
+        measure = ATTENDED if (school, network) in attended else BOOKED_ONLY
+        leaves.append(((measure, f"network:{network}", *schools[school]), 1))
     cube = Cube(
         [measure_dim(), network_dim(networks), geo.area_dim, geo.phase_dim],
         leaves,
         unpublished=BOARD_UNPUBLISHED if for_board else (),
     )
-    return cube.suppress() if for_board else cube
-
-
-def attendance_rates(
-    geo: s.Geography, start: datetime.date, end: datetime.date
-) -> dict[tuple[str, str], tuple[int, int]]:
-    """(took part, marked) by (area node, phase), totals included as ALL: people's marks, not schools."""
-    rows = (
-        Attendance.objects.filter(
-            register__closed_at__isnull=False,
-            booking__session__date__gte=start,
-            booking__session__date__lte=end,
-        )
-        .values_list("booking__school__area_id", "booking__school__phase")
-        .annotate(marked=Count("pk"), took=Count("pk", filter=Q(mark__in=cpd_needs.TOOK_PART)))
-        .order_by()
-    )
-    rates: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for area, school_phase, marked, took in rows:
-        phase = geo.phase_node(school_phase)
-        for key in ((area_node(area), phase), (area_node(area), ALL), (ALL, phase), (ALL, ALL)):
-            rates[key][0] += took
-            rates[key][1] += marked
-    return {key: (took, marked) for key, (took, marked) in rates.items()}
+    rates = {key: (took, marked) for key, (took, marked) in counts.items()}
+    return (cube.suppress() if for_board else cube), rates
 
 
 def _cell(board: Dashboard, cube: Cube, key: tuple) -> Cell:
@@ -141,8 +141,7 @@ def cpd_panel(board: Dashboard) -> Panel:
         panel.empty = "No review cycle has been opened yet: CPD figures follow the cycle's academic year."
         return panel
     start, end = cpd_needs.academic_year(f.cycle.academic_year_start)
-    cube = take_up_cube(geo, start, end, for_board=board.audience.suppress)
-    rates = attendance_rates(geo, start, end)
+    cube, rates = take_up(geo, start, end, for_board=board.audience.suppress)
     panel.intro = (
         f"Schools whose staff booked a place on the CPD programme in {f.cycle.academic_year} "
         f"({start:%-d %B %Y} to {end:%-d %B %Y}), whether anyone from them came, and the attendance rate (the share "
@@ -202,39 +201,49 @@ def cpd_panel(board: Dashboard) -> Panel:
                 rows=[Row(cube.dims[1].label(n), cells(n, f.area, f.phase)) for n in network_nodes],
             )
         )
-    panel.tables.append(_needs_table(board))
+    panel.tables.extend(_needs_tables(board))
     return panel
 
 
-def _needs_table(board: Dashboard) -> Table:
-    """Needs met versus unmet, for the whole partnership (what reviews found is not offered by area or phase)."""
+def _needs_tables(board: Dashboard) -> list[Table]:
+    """Needs met versus unmet: two tables, the focus areas whose needs the programme meets (with how many events)
+    and those it does not, for the whole partnership (what reviews found is not offered by area or phase)."""
     cycle = board.filters.cycle
     choice = cpd_needs.CycleChoice(cycle.pk, cycle.name, cycle.academic_year_start)
-    rows = []
     if board.audience.suppress:
-        for need in cpd_needs.board_rows(choice):
-            figures = [Cell(n) for n in need.figures]
-            rows.append(Row(need.focus, [*figures, _programme(len(need.events))]))
+        needs = [
+            (need.focus, [Cell(n) for n in need.figures], len(need.events))
+            for need in cpd_needs.board_rows(choice, focus_names=cycle.focus_areas)
+        ]
     else:
-        for need in cpd_needs.needs_analysis(choice).rows:
-            figures = [Cell(need.schools), Cell(need.schools_attended), Cell(need.schools - need.schools_attended)]
-            rows.append(Row(need.focus, [*figures, _programme(len(need.events))]))
-    return Table(
-        id="cpd-needs",
-        caption=f"Areas for development in final reports of {cycle.name} and the programme (whole partnership)",
-        row_heading="Focus area",
-        columns=[
-            "Schools with areas for development",
-            "Someone attended a tagged event",
-            "Nobody attended one",
-            "The programme",
+        needs = [
+            (
+                need.focus,
+                [Cell(need.schools), Cell(need.schools_attended), Cell(need.schools - need.schools_attended)],
+                len(need.events),
+            )
+            for need in cpd_needs.needs_analysis(choice, focus_names=cycle.focus_areas, area_names=False).rows
+        ]
+    columns = ["Schools with areas for development", "Someone attended a tagged event", "Nobody attended one"]
+    met = Table(
+        id="cpd-needs-met",
+        caption=f"Needs the programme meets: areas for development in final reports of {cycle.name} "
+        "(whole partnership)",
+        row_heading="Focus area (events in the programme)",
+        columns=columns,
+        rows=[
+            Row(f"{focus} ({events} event{'s' if events != 1 else ''})", cells)
+            for focus, cells, events in needs
+            if events
         ],
-        rows=rows,
         hint="A need is met when a published event tagged with its focus area has a session in the cycle's academic "
         "year or the next. Shown for the whole partnership whatever the filters.",
     )
-
-
-def _programme(events: int) -> Cell:
-    # A count of events, not of schools: words, so that it is never read as a figure the rule protects.
-    return Cell(None, text=f"Met: {events} event{'s' if events != 1 else ''}" if events else "Not met")
+    unmet = Table(
+        id="cpd-needs-unmet",
+        caption=f"Needs the programme does not meet, {cycle.name} (whole partnership)",
+        row_heading="Focus area",
+        columns=columns[:1],
+        rows=[Row(focus, cells[:1]) for focus, cells, events in needs if not events],
+    )
+    return [met, unmet]
