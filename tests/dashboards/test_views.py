@@ -169,11 +169,22 @@ def test_the_query_count_is_the_same_for_60_and_600_schools(client_at, role):
         counts[size] = (first, repeated)
     assert counts[60] == counts[600]
     first, repeated = counts[600]
-    assert first["/dashboard/"] <= 19
+    # The CPD panel (cpd_panels.py) is computed on each view, not remembered: the CPD tables are not under the data
+    # version, so a repeated view reads its six aggregate queries again.
+    cpd_panel = 6
+    assert first["/dashboard/"] <= 19 + cpd_panel
     recording_the_export = 1  # every CSV file is an export, written to the audit log
-    assert all(n <= 13 + recording_the_export for path, n in first.items() if path.endswith(".csv"))
-    assert repeated["/dashboard/"] <= 6
-    assert all(n <= 5 + recording_the_export for path, n in repeated.items() if path.endswith(".csv"))
+    assert all(
+        n <= 13 + recording_the_export + (cpd_panel if path.endswith("cpd.csv") else 0)
+        for path, n in first.items()
+        if path.endswith(".csv")
+    )
+    assert repeated["/dashboard/"] <= 6 + cpd_panel
+    assert all(
+        n <= 5 + recording_the_export + (cpd_panel if path.endswith("cpd.csv") else 0)
+        for path, n in repeated.items()
+        if path.endswith(".csv")
+    )
 
 
 def test_the_board_home_section_follows_the_small_group_rule(small_groups, board_member, client_at):
