@@ -69,14 +69,18 @@ def tagged_events(start: datetime.date, end: datetime.date) -> QuerySet[EventFoc
     return EventFocusArea.objects.filter(Exists(in_period), event__status=EventStatus.PUBLISHED)
 
 
-def attendance_rows(start: datetime.date, end: datetime.date) -> QuerySet[Attendance]:
-    """Marks of people who took part, on closed registers (a register still open may change)."""
+def marked_rows(start: datetime.date, end: datetime.date) -> QuerySet[Attendance]:
+    """Every mark on a closed register of a session between start and end (a register still open may change)."""
     return Attendance.objects.filter(
-        mark__in=TOOK_PART,
         register__closed_at__isnull=False,
         booking__session__date__gte=start,
         booking__session__date__lte=end,
     )
+
+
+def attendance_rows(start: datetime.date, end: datetime.date) -> QuerySet[Attendance]:
+    """Marks of people who took part, on closed registers."""
+    return marked_rows(start, end).filter(mark__in=TOOK_PART)
 
 
 # -- The analysis a coordinator reads ----------------------------------------------------------------------------

@@ -13,10 +13,10 @@ rather than remembered: six aggregate queries whatever the size, and the suppres
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from cpd import needs as cpd_needs
-from cpd.models import Attendance, Booking, BookingState, Network
+from cpd.models import Booking, BookingState, Network
 from partnership.common.disclosure import ALL, Cube, Dim, tree_dim
 
 from . import selectors as s
@@ -68,44 +68,34 @@ def take_up(geo: s.Geography, start: datetime.date, end: datetime.date, *, for_b
     phase. The rates are (took part, marked) by (area node, phase node), totals included as ALL: people's marks,
     not schools."""
     networks = list(Network.objects.order_by("name").values_list("pk", "name"))
+    took_part = Q(attendance__mark__in=cpd_needs.TOOK_PART, attendance__register__closed_at__isnull=False)
+    # One row per school and network (not per booking or mark): the rows read, not the query, are the cost here.
     booked = (
         Booking.objects.filter(
             state=BookingState.CONFIRMED, school__isnull=False, session__date__gte=start, session__date__lte=end
         )
         .values_list("school_id", "school__area_id", "school__phase", "event__network_id")
-        .distinct()
-    )
-    marks = (
-        Attendance.objects.filter(
-            register__closed_at__isnull=False,
-            booking__session__date__gte=start,
-            booking__session__date__lte=end,
-            booking__school__isnull=False,
-        )
-        .values_list(
-            "booking__school_id",
-            "booking__school__area_id",
-            "booking__school__phase",
-            "booking__event__network_id",
-            "mark",
-        )
-        .annotate(n=Count("pk"))
+        .annotate(took=Count("attendance", filter=took_part))
         .order_by()
     )
-    attended: set[tuple[int, int | None]] = set()
+    marks = (
+        cpd_needs.marked_rows(start, end)
+        .values_list("booking__school__area_id", "booking__school__phase")
+        .annotate(marked=Count("pk"), took=Count("pk", filter=Q(mark__in=cpd_needs.TOOK_PART)))
+        .order_by()
+    )
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    for school, area, school_phase, network, mark, n in marks:
-        took = mark in cpd_needs.TOOK_PART
-        if took:
-            attended.add((school, network))
+    for area, school_phase, marked, took in marks:
         place, phase = area_node(area), geo.phase_node(school_phase)
         for key in ((place, phase), (place, ALL), (ALL, phase), (ALL, ALL)):
-            counts[key][0] += n if took else 0
-            counts[key][1] += n
+            counts[key][0] += took
+            counts[key][1] += marked
+    booked = list(booked)
+    attended = {(school, network) for school, _, _, network, took in booked if took}
     attended_schools = {school for school, _ in attended}
     schools: dict[int, tuple[str, str]] = {}
     by_network: dict[tuple[int, int], None] = {}
-    for school, area, school_phase, network in booked:
+    for school, area, school_phase, network, _ in booked:
         schools[school] = (area_node(area), geo.phase_node(school_phase))
         if network is not None:
             by_network[(school, network)] = None
