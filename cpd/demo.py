@@ -40,6 +40,7 @@ from .services.bookings import (
 )
 from .services.certificates import certificates_release
 from .services.evaluations import evaluation_form_for, evaluation_forms_ensure, evaluation_submit, live_questions
+from .services.focus import event_focus_areas_set, focus_area_names
 from .services.invoices import credit_note_issue, invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -424,3 +425,31 @@ DEMO_COMMENTS = {
         "Fewer incidents at lunchtime since we adjusted how we supervise transitions.",
     ],
 }
+
+
+# The focus areas each demo event serves: the needs versus programme page then shows needs met (with people who
+# attended the Early reading course) and needs the programme does not meet (attendance and behaviour, well-being).
+DEMO_FOCUS_AREAS = {
+    "Annual teaching and learning conference": ["Curriculum and teaching", "Inclusion"],
+    "Phonics refresher": ["Curriculum and teaching", "Achievement"],
+    "Adaptive teaching in mixed-age classes": ["Inclusion", "Curriculum and teaching"],
+    "Early reading leadership": ["Curriculum and teaching", "Achievement", "Leadership and governance"],
+    "Safeguarding update": ["Leadership and governance"],
+}
+
+
+def ensure_needs_demo(run: DemoRun) -> None:
+    """Tag the demo events with the review focus areas they serve (setting the same tags again changes nothing)."""
+    run.add_note(
+        "cpd-needs",
+        "CPD needs: coordinator@ sees needs versus programme at /cpd/needs/ (board@ the whole partnership's "
+        "figures, small groups hidden); head@ and deputy@ see events suggested from their school's areas for "
+        "development at /cpd/suggestions/; the dashboard has a CPD panel.",
+    )
+    domain = f"{run.partnership.slug}.example"
+    coordinator = User.objects.filter(email=f"coordinator@{domain}").first()
+    known = set(focus_area_names())
+    for event in Event.objects.filter(title__in=DEMO_FOCUS_AREAS).order_by("pk"):
+        names = [name for name in DEMO_FOCUS_AREAS[event.title] if name in known]
+        if set(names) != set(event.focus_areas.values_list("name", flat=True)):
+            event_focus_areas_set(event=event, names=names, by=coordinator)

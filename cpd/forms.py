@@ -445,3 +445,35 @@ class QuestionForm(OnceForm):
 
     def clean_choices(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data.get("choices", "").splitlines() if line.strip()]
+class EventFocusAreasForm(forms.Form):
+    """The focus areas of the peer reviews an event serves (offered from every cycle's list)."""
+
+    names = forms.MultipleChoiceField(
+        label="Focus areas this event serves",
+        help_text="The needs versus programme page counts the event against the areas for development that peer "
+        "reviews find in these focus areas.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "%(value)s is not a focus area of any review cycle. Choose from the list."},
+    )
+
+    def __init__(self, *args, names: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["names"].choices = [(name, name) for name in names]
+
+
+class NeedsFilterForm(forms.Form):
+    """Needs versus programme: which cycle's reviews, and which schools (an area, a phase)."""
+
+    cycle = forms.TypedChoiceField(label="Review cycle", coerce=int, required=False, empty_value=None)
+    area = forms.ChoiceField(label="Area", required=False)
+    phase = forms.ChoiceField(label="Phase", required=False)
+
+    def __init__(self, *args, cycles: list, areas: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = [(c.pk, c.name) for c in cycles]
+        self.fields["cycle"].error_messages["invalid_choice"] = "Choose one of the partnership's review cycles."
+        self.fields["area"].choices = [("", "All areas"), *areas]
+        self.fields["area"].error_messages["invalid_choice"] = "Choose one of the partnership's areas."
+        self.fields["phase"].choices = [("", "All phases"), *School.Phase.choices]
+        self.fields["phase"].error_messages["invalid_choice"] = "Choose a phase from the list."

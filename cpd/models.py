@@ -771,3 +771,26 @@ class ImpactReminder(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Impact reminder of {self.event_id} to {self.user_id}"
+
+class EventFocusArea(TenantOwnedModel):
+    """An event serves a focus area of the peer reviews: the programme set beside what reviews found (cpd/needs.py).
+
+    The focus area is kept by name, not as a key to one cycle's FocusArea row: each cycle has its own list of focus
+    areas, and a course on inclusion meets the need for inclusion whichever year's reviews found it. The name is
+    checked against the partnership's focus areas when the tag is set (cpd/services/focus.py)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="focus_areas")
+    name = models.CharField(max_length=120)
+    tagged_at = models.DateTimeField(auto_now_add=True)
+    tagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["partnership", "name"])]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "event", "name"], name="cpd_event_focus_area_once"),
+            models.CheckConstraint(condition=~Q(name=""), name="cpd_event_focus_area_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.name}"

@@ -7,7 +7,7 @@ CPD appointment, not a partnership role, so it lives here and not in tenancy's r
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
-from partnership.tenancy.permissions import is_coordinator, is_member, schools_led_by
+from partnership.tenancy.permissions import has_role, is_coordinator, is_member, schools_led_by
 from partnership.tenancy.roles import Role
 from partnership.tenancy.selectors import active_memberships
 
@@ -151,3 +151,28 @@ def can_view_evaluation_results(user: User, event) -> bool:
 
 def can_view_programme_evaluations(user: User, partnership: Partnership) -> bool:
     return is_coordinator(user, partnership)
+def can_see_needs(user: User, partnership: Partnership) -> bool:
+    """Needs versus programme (/cpd/needs/): coordinators in full; board members the whole partnership's figures
+    under the small-group rule (they see aggregates, never one school's review)."""
+    return is_coordinator(user, partnership) or has_role(user, partnership, Role.BOARD_MEMBER)
+
+
+def can_tag_events(user: User, partnership: Partnership) -> bool:
+    return can_manage_programme(user, partnership)
+
+
+def suggestion_school_ids(user: User, partnership: Partnership) -> frozenset[int]:
+    """The schools whose CPD suggestions this person may see. Suggestions are read from the school's own review
+    (its areas for development), and a review is seen only by the school's headteacher and senior leaders, its
+    review team and the coordinators (DESIGN.md, reviews/permissions.py). So a school's suggestions go to its
+    headteacher and senior leaders; a named CPD leader sees them only when they are one of those, never as CPD
+    leader alone (a teacher who is CPD leader learns nothing of the review). No query: roles are loaded once."""
+    return frozenset(
+        m.school_id
+        for m in active_memberships(user, partnership)
+        if m.school_id and m.role in (Role.HEADTEACHER, Role.SENIOR_LEADER)
+    )
+
+
+def can_see_suggestions(user: User, partnership: Partnership, school_id: int) -> bool:
+    return school_id in suggestion_school_ids(user, partnership)

@@ -4,7 +4,7 @@ the demo's networks, programme and bookings."""
 from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
-from .demo import ensure_cpd_demo, ensure_evaluation_demo
+from .demo import ensure_cpd_demo, ensure_evaluation_demo, ensure_needs_demo
 from .permissions import can_see_cpd
 from .selectors import evaluation_home_context, home_context
 
@@ -27,5 +27,6 @@ contribution = Contribution(
     demo=(
         DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),
         DemoStep(53, "CPD evaluations before, on the day and for impact", ensure_evaluation_demo),
+        DemoStep(54, "CPD events tagged with the focus areas they serve", ensure_needs_demo),
     ),
 )

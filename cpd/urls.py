@@ -73,4 +73,7 @@ urlpatterns += [
         name="cpd_evaluation_question_remove",
     ),
     path("cpd/evaluations/settings/", views.evaluation_settings_edit, name="cpd_evaluation_settings"),
+    path("cpd/events/<int:pk>/focus-areas/", views.event_focus_areas_view, name="cpd_event_focus_areas"),
+    path("cpd/needs/", views.needs_view, name="cpd_needs"),
+    path("cpd/suggestions/", views.suggestions_view, name="cpd_suggestions"),
 ]

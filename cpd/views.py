@@ -16,13 +16,13 @@ from django.views.decorators.http import require_POST
 
 from partnership.accounts.models import User
 from partnership.common import once
-from partnership.common.disclosure import THRESHOLD
+from partnership.common.disclosure import ALL, THRESHOLD
 from partnership.common.forms import service_errors
 from partnership.tenancy.middleware import open_to_non_members
 from partnership.tenancy.permissions import schools_led_by
-from schools.models import School
+from schools.models import Area, School
 
-from . import selectors
+from . import needs, selectors
 from .forms import (
     BookForm,
     CertificateCorrectionForm,
@@ -31,8 +31,10 @@ from .forms import (
     CpdSettingsForm,
     EvaluationAnswerForm,
     EvaluationSettingsForm,
+    EventFocusAreasForm,
     EventForm,
     InvoicePrepareForm,
+    NeedsFilterForm,
     ProgrammeFilterForm,
     QuestionForm,
     ReasonForm,
@@ -61,7 +63,9 @@ from .permissions import (
     can_cancel,
     can_manage_evaluations,
     can_manage_programme,
+    can_see_needs,
     can_see_school_records,
+    can_tag_events,
     can_take_register,
     can_view_booking,
     can_view_certificate,
@@ -70,6 +74,7 @@ from .permissions import (
     can_view_programme_evaluations,
     can_view_record,
     is_cpd_leader,
+    suggestion_school_ids,
 )
 from .qr import qr_svg
 from .services.attendance import register_close, register_mark, register_open, register_walk_in
@@ -103,6 +108,7 @@ from .services.evaluations import (
     question_add,
     question_retire,
 )
+from .services.focus import event_focus_areas_set, focus_area_names
 from .services.invoices import invoice_issue, invoices_prepare
 from .services.programme import (
     cpd_leader_appoint,
@@ -150,6 +156,9 @@ def event_list(request):
             "page": page,
             "can_manage": can_manage_programme(request.user, request.partnership),
             "is_cpd_leader": is_cpd_leader(request.user, request.partnership),
+            "sees_needs": can_see_needs(request.user, request.partnership),
+            "sees_suggestions": bool(suggestion_school_ids(request.user, request.partnership))
+            or is_cpd_leader(request.user, request.partnership),
         },
     )
 
@@ -1116,6 +1125,33 @@ def evaluation_form_edit(request, pk: int):
     )
 
 
+# -- Needs versus programme (issue 14) ------------------------------------------------------------------------
+
+
+@login_required
+def event_focus_areas_view(request, pk: int):
+    """Tag an event with the focus areas it serves. Setting the tags is idempotent: a form sent twice sets the same
+    tags, so there is nothing to guard against a double submit."""
+    if not can_tag_events(request.user, request.partnership):
+        raise Http404
+    event = Event.objects.filter(pk=pk).first()
+    if event is None:
+        raise Http404
+    current = needs.event_tags(event)
+    form = EventFocusAreasForm(
+        request.POST or None, names=list(dict.fromkeys([*focus_area_names(), *current])), initial={"names": current}
+    )
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            tags = event_focus_areas_set(event=event, names=form.cleaned_data["names"], by=request.user)
+        if not refusal:
+            messages.success(request, f"Focus areas saved: {', '.join(tags) or 'none'}.")
+            return redirect("cpd_event_detail", event.pk)
+    return render(
+        request, "cpd/event_focus_areas.html", {"form": form, "event": event}, status=400 if form.errors else 200
+    )
+
+
 @login_required
 @require_POST
 def evaluation_question_remove(request, pk: int):
@@ -1151,3 +1187,40 @@ def evaluation_settings_edit(request):
             messages.success(request, "Evaluation settings saved.")
             return redirect("cpd_evaluation_settings")
     return render(request, "cpd/evaluation_settings.html", {"form": form}, status=400 if form.errors else 200)
+def needs_view(request):
+    """Coordinators: every figure, by area and phase. Board members: the whole partnership, small groups hidden."""
+    user, partnership = request.user, request.partnership
+    if not can_see_needs(user, partnership):
+        raise Http404
+    cycles = needs.cycles_newest_first()
+    areas = [(str(pk), name) for pk, name in Area.objects.order_by("name").values_list("pk", "name")]
+    form = NeedsFilterForm(request.GET or None, cycles=cycles, areas=[*areas, (needs.NO_AREA, "Not in an area")])
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cycle = next((c for c in cycles if c.pk == chosen.get("cycle")), cycles[0] if cycles else None)
+    context = {"form": form, "cycle": cycle, "coordinator": can_manage_programme(user, partnership)}
+    if context["coordinator"]:
+        area, phase = chosen.get("area") or ALL, chosen.get("phase") or ALL
+        context["analysis"] = needs.needs_analysis(cycle, area=area, phase=phase)
+        context["filtered"] = area != ALL or phase != ALL
+    elif cycle is not None:
+        context["board_rows"] = needs.board_rows(cycle)
+    return render(request, "cpd/needs.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def suggestions_view(request):
+    """Events suggested from a school's areas for development: to those who may see its review."""
+    user, partnership = request.user, request.partnership
+    schools = suggestion_school_ids(user, partnership)
+    if not schools and not is_cpd_leader(user, partnership):
+        raise Http404
+    today = timezone.localdate()
+    led = School.objects.filter(pk__in=schools).order_by("name")
+    return render(
+        request,
+        "cpd/suggestions.html",
+        {
+            "schools": [needs.school_suggestions(school, today) for school in led],
+            "cpd_leader_only": not schools,
+        },
+    )

@@ -33,6 +33,7 @@ PANELS = [
     ("trends", "Trends across cycles"),
     ("not-reviewed", "Schools not reviewed for more than a year"),
     ("cpd-evaluations", "CPD evaluations"),
+    ("cpd", "CPD take-up and needs"),  # cpd_panels.py
 ]
 PANEL_TITLES = dict(PANELS)
 
@@ -355,6 +356,7 @@ class Dashboard:
             "trends": self.trends,
             "not-reviewed": self.not_reviewed,
             "cpd-evaluations": self.cpd_evaluations,
+            "cpd": self.cpd,
         }[slug]()
 
     def cpd_evaluations(self) -> Panel:
@@ -713,6 +715,11 @@ class Dashboard:
         if self.audience.suppress:
             panel.tables.reverse()  # the areas and their chart first, as coordinators see them
         return panel
+
+    def cpd(self) -> Panel:
+        from .cpd_panels import cpd_panel  # its own module, which builds on this one
+
+        return cpd_panel(self)
 
     # Helpers.
     def _rows_with_total(self, nodes: list[str]) -> list[str]:

@@ -15,7 +15,21 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from cpd.models import EvaluationPoint, EvaluationResponse, Event, EventKind, EventStatus, Network, Session
+from cpd.models import (
+    Attendance,
+    Booking,
+    BookingState,
+    EvaluationPoint,
+    EvaluationResponse,
+    Event,
+    EventFocusArea,
+    EventKind,
+    EventStatus,
+    Network,
+    PriceBand,
+    Register,
+    Session,
+)
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
@@ -409,6 +423,163 @@ def _plan(cycle, group, school, days, today, current, rng, calendar) -> dict:
         if review.status != ReviewStatus.FACTUAL_ACCURACY or (reply <= today and rng.random() < 0.5):
             plan["responded_on"] = min(reply, today)
     return {**plan, "review": review}
+
+
+# -- CPD: a county's training programme, bookings and attendance ---------------------------------------------
+
+CPD_NETWORKS = ["SENDCo network", "EYFS network", "School business managers", "Maths leads", "English leads"]
+CPD_TOPICS = [
+    ("Adaptive teaching for pupils with SEND", ["Inclusion", "Curriculum and teaching"]),
+    ("Reading fluency in key stage 2", ["Curriculum and teaching", "Achievement"]),
+    ("Disadvantaged pupils: closing the gap", ["Achievement", "Inclusion"]),
+    ("Attendance: working with families", ["Attendance and behaviour"]),
+    ("Relational behaviour policies", ["Attendance and behaviour", "Personal development and well-being"]),
+    ("Leading a curriculum review", ["Curriculum and teaching", "Leadership and governance"]),
+    ("Governors' strategic role", ["Leadership and governance"]),
+    ("Early maths in Reception", ["Early years"]),
+    ("Well-being and workload", ["Personal development and well-being"]),
+    ("Assessment without levels", []),
+    ("Safeguarding update", []),
+]
+# Marks on a closed register: most come, a few are late, leave early or do not come.
+CPD_MARKS = [("present", 0.84), ("late", 0.05), ("left_early", 0.03), ("absent", 0.08)]
+
+
+@dataclass(frozen=True)
+class BuiltProgramme:
+    events: int
+    sessions: int
+    bookings: int
+    marks: int
+
+
+def create_cpd_programme(
+    partnership: Partnership,
+    schools: Sequence[School],
+    *,
+    years: Sequence[int],
+    today: datetime.date,
+    seed: int = 2026,
+    events_per_year: int = 120,
+    staff_per_school: int = 3,
+    places: tuple[int, int] = (8, 30),
+) -> BuiltProgramme:
+    """`years` academic years of CPD programme (courses tagged with the focus areas they serve, network meetings),
+    staff at every open school, confirmed bookings, and closed registers for every session before `today`.
+    `places`: the range of bookings per session. Bulk writes only: a few dozen statements, whatever the size. Skips
+    a partnership that already has events."""
+    rng = random.Random(seed + 14)
+    with partnership_scope(partnership), transaction.atomic():
+        if Event.objects.exists():
+            return BuiltProgramme(0, 0, 0, 0)
+        open_schools = [s for s in schools if s.status != School.Status.CLOSED]
+        password = make_password(None)
+        users = User.objects.bulk_create(
+            User(
+                email=f"staff{s.pk}-{n}@{partnership.slug}.example",
+                password=password,
+                first_name=rng.choice(["Ana", "Ben", "Chloe", "Dev", "Eve", "Femi", "Gus", "Hana"]),
+                last_name=f"Staff {s.pk}-{n}",
+            )
+            for s in open_schools
+            for n in range(staff_per_school)
+        )
+        staff = [(user, open_schools[i // staff_per_school]) for i, user in enumerate(users)]
+        Membership.objects.bulk_create(
+            Membership(
+                partnership=partnership, user=user, role=Role.STAFF, school=school, started_on=today, represents=""
+            )
+            for user, school in staff
+        )
+        networks = Network.objects.bulk_create(Network(partnership=partnership, name=name) for name in CPD_NETWORKS)
+        events, tags, session_rows = [], [], []
+        for year in sorted(years):
+            start = datetime.date(year, 9, 8)
+            for n in range(events_per_year):
+                network = rng.choice(networks) if n % 4 == 0 else None
+                title, focus = (network.name + " meeting", []) if network else rng.choice(CPD_TOPICS)
+                day = start + datetime.timedelta(days=rng.randint(0, 300))
+                day -= datetime.timedelta(days=max(0, day.weekday() - 4))  # a weekday
+                event = Event(
+                    partnership=partnership,
+                    kind=EventKind.NETWORK_MEETING if network else EventKind.COURSE,
+                    title=f"{title} ({year}/{(year + 1) % 100:02d}, {n + 1})",
+                    status=EventStatus.PUBLISHED,
+                    network=network,
+                    is_free=bool(network),
+                    price_sla=0 if network else 45,
+                    price_non_sla=0 if network else 90,
+                    capacity=30,
+                    booking_deadline=_at(day - datetime.timedelta(days=7), 17),
+                )
+                events.append(event)
+                session_rows.append((event, day))
+                if not network and rng.random() < 0.3:
+                    session_rows.append((event, day + datetime.timedelta(days=28)))
+                tags.extend((event, name) for name in focus)
+        Event.objects.bulk_create(events)
+        EventFocusArea.objects.bulk_create(
+            EventFocusArea(partnership=partnership, event=event, name=name) for event, name in tags
+        )
+        sessions = Session.objects.bulk_create(
+            Session(
+                partnership=partnership,
+                event=event,
+                date=day,
+                starts_at=datetime.time(9, 30),
+                ends_at=datetime.time(15, 30),
+                venue="Teachers' centre",
+            )
+            for event, day in session_rows
+        )
+        bookings = []
+        for session in sessions:
+            event = session.event
+            for user, school in rng.sample(staff, min(len(staff), event.capacity, rng.randint(*places))):
+                bookings.append(
+                    Booking(
+                        partnership=partnership,
+                        event=event,
+                        session=session,
+                        user=user,
+                        school=school,
+                        booked_by=user,
+                        state=BookingState.CONFIRMED,
+                        needs_approval=False,
+                        price_band=PriceBand.FREE if event.is_free else PriceBand.SLA,
+                        price=0 if event.is_free else event.price_sla,
+                        created_at=_at(session.date - datetime.timedelta(days=21)),
+                        updated_at=_at(session.date - datetime.timedelta(days=21)),
+                    )
+                )
+        Booking.objects.bulk_create(bookings)
+        past = [s for s in sessions if s.date < today]
+        registers = Register.objects.bulk_create(
+            Register(partnership=partnership, session=s, opened_at=_at(s.date, 9)) for s in past
+        )
+        register_of = {r.session_id: r for r in registers}
+        marks = []
+        for booking in bookings:
+            register = register_of.get(booking.session_id)
+            if register is None:
+                continue
+            mark = _weighted(rng, CPD_MARKS)
+            marks.append(
+                Attendance(
+                    partnership=partnership,
+                    register=register,
+                    booking=booking,
+                    mark=mark,
+                    no_show=mark == "absent",
+                    marked_at=_at(register.opened_at.date(), 10),
+                )
+            )
+        Attendance.objects.bulk_create(marks)
+        # Closed last: a closed register's marks are final (a trigger refuses writes to them).
+        for register in registers:
+            register.closed_at = _at(register.opened_at.date(), 16)
+        Register.objects.bulk_update(registers, ["closed_at"], batch_size=1000)
+    return BuiltProgramme(len(events), len(sessions), len(bookings), len(marks))
 
 
 def create_cpd_evaluations(
