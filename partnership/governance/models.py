@@ -158,6 +158,8 @@ class Meeting(TenantOwnedModel):
     place = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,6 +174,11 @@ class Meeting(TenantOwnedModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="meeting_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="meeting_cancelled_has_date",
             ),
         ]
 
@@ -225,6 +232,11 @@ class Paper(TenantOwnedModel):
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    review_content = models.BooleanField(
+        default=False,
+        help_text="The paper contains review content about the item's school: only those who may see that "
+        "school's review see it, and it is left out of the whole pack.",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -238,6 +250,23 @@ class Paper(TenantOwnedModel):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+
+class AgendaChange(TenantOwnedModel):
+    """A change to the agenda or its papers after the pack was published: recorded, shown on the meeting's page,
+    and sent to the members."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    text = models.CharField(max_length=500)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="agenda_change_not_blank")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class PaperDownload(TenantOwnedModel):

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from partnership.audit.services import AuditAction, audit_record
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.middleware import open_to_non_members
 
@@ -13,6 +14,7 @@ from ..models import Resource
 from ..permissions import can_manage_resources, can_see_resource, can_use_resources
 from ..selectors import public_pages_of, resources_for
 from ..services.resources import parse_tags, resource_create, resource_version_add
+from .lookups import sent_before
 
 
 def _search(request) -> tuple[ResourceSearchForm, str, str]:
@@ -48,6 +50,9 @@ def resource_new(request):
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        claim = once.claim(request, form, "resource")
+        if claim.repeated:
+            return sent_before(request, "governance_resources")
         with service_errors(form) as refusal:
             resource = resource_create(
                 partnership=request.partnership,
@@ -60,6 +65,7 @@ def resource_new(request):
                 uploaded=data["file"],
                 actor=request.user,
             )
+        claim.release() if refusal else claim.done(resource.pk)
         if not refusal:
             messages.success(request, f"‘{resource.title}’ is in the library.")
             return redirect("governance_resources")
@@ -76,8 +82,12 @@ def resource_version_new(request, pk: int):
         raise Http404
     form = ResourceVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "resource-version")
+        if claim.repeated:
+            return sent_before(request, "governance_resources")
         with service_errors(form) as refusal:
             version = resource_version_add(resource=resource, uploaded=form.cleaned_data["file"], actor=request.user)
+        claim.release() if refusal else claim.done(version.pk)
         if not refusal:
             messages.success(request, f"Version {version.number} of ‘{resource.title}’ is uploaded.")
             return redirect("governance_resources")
