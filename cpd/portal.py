@@ -4,6 +4,7 @@ the demo's networks, programme and bookings."""
 from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
+from .calendar import calendar_source
 from .demo import ensure_cpd_demo
 from .permissions import can_see_cpd
 from .selectors import home_context
@@ -19,4 +20,5 @@ contribution = Contribution(
         ),
     ),
     demo=(DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),),
+    calendar=(calendar_source,),
 )
