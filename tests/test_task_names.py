@@ -31,6 +31,7 @@ QUEUED_NAMES = {
     "governance.tasks.notify_pack_published",
     "governance.tasks.notify_meeting_changed",
     "governance.tasks.notify_meeting_cancelled",
+    "governance.tasks.notify_minutes_circulated",
     "governance.tasks.remind_action_owners",
     "governance.tasks.send_action_reminders",
 }

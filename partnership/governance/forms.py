@@ -108,10 +108,18 @@ class AgendaItemForm(OnceForm):
         help_text="Members linked to the school are asked to declare an interest.",
         error_messages={"invalid_choice": "Choose a school from the list."},
     )
+    trust = forms.ModelChoiceField(
+        label="Or the trust or federation it is about",
+        queryset=None,
+        required=False,
+        help_text="Members linked to its schools are asked to declare an interest.",
+        error_messages={"invalid_choice": "Choose a trust from the list."},
+    )
 
-    def __init__(self, *args, schools=None, **kwargs):
+    def __init__(self, *args, schools=None, trusts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        self.fields["trust"].queryset = trusts
 
 
 REVIEW_CONTENT_HELP = (
@@ -304,7 +312,18 @@ class ResourceForm(OnceForm):
     role = forms.ChoiceField(
         label="Role (when it is for one role)", choices=[("", "Not for one role"), *Role.choices], required=False
     )
+    network = forms.ModelChoiceField(
+        label="Network (when it is for one network)",
+        queryset=None,
+        required=False,
+        empty_label="Not for one network",
+        error_messages={"invalid_choice": "Choose a network from the list."},
+    )
     tags = forms.CharField(label="Tags", required=False, max_length=300, help_text="Separate tags with commas.")
+
+    def __init__(self, *args, networks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks
 
 
 class ResourceVersionForm(OnceForm):

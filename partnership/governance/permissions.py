@@ -6,6 +6,7 @@ The person's seats are loaded once per user object (so once per request), like t
 
 from django.utils import timezone
 
+from cpd.models import NetworkMember
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.permissions import has_role, is_coordinator, is_member
@@ -77,9 +78,20 @@ def can_manage_resources(user: User, partnership: Partnership) -> bool:
     return is_coordinator(user, partnership)
 
 
+def network_ids_of(user: User, partnership: Partnership) -> set[int]:
+    """The CPD networks the person belongs to (loaded once per user object)."""
+    if not user.is_authenticated:
+        return set()
+    cache: dict[int, set[int]] = user.__dict__.setdefault("_governance_networks", {})
+    if partnership.pk not in cache:
+        with partnership_scope(partnership):
+            cache[partnership.pk] = set(NetworkMember.objects.filter(user=user).values_list("network_id", flat=True))
+    return cache[partnership.pk]
+
+
 def can_see_resource(user: User, resource) -> bool:
-    """Public resources are for everyone; members' for anyone holding a role; a role's for that role (and
-    coordinators, who keep the library)."""
+    """Public resources are for everyone; members' for anyone holding a role; a role's for that role; a network's
+    for its members (and coordinators, who keep the library, see them all)."""
     if resource.audience == "public":
         return True
     partnership = resource.partnership
@@ -87,6 +99,8 @@ def can_see_resource(user: User, resource) -> bool:
         return True
     if resource.audience == "members":
         return is_member(user, partnership)
+    if resource.audience == "network":
+        return is_member(user, partnership) and resource.network_id in network_ids_of(user, partnership)
     return has_role(user, partnership, resource.role)
 
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path(
         "meetings/<int:pk>/approve/<int:minutes_id>/", minutes.minutes_approve_view, name="governance_minutes_approve"
     ),
+    path("meetings/<int:pk>/minutes/circulate/", minutes.minutes_circulate_view, name="governance_minutes_circulate"),
     path("meetings/<int:pk>/minutes/amend/", minutes.minutes_amend_view, name="governance_minutes_amend"),
     path("meetings/<int:pk>/minutes/public/", minutes.minutes_public_view, name="governance_minutes_public"),
     path("resources/", resources.resource_list, name="governance_resources"),

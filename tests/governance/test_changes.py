@@ -351,3 +351,49 @@ def test_only_a_paper_for_an_item_about_a_school_can_be_marked_as_review_content
         with pytest.raises(ValidationError, match="about a named school"):
             paper_update(paper=item.papers.get(), title="Paper 0", review_content=True)
         assert not Paper.objects.filter(review_content=True).exists()
+
+
+# An item about a trust, and draft minutes sent to the members -------------------------------------------------------
+
+
+def test_an_item_about_a_trust_names_the_members_at_its_schools(board, client_at):
+    from tests.factories import SchoolFactory, TrustFactory
+
+    meeting = published(board)
+    trust = TrustFactory(partnership=board.partnership, name="Riverside Learning Trust")
+    school = SchoolFactory(partnership=board.partnership, trust=trust)
+    at_school = board.members[3]
+    member(board.partnership, Role.HEADTEACHER, user=at_school, school=school)
+    with partnership_scope(board.partnership):
+        with pytest.raises(ValidationError, match="not both"):
+            agenda_item_add(meeting=meeting, title="Both", purpose="discussion", school=school, trust=trust)
+        agenda_item_add(meeting=meeting, title="The trust's growth plan", purpose="discussion", trust=trust)
+    page = client_at(board.partnership, board.clerk).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "About Riverside Learning Trust." in page
+    assert f"Members linked to the trust's schools, asked to declare an interest: {at_school.get_full_name()}" in page
+
+
+def test_the_clerk_sends_the_draft_minutes_to_the_members(
+    board, client_at, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = hold(scheduled_meeting(board))
+    with partnership_scope(board.partnership):
+        minutes = Minutes.objects.create(partnership=board.partnership, meeting=meeting)
+    client = client_at(board.partnership, board.clerk)
+    assert client.get(f"/meetings/{meeting.pk}/minutes/circulate/").status_code == 405
+    assert (
+        client_at(board.partnership, board.members[2]).post(f"/meetings/{meeting.pk}/minutes/circulate/").status_code
+        == 404
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/meetings/{meeting.pk}/minutes/circulate/", follow=True)
+    assert "The draft minutes are sent to the members." in response.content.decode()
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(seat.user.email for seat in board.seats.values())
+    assert mailoutbox[0].subject.startswith("Draft minutes of Partnership Board")
+    assert f"/meetings/{meeting.pk}/minutes/" in mailoutbox[0].body
+    # A second press straight away sends nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/meetings/{meeting.pk}/minutes/circulate/", follow=True)
+    assert "wait a few minutes" in response.content.decode() and len(mailoutbox) == len(board.seats)
+    with partnership_scope(board.partnership):
+        assert Minutes.objects.get(pk=minutes.pk).circulated_at is not None

@@ -102,7 +102,9 @@ def _enqueue_change_notice(change: AgendaChange) -> None:
     notify_meeting_changed_task.delay(partnership_id=change.partnership_id, change_id=change.pk)
 
 
-def _item_fields(title: str, purpose: str, presenter: str) -> tuple[str, str, str]:
+def _item_fields(title: str, purpose: str, presenter: str, school=None, trust=None) -> tuple[str, str, str]:
+    if school is not None and trust is not None:
+        raise ValidationError({"trust": "Choose the school or the trust the item is about, not both."})
     title = title.strip()
     if not title:
         raise ValidationError({"title": "Enter the item's title."})
@@ -113,11 +115,18 @@ def _item_fields(title: str, purpose: str, presenter: str) -> tuple[str, str, st
 
 @transaction.atomic
 def agenda_item_add(
-    *, meeting: Meeting, title: str, purpose: str, presenter: str = "", school=None, actor: User | None = None
+    *,
+    meeting: Meeting,
+    title: str,
+    purpose: str,
+    presenter: str = "",
+    school=None,
+    trust=None,
+    actor: User | None = None,
 ) -> AgendaItem:
     _editable(meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    title, purpose, presenter = _item_fields(title, purpose, presenter)
+    title, purpose, presenter = _item_fields(title, purpose, presenter, school, trust)
     if meeting.status == Meeting.Status.PUBLISHED:
         _changeable(meeting)
     number = (meeting.items.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -129,6 +138,7 @@ def agenda_item_add(
         purpose=purpose,
         presenter=presenter,
         school=school,
+        trust=trust,
     )
     _record_change(meeting, f"Item {number} added: {title}.", actor)
     return item
@@ -136,18 +146,30 @@ def agenda_item_add(
 
 @transaction.atomic
 def agenda_item_update(
-    *, item: AgendaItem, title: str, purpose: str, presenter: str = "", school=None, actor: User | None = None
+    *,
+    item: AgendaItem,
+    title: str,
+    purpose: str,
+    presenter: str = "",
+    school=None,
+    trust=None,
+    actor: User | None = None,
 ) -> AgendaItem:
     meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
     _changeable(meeting)
-    title, purpose, presenter = _item_fields(title, purpose, presenter)
-    if item.is_matters_arising and school is not None:
-        raise ValidationError({"school": "Matters arising are about the body's actions, not one school."})
-    before = (item.title, item.purpose, item.presenter, item.school_id)
-    item.title, item.purpose, item.presenter, item.school = title, purpose, presenter, school
-    if before == (item.title, item.purpose, item.presenter, item.school_id):
+    title, purpose, presenter = _item_fields(title, purpose, presenter, school, trust)
+    if item.is_matters_arising and (school is not None or trust is not None):
+        raise ValidationError({"school": "Matters arising are about the body's actions, not one school or trust."})
+    moved = (school.pk if school is not None else None) != item.school_id
+    if moved and item.papers.filter(review_content=True).exists():
+        raise ValidationError(
+            {"school": "A paper for this item holds the school's review content: withdraw it before changing this."}
+        )
+    before = (item.title, item.purpose, item.presenter, item.school_id, item.trust_id)
+    item.title, item.purpose, item.presenter, item.school, item.trust = title, purpose, presenter, school, trust
+    if before == (item.title, item.purpose, item.presenter, item.school_id, item.trust_id):
         return item
-    item.save(update_fields=["title", "purpose", "presenter", "school"])
+    item.save(update_fields=["title", "purpose", "presenter", "school", "trust"])
     _record_change(meeting, f"Item {item.number} changed: now {title} ({item.get_purpose_display().lower()}).", actor)
     return item
 
@@ -307,7 +329,7 @@ def _enqueue_notice(meeting: Meeting) -> None:
     notify_pack_published_task.delay(partnership_id=meeting.partnership_id, meeting_id=meeting.pk)
 
 
-def _email_members(meeting: Meeting, subject: str, template: str, context: dict | None = None) -> int:
+def email_members(meeting: Meeting, subject: str, template: str, context: dict | None = None) -> int:
     """Email each member in post on the meeting's day; returns how many were sent."""
     day = timezone.localdate(meeting.starts_at)
     members = [
@@ -341,17 +363,17 @@ def _email_members(meeting: Meeting, subject: str, template: str, context: dict 
 
 def pack_published_notify(*, meeting: Meeting) -> int:
     """Email each member in post on the meeting's day that the pack is ready; returns how many were sent."""
-    return _email_members(meeting, "Papers for", "governance/email/pack_published.txt")
+    return email_members(meeting, "Papers for", "governance/email/pack_published.txt")
 
 
 def meeting_changed_notify(*, change: AgendaChange) -> int:
-    return _email_members(
+    return email_members(
         change.meeting, "Change to the papers for", "governance/email/meeting_changed.txt", {"change": change}
     )
 
 
 def meeting_cancelled_notify(*, meeting: Meeting) -> int:
-    return _email_members(meeting, "Cancelled:", "governance/email/meeting_cancelled.txt")
+    return email_members(meeting, "Cancelled:", "governance/email/meeting_cancelled.txt")
 
 
 def _seat(meeting: Meeting, user: User) -> BodyMembership:

@@ -45,6 +45,8 @@ def pack_request(*, meeting: Meeting) -> MeetingPack:
     """The pack for the meeting as it stands: the one already made, or a new one handed to the worker."""
     if meeting.status == Meeting.Status.DRAFT:
         raise ValidationError("The pack can be put together once it is published.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("The meeting is cancelled: its pack is no longer put together.")
     key = pack_inputs_sha256(meeting, _papers(meeting))
     existing = MeetingPack.objects.filter(meeting=meeting, inputs_sha256=key).first()
     if existing is not None and existing.status != MeetingPack.Status.FAILED:

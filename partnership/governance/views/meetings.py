@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.common import once
 from partnership.common.forms import service_errors
-from schools.models import School
+from schools.models import School, Trust
 
 from ..forms import (
     AgendaItemForm,
@@ -107,7 +107,7 @@ def meeting_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def item_new(request, pk: int):
     meeting = _clerk_meeting(pk, request.user)
-    form = AgendaItemForm(request.POST or None, schools=School.objects.current().order_by("name"))
+    form = AgendaItemForm(request.POST or None, **_choices())
     if request.method == "POST" and form.is_valid():
         claim = once.claim(request, form, "agenda-item")
         if claim.repeated:
@@ -121,8 +121,12 @@ def item_new(request, pk: int):
     return render(request, "governance/item_form.html", {"form": form, "meeting": meeting})
 
 
+def _choices() -> dict:
+    return {"schools": School.objects.current().order_by("name"), "trusts": Trust.objects.order_by("name")}
+
+
 def _item_data(form: AgendaItemForm) -> dict:
-    return {name: form.cleaned_data[name] for name in ("title", "presenter", "purpose", "school")}
+    return {name: form.cleaned_data[name] for name in ("title", "presenter", "purpose", "school", "trust")}
 
 
 @login_required
@@ -130,8 +134,14 @@ def _item_data(form: AgendaItemForm) -> dict:
 def item_edit(request, pk: int, item_id: int):
     meeting = _clerk_meeting(pk, request.user)
     item = _item(meeting, item_id)
-    initial = {"title": item.title, "presenter": item.presenter, "purpose": item.purpose, "school": item.school_id}
-    form = AgendaItemForm(request.POST or None, schools=School.objects.current().order_by("name"), initial=initial)
+    initial = {
+        "title": item.title,
+        "presenter": item.presenter,
+        "purpose": item.purpose,
+        "school": item.school_id,
+        "trust": item.trust_id,
+    }
+    form = AgendaItemForm(request.POST or None, initial=initial, **_choices())
     if request.method == "POST" and form.is_valid():
         with service_errors(form) as refusal:
             agenda_item_update(item=item, actor=request.user, **_item_data(form))

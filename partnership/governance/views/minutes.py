@@ -20,6 +20,7 @@ from ..services.minutes import (
     item_quorum,
     minutes_amend,
     minutes_approve,
+    minutes_circulate,
     minutes_section_save,
     minutes_set_public,
 )
@@ -198,4 +199,18 @@ def minutes_public_view(request, pk: int):
         minutes_set_public(minutes=minutes, public=public)
     if not refusal:
         messages.success(request, "The minutes are on the public pages." if public else "The minutes are not public.")
+    return redirect("governance_minutes", meeting.pk)
+
+
+@login_required
+@require_POST
+def minutes_circulate_view(request, pk: int):
+    meeting = _clerk_meeting(pk, request.user)
+    minutes = minutes_of(meeting)
+    if minutes is None:
+        raise Http404
+    with service_errors(request=request) as refusal:
+        minutes_circulate(minutes=minutes)
+    if not refusal:
+        messages.success(request, "The draft minutes are sent to the members.")
     return redirect("governance_minutes", meeting.pk)

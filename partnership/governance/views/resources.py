@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cpd.models import Network
 from partnership.audit.services import AuditAction, audit_record
 from partnership.common import once
 from partnership.common.forms import service_errors
@@ -12,7 +13,7 @@ from partnership.tenancy.middleware import open_to_non_members
 from ..forms import ResourceForm, ResourceSearchForm, ResourceVersionForm
 from ..models import Resource
 from ..permissions import can_manage_resources, can_see_resource, can_use_resources
-from ..selectors import public_pages_of, resources_for
+from ..selectors import public_pages_of, resource_tags_for, resources_for
 from ..services.resources import parse_tags, resource_create, resource_version_add
 from .lookups import sent_before
 
@@ -37,6 +38,7 @@ def resource_list(request):
             "query": query,
             "tag": tag,
             "resources": resources_for(request.user, request.partnership, query=query, tag=tag),
+            "tags": resource_tags_for(request.user, request.partnership),
             "can_manage": can_manage_resources(request.user, request.partnership),
         },
     )
@@ -47,7 +49,7 @@ def resource_list(request):
 def resource_new(request):
     if not can_manage_resources(request.user, request.partnership):
         raise Http404
-    form = ResourceForm(request.POST or None, request.FILES or None)
+    form = ResourceForm(request.POST or None, request.FILES or None, networks=Network.objects.order_by("name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         claim = once.claim(request, form, "resource")
@@ -61,6 +63,7 @@ def resource_new(request):
                 url=data["url"],
                 audience=data["audience"],
                 role=data["role"],
+                network=data["network"],
                 tags=parse_tags(data["tags"]),
                 uploaded=data["file"],
                 actor=request.user,
@@ -144,6 +147,8 @@ def public_resources(request):
             "pages": pages,
             "form": form,
             "query": query,
+            "tag": tag,
             "resources": resources_for(None, request.partnership, query=query, tag=tag, public_only=True),
+            "tags": resource_tags_for(None, request.partnership, public_only=True),
         },
     )
