@@ -4,6 +4,7 @@ the demo's networks, programme and bookings."""
 from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
+from .calendar import calendar_source
 from .demo import ensure_cpd_demo, ensure_evaluation_demo, ensure_needs_demo
 from .permissions import can_see_cpd
 from .selectors import evaluation_home_context, home_context
@@ -29,4 +30,5 @@ contribution = Contribution(
         DemoStep(53, "CPD evaluations before, on the day and for impact", ensure_evaluation_demo),
         DemoStep(54, "CPD events tagged with the focus areas they serve", ensure_needs_demo),
     ),
+    calendar=(calendar_source,),
 )

@@ -1,4 +1,8 @@
-"""iCalendar (RFC 5545) for visits: a person's private feed and one visit's .ics download.
+"""iCalendar (RFC 5545): a person's private feed and one visit's .ics download.
+
+The feed holds the person's peer review visits and what every other app adds for them through its contribution
+(`CalendarSource` in partnership/tenancy/contributions.py: board meetings, CPD sessions), so that an app above
+reviews in the layers adds to the feed without reviews importing it.
 
 Each visit day is one all-day event. Its UID names the review and the day's place in the visit ("day 1 of 2"), so
 when a visit is rescheduled the same events move to the new dates, with a higher SEQUENCE and a new LAST-MODIFIED;
@@ -14,6 +18,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from partnership.accounts.models import User
+from partnership.tenancy.contributions import CalendarEntry, CalendarSource, calendar_sources
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Partnership
 
@@ -33,14 +38,14 @@ def _uid_domain(partnership: Partnership) -> str:
     return f"{partnership.slug}.{settings.PORTAL_DOMAIN}"
 
 
-def _calendar(partnership: Partnership, name: str) -> Calendar:
+def _calendar(partnership: Partnership, name: str, description: str = "") -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", f"-//{partnership.name}//Partnership portal//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-caldesc", f"Peer review visits in {partnership.name}")
+    calendar.add("x-wr-caldesc", description or f"Peer review visits in {partnership.name}")
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", REFRESH_INTERVAL)
     return calendar
@@ -92,18 +97,61 @@ def visit_events(review: Review, partnership: Partnership, *, for_user: User | N
     return events
 
 
+def entry_event(entry: CalendarEntry, partnership: Partnership) -> Event:
+    """An event another app added to the feed."""
+    event = Event()
+    event.add("uid", f"{entry.uid}@{_uid_domain(partnership)}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", entry.start)
+    event.add("dtend", entry.end)
+    event.add("summary", f"Cancelled: {entry.summary}" if entry.cancelled else entry.summary)
+    if entry.location:
+        event.add("location", entry.location)
+    if entry.description:
+        event.add("description", entry.description)
+    if entry.url:
+        event.add("url", entry.url)
+    event.add("sequence", entry.sequence)
+    if entry.last_modified:
+        event.add("last-modified", entry.last_modified)
+    if entry.created:
+        event.add("created", entry.created)
+    event.add("status", "CANCELLED" if entry.cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if entry.cancelled else "OPAQUE")
+    return event
+
+
 def calendar_bytes(
-    reviews: Iterable[Review], partnership: Partnership, *, name: str, for_user: User | None = None
+    reviews: Iterable[Review],
+    partnership: Partnership,
+    *,
+    name: str,
+    for_user: User | None = None,
+    sources: Iterable[CalendarSource] = (),
+    description: str = "",
 ) -> bytes:
-    calendar = _calendar(partnership, name)
+    calendar = _calendar(partnership, name, description)
     for review in reviews:
         for event in visit_events(review, partnership, for_user=for_user):
             calendar.add_component(event)
+    for source in sources:
+        for entry in source.entries(for_user, partnership):
+            calendar.add_component(entry_event(entry, partnership))
     return calendar.to_ical()
 
 
 def person_feed(user: User, partnership: Partnership, reviews: Iterable[Review]) -> bytes:
-    return calendar_bytes(reviews, partnership, name=f"Peer review visits - {partnership.name}", for_user=user)
+    """The person's visits and everything the apps add for them (their board meetings, their CPD sessions)."""
+    sources = calendar_sources()
+    kinds = ", ".join(["peer review visits", *(source.name for source in sources)])
+    return calendar_bytes(
+        reviews,
+        partnership,
+        name=f"{partnership.name} calendar",
+        for_user=user,
+        sources=sources,
+        description=f"Your {kinds} in {partnership.name}",
+    )
 
 
 def visit_download(review: Review, partnership: Partnership, *, for_user: User | None = None) -> bytes:

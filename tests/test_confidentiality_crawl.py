@@ -7,21 +7,29 @@ and everyone else see no school's review. Nothing of one partnership reaches ano
 
 Each review's confidential text carries a marker: `canary-report-<id>` in what its report prints (findings, the
 report's narrative), `canary-working-<id>` in its working papers (evidence notes). An answer shows a review when
-it carries one of its markers, or when it is a file of that review (a report PDF, a document, a calendar).
+it carries one of its markers, or when it is a file of that review (a report PDF, a document, a calendar, or a
+board paper marked as holding the school's review content, which counts as the review's working papers; every
+person of the scenario sits on the board here, so only that rule keeps it from them).
 """
 
+import datetime
 import re
 from collections import defaultdict, deque
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.test import Client
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.governance.models import Body, BodyMembership, Paper
+from partnership.governance.sample_pdf import sample_pdf
+from partnership.governance.services.meetings import agenda_item_add, meeting_publish, meeting_schedule, paper_upload
 from partnership.tenancy.middleware import VIEWS_OPEN_TO_NON_MEMBERS
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
@@ -117,6 +125,12 @@ def review_file_of(path: str, response, partnership: Partnership) -> tuple[int, 
     if response.status_code != 200 or "html" in response.get("Content-Type", "html"):
         return None
     match = resolve(urlsplit(path).path)
+    if match.url_name == "governance_paper_download":
+        with partnership_scope(partnership):
+            paper = Paper.objects.filter(pk=match.kwargs["paper_id"], review_content=True).select_related("item")
+            paper = paper.first()
+            review = Review.objects.filter(school_id=paper.item.school_id).first() if paper else None
+        return (review.pk, "working") if review else None
     review_id = match.kwargs.get("pk")
     if review_id is None or not match.url_name.startswith(("report_", "review_attachment", "visit_ics")):
         return None
@@ -150,6 +164,25 @@ def signed_in(host: str, user: User) -> Client:
     return client
 
 
+def board_paper_about(s) -> None:
+    """A published board meeting, with everyone of the scenario on the board, and a paper about the reviewed school
+    marked as holding its review content."""
+    body = Body.objects.create(partnership=s.partnership, name="Partnership Board", quorum_number=2)
+    for person in PEOPLE_IN_A_SCENARIO:
+        BodyMembership.objects.create(
+            partnership=s.partnership,
+            body=body,
+            user=getattr(s, person),
+            is_clerk=person == "coordinator",
+            term_start=timezone.localdate() - datetime.timedelta(days=30),
+        )
+    meeting = meeting_schedule(body=body, starts_at=timezone.now() + datetime.timedelta(days=14), place="Room 1")
+    item = agenda_item_add(meeting=meeting, title="Support", purpose="discussion", school=s.reviewed_school)
+    upload = SimpleUploadedFile("summary.pdf", sample_pdf("Summary", 1), content_type="application/pdf")
+    paper_upload(item=item, title="Support summary", uploaded=upload, actor=s.coordinator, review_content=True)
+    meeting_publish(meeting=meeting)
+
+
 @pytest.fixture
 def partnership_with_reviews(partnership_a, partnership_b, media_root):
     """Two reviews in one partnership (one shared with the school's governors, with a draft and a final report and
@@ -163,6 +196,8 @@ def partnership_with_reviews(partnership_a, partnership_b, media_root):
         elsewhere = other_review(s, team=[s.other_head], status=ReviewStatus.VISITED)
         add_note(elsewhere, s.other_head)
     write_findings(elsewhere)
+    with partnership_scope(partnership_a):
+        board_paper_about(s)
     theirs = reported_scenario(partnership_b, ReviewStatus.SHARED)
     stub_rendered(theirs.review, requested_by=theirs.coordinator)
     mark_every_review()
@@ -176,6 +211,7 @@ def test_nobody_sees_a_review_page_file_or_text_they_may_not(partnership_with_re
     addresses = crawl(signed_in(host, s.coordinator))
     assert len(addresses) >= 40, addresses
     assert any(re.search(r"/reviews/\d+/pdf/\d+/$", path) for path in addresses), "the crawl reaches report files"
+    assert any(re.search(r"/meetings/\d+/papers/\d+/$", path) for path in addresses), "and the restricted paper"
     shown_to_coordinator = set()
     for path in addresses:
         shown_to_coordinator |= set(CANARY.findall(text_of(signed_in(host, s.coordinator).get(path))))

@@ -38,6 +38,9 @@ QUEUED_NAMES = {
     "cpd.tasks.send_impact_reminder_email",
     "governance.tasks.assemble_pack",
     "governance.tasks.notify_pack_published",
+    "governance.tasks.notify_meeting_changed",
+    "governance.tasks.notify_meeting_cancelled",
+    "governance.tasks.notify_minutes_circulated",
     "governance.tasks.remind_action_owners",
     "governance.tasks.send_action_reminders",
 }

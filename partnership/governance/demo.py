@@ -8,6 +8,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from cpd.models import Network
 from partnership.accounts.models import User
 from partnership.tenancy.contributions import DemoRun
 from partnership.tenancy.models import Membership
@@ -15,6 +16,7 @@ from partnership.tenancy.roles import Role
 
 from .models import (
     Action,
+    AgendaChange,
     AgendaItem,
     Attendance,
     Body,
@@ -176,7 +178,9 @@ def ensure_governance_demo(run: DemoRun) -> None:
         due_on=today + datetime.timedelta(days=7),
     )
     second_items = _agenda(partnership, second, ["Conference planning"])
-    Minutes.objects.create(partnership=partnership, meeting=second)
+    Minutes.objects.create(
+        partnership=partnership, meeting=second, circulated_at=second.starts_at + datetime.timedelta(days=3)
+    )
     Minutes.objects.filter(pk=minutes.pk).update(
         approved_at=second.starts_at, approved_by=area_chair, approved_at_meeting=second, is_public=True
     )
@@ -209,6 +213,13 @@ def ensure_governance_demo(run: DemoRun) -> None:
     )
     upcoming.refresh_from_db()
     paper_download_record(paper=Paper.objects.filter(item__meeting=upcoming).first(), user=board)
+    # A late change after publishing, as the clerk's edit records it (the members were told by email).
+    AgendaChange.objects.create(
+        partnership=partnership,
+        meeting=upcoming,
+        text=f"Item {upcoming_items[-1].number}: a corrected copy of ‘{upcoming_items[-1].title} (paper 2)’.",
+        made_by=coordinator,
+    )
     papers = list(Paper.objects.filter(item__meeting=upcoming).select_related("item").order_by("item__number", "pk"))
     pack = MeetingPack.objects.create(
         partnership=partnership, meeting=upcoming, inputs_sha256=pack_inputs_sha256(upcoming, papers)
@@ -298,3 +309,15 @@ def _resources(partnership, coordinator: User) -> None:
         uploaded=SimpleUploadedFile("wellbeing.pdf", sample_pdf("Wellbeing toolkit: supervision template", 2)),
         actor=coordinator,
     )
+    network = Network.objects.order_by("name").first()
+    if network is not None:
+        resource_create(
+            partnership=partnership,
+            title=f"{network.name} network: shared templates",
+            summary="Templates the network's members agreed to share.",
+            audience=Resource.Audience.NETWORK,
+            network=network,
+            tags=["network", "templates"],
+            uploaded=SimpleUploadedFile("templates.pdf", sample_pdf(f"{network.name} network templates", 2)),
+            actor=coordinator,
+        )

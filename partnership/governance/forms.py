@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from partnership.common.once import OnceForm
 from partnership.tenancy.roles import Role
 from reviews.forms.cycles import DateInput, date_field
 
@@ -20,7 +21,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs={"class": "govuk-input govuk-input--width-20", **(attrs or {})}, format="%Y-%m-%dT%H:%M")
 
 
-class BodyForm(forms.Form):
+class BodyForm(OnceForm):
     name = forms.CharField(label="Name", max_length=200, error_messages={"required": "Enter the body's name."})
     purpose = forms.CharField(
         label="Purpose", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -46,7 +47,7 @@ class BodyForm(forms.Form):
         raise ValidationError("Enter the quorum as a whole number (4) or a fraction (1/2).")
 
 
-class BodyMemberForm(forms.Form):
+class BodyMemberForm(OnceForm):
     user = forms.ModelChoiceField(
         label="Person",
         queryset=None,
@@ -81,7 +82,7 @@ class InterestForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(OnceForm):
     starts_at = forms.DateTimeField(
         label="Date and time",
         widget=DateTimeInput(),
@@ -94,7 +95,7 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label="Place", max_length=200, error_messages={"required": "Enter where the meeting is."})
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(OnceForm):
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the item's title."})
     presenter = forms.CharField(label="Presenter", max_length=200, required=False)
     purpose = forms.ChoiceField(
@@ -107,13 +108,28 @@ class AgendaItemForm(forms.Form):
         help_text="Members linked to the school are asked to declare an interest.",
         error_messages={"invalid_choice": "Choose a school from the list."},
     )
+    trust = forms.ModelChoiceField(
+        label="Or the trust or federation it is about",
+        queryset=None,
+        required=False,
+        help_text="Members linked to its schools are asked to declare an interest.",
+        error_messages={"invalid_choice": "Choose a trust from the list."},
+    )
 
-    def __init__(self, *args, schools=None, **kwargs):
+    def __init__(self, *args, schools=None, trusts=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        self.fields["trust"].queryset = trusts
 
 
-class PaperForm(forms.Form):
+REVIEW_CONTENT_HELP = (
+    "Only for an item about a named school. The paper opens only for those who may see that school's review "
+    "(its headteacher and senior leaders, its review team, coordinators) and is left out of the whole pack. "
+    "Give it a title that says nothing of the review: every member sees the title."
+)
+
+
+class PaperForm(OnceForm):
     title = forms.CharField(
         label="Title", max_length=200, required=False, help_text="Leave empty to use the file's name."
     )
@@ -121,6 +137,22 @@ class PaperForm(forms.Form):
         label="Paper",
         help_text="A PDF, a Word document (.docx) or an Excel workbook (.xlsx).",
         error_messages={"required": "Choose the paper to upload."},
+    )
+    review_content = forms.BooleanField(
+        label="This paper contains the school's review content", required=False, help_text=REVIEW_CONTENT_HELP
+    )
+
+
+class PaperEditForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the paper's title."})
+    review_content = forms.BooleanField(
+        label="This paper contains the school's review content", required=False, help_text=REVIEW_CONTENT_HELP
+    )
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (sent to the members)", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -150,7 +182,7 @@ class AttendanceForm(forms.Form):
         return {m.pk: self.cleaned_data[f"member_{m.pk}"] for m in self.members}
 
 
-class ItemInterestForm(forms.Form):
+class ItemInterestForm(OnceForm):
     membership = forms.ModelChoiceField(
         label="Member",
         queryset=None,
@@ -165,7 +197,7 @@ class ItemInterestForm(forms.Form):
         self.fields["membership"].queryset = members
 
 
-class OwnInterestForm(forms.Form):
+class OwnInterestForm(OnceForm):
     note = forms.CharField(
         label="Your interest in this item", max_length=300, error_messages={"required": "Say what the interest is."}
     )
@@ -190,7 +222,7 @@ def _count(label: str) -> forms.IntegerField:
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(OnceForm):
     motion = forms.CharField(
         label="Motion",
         max_length=2000,
@@ -205,7 +237,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceForm):
     description = forms.CharField(
         label="Action",
         max_length=2000,
@@ -230,7 +262,7 @@ class ActionCloseForm(forms.Form):
     )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(OnceForm):
     text = forms.CharField(
         label="Correction",
         max_length=5000,
@@ -261,7 +293,7 @@ class ResourceSearchForm(forms.Form):
     tag = forms.CharField(label="Tag", required=False, max_length=40, widget=forms.HiddenInput)
 
 
-class ResourceForm(forms.Form):
+class ResourceForm(OnceForm):
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter the resource's title."})
     summary = forms.CharField(
         label="Summary", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -280,10 +312,21 @@ class ResourceForm(forms.Form):
     role = forms.ChoiceField(
         label="Role (when it is for one role)", choices=[("", "Not for one role"), *Role.choices], required=False
     )
+    network = forms.ModelChoiceField(
+        label="Network (when it is for one network)",
+        queryset=None,
+        required=False,
+        empty_label="Not for one network",
+        error_messages={"invalid_choice": "Choose a network from the list."},
+    )
     tags = forms.CharField(label="Tags", required=False, max_length=300, help_text="Separate tags with commas.")
 
+    def __init__(self, *args, networks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks
 
-class ResourceVersionForm(forms.Form):
+
+class ResourceVersionForm(OnceForm):
     file = forms.FileField(
         label="New version",
         help_text="A PDF, a Word document (.docx) or an Excel workbook (.xlsx).",

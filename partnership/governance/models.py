@@ -158,6 +158,8 @@ class Meeting(TenantOwnedModel):
     place = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,6 +174,11 @@ class Meeting(TenantOwnedModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="meeting_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="cancelled", cancelled_at__isnull=False)
+                | (~Q(status="cancelled") & Q(cancelled_at__isnull=True)),
+                name="meeting_cancelled_has_date",
             ),
         ]
 
@@ -199,6 +206,14 @@ class AgendaItem(TenantOwnedModel):
         related_name="+",
         help_text="The school the item is about, if any: members linked to it are asked to declare.",
     )
+    trust = models.ForeignKey(
+        "schools.Trust",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The trust or federation the item is about, if any: members at its schools are asked to declare.",
+    )
     is_matters_arising = models.BooleanField(default=False)
     carried_actions = models.ManyToManyField("Action", blank=True, related_name="carried_to")
 
@@ -208,6 +223,9 @@ class AgendaItem(TenantOwnedModel):
             models.UniqueConstraint(fields=["partnership", "meeting", "number"], name="agenda_item_number_unique"),
             models.CheckConstraint(condition=Q(number__gte=1), name="agenda_item_number_positive"),
             models.CheckConstraint(condition=~Q(title=""), name="agenda_item_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(school__isnull=True) | Q(trust__isnull=True), name="agenda_item_about_a_school_or_a_trust"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -225,6 +243,11 @@ class Paper(TenantOwnedModel):
     content_type = models.CharField(max_length=120)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    review_content = models.BooleanField(
+        default=False,
+        help_text="The paper contains review content about the item's school: only those who may see that "
+        "school's review see it, and it is left out of the whole pack.",
+    )
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
@@ -238,6 +261,23 @@ class Paper(TenantOwnedModel):
     @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
+
+
+class AgendaChange(TenantOwnedModel):
+    """A change to the agenda or its papers after the pack was published: recorded, shown on the meeting's page,
+    and sent to the members."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    text = models.CharField(max_length=500)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="agenda_change_not_blank")]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class PaperDownload(TenantOwnedModel):
@@ -320,6 +360,7 @@ class Minutes(TenantOwnedModel):
         Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="minutes_approved"
     )
     is_public = models.BooleanField(default=False, help_text="Approved minutes shown on the public pages.")
+    circulated_at = models.DateTimeField(null=True, blank=True, help_text="When the draft was last sent to members.")
 
     class Meta:
         verbose_name_plural = "minutes"
@@ -465,19 +506,22 @@ class PublicPages(TenantOwnedModel):
 
 
 class Resource(TenantOwnedModel):
-    """A document or a link in the resources library, for the public, for members, or for one role; each new file
-    is a new version, and the text of the latest is searched with the title and summary (PostgreSQL full-text)."""
+    """A document or a link in the resources library, for the public, for members, for one role or for one CPD
+    network's members; each new file is a new version, and the text of the latest is searched with the title and
+    summary (PostgreSQL full-text)."""
 
     class Audience(models.TextChoices):
         PUBLIC = "public", "Everyone (on the public pages)"
         MEMBERS = "members", "Members of the partnership"
         ROLE = "role", "People holding one role"
+        NETWORK = "network", "The members of one network"
 
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
     url = models.URLField(blank=True, help_text="For a link rather than a document.")
     audience = models.CharField(max_length=8, choices=Audience.choices, default=Audience.MEMBERS)
     role = models.CharField(max_length=20, blank=True)
+    network = models.ForeignKey("cpd.Network", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     tags = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     text = models.TextField(blank=True, help_text="The latest version's text, for search.")
     search = SearchVectorField(null=True, editable=False)
@@ -491,6 +535,10 @@ class Resource(TenantOwnedModel):
             models.CheckConstraint(
                 condition=Q(audience="role", role__gt="") | (~Q(audience="role") & Q(role="")),
                 name="resource_role_only_for_role_audience",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience="network", network__isnull=False) | (~Q(audience="network") & Q(network=None)),
+                name="resource_network_only_for_network_audience",
             ),
         ]
 

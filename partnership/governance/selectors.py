@@ -129,7 +129,7 @@ class MeetingPage:
 def meeting_page(meeting: Meeting) -> MeetingPage:
     day = timezone.localdate(meeting.starts_at)
     items = list(
-        meeting.items.select_related("school")
+        meeting.items.select_related("school", "trust")
         .prefetch_related(
             Prefetch("papers", queryset=Paper.objects.order_by("uploaded_at", "pk")),
             Prefetch("carried_actions", queryset=Action.objects.select_related("owner")),
@@ -162,22 +162,31 @@ def meeting_page(meeting: Meeting) -> MeetingPage:
 
 
 def _linked_members(items: list[AgendaItem], members: list[BodyMembership]) -> dict[int, list[BodyMembership]]:
-    """Members to prompt for an interest: those holding a role at the school an item is about."""
+    """Members to prompt for an interest: those holding a role at the school an item is about, or at a school of the
+    trust or federation it is about."""
     schools = {item.school_id for item in items if item.school_id}
-    if not schools:
+    trusts = {item.trust_id for item in items if item.trust_id}
+    if not schools and not trusts:
         return {}
     by_user = {m.user_id: m for m in members}
-    roles = Membership.objects.filter(
-        school_id__in=schools, user_id__in=list(by_user), ended_on__isnull=True
-    ).values_list("school_id", "user_id")
+    roles = Membership.objects.filter(user_id__in=list(by_user), ended_on__isnull=True).filter(
+        Q(school_id__in=schools) | Q(school__trust_id__in=trusts) | Q(school__federation_id__in=trusts)
+    )
     at_school: dict[int, set[int]] = {}
-    for school_id, user_id in roles:
+    at_trust: dict[int, set[int]] = {}
+    for school_id, trust_id, federation_id, user_id in roles.values_list(
+        "school_id", "school__trust_id", "school__federation_id", "user_id"
+    ):
         at_school.setdefault(school_id, set()).add(user_id)
-    return {
-        item.pk: [by_user[u] for u in sorted(at_school.get(item.school_id, ()))]
-        for item in items
-        if item.school_id and at_school.get(item.school_id)
-    }
+        for trust in (trust_id, federation_id):
+            if trust:
+                at_trust.setdefault(trust, set()).add(user_id)
+    linked = {}
+    for item in items:
+        users = at_school.get(item.school_id, set()) if item.school_id else at_trust.get(item.trust_id, set())
+        if users:
+            linked[item.pk] = [by_user[u] for u in sorted(users)]
+    return linked
 
 
 def minutes_of(meeting: Meeting) -> Minutes | None:
@@ -275,21 +284,29 @@ def public_minutes_detail(pk: int) -> Minutes | None:
     )
 
 
+def _resources_visible(user: User | None, partnership: Partnership, *, public_only: bool) -> QuerySet[Resource]:
+    resources = Resource.objects.all()
+    if public_only:
+        return resources.filter(audience=Resource.Audience.PUBLIC)
+    if is_coordinator(user, partnership):
+        return resources
+    roles = sorted(roles_of(user, partnership))
+    return resources.filter(
+        Q(audience__in=[Resource.Audience.PUBLIC, Resource.Audience.MEMBERS])
+        | Q(audience=Resource.Audience.ROLE, role__in=roles)
+        | Q(audience=Resource.Audience.NETWORK, network__members__user=user)
+    )
+
+
 def resources_for(
     user: User | None, partnership: Partnership, *, query: str = "", tag: str = "", public_only: bool = False
 ) -> list[Resource]:
     """The resources this person may see (the public's when `public_only`), best match first when searching."""
-    resources = Resource.objects.prefetch_related(
-        Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number"))
+    resources = (
+        _resources_visible(user, partnership, public_only=public_only)
+        .select_related("network")
+        .prefetch_related(Prefetch("versions", queryset=ResourceVersion.objects.order_by("-number")))
     )
-    if public_only:
-        resources = resources.filter(audience=Resource.Audience.PUBLIC)
-    elif not is_coordinator(user, partnership):
-        roles = sorted(roles_of(user, partnership))
-        resources = resources.filter(
-            Q(audience__in=[Resource.Audience.PUBLIC, Resource.Audience.MEMBERS])
-            | Q(audience=Resource.Audience.ROLE, role__in=roles)
-        )
     if tag:
         resources = resources.filter(tags__contains=[tag])
     query = query.strip()
@@ -299,3 +316,9 @@ def resources_for(
             resources.filter(search=search).annotate(rank=SearchRank("search", search)).order_by("-rank", "title")
         )
     return list(resources.order_by("title"))
+
+
+def resource_tags_for(user: User | None, partnership: Partnership, *, public_only: bool = False) -> list[str]:
+    """Every tag on a resource this person may see, to filter by (one query)."""
+    tags = _resources_visible(user, partnership, public_only=public_only).values_list("tags", flat=True)
+    return sorted({tag for resource_tags in tags for tag in resource_tags})

@@ -4,9 +4,9 @@ from celery import shared_task
 
 from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
-from .models import Meeting
-from .services.meetings import pack_published_notify
-from .services.minutes import action_reminders_send
+from .models import AgendaChange, Meeting, Minutes
+from .services.meetings import meeting_cancelled_notify, meeting_changed_notify, pack_published_notify
+from .services.minutes import action_reminders_send, minutes_circulated_notify
 from .services.pack import pack_assemble
 
 
@@ -27,6 +27,48 @@ def notify_pack_published_task(*, meeting_id: int) -> None:
     meeting = Meeting.objects.select_related("body__partnership").filter(pk=meeting_id).first()
     if meeting is not None and meeting.status == Meeting.Status.PUBLISHED:
         pack_published_notify(meeting=meeting)
+
+
+@shared_task(
+    base=TenantTask,
+    name="governance.tasks.notify_meeting_changed",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notify_meeting_changed_task(*, change_id: int) -> None:
+    change = AgendaChange.objects.select_related("meeting__body__partnership").filter(pk=change_id).first()
+    if change is not None and change.meeting.status == Meeting.Status.PUBLISHED:
+        meeting_changed_notify(change=change)
+
+
+@shared_task(
+    base=TenantTask,
+    name="governance.tasks.notify_meeting_cancelled",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notify_meeting_cancelled_task(*, meeting_id: int) -> None:
+    meeting = Meeting.objects.select_related("body__partnership").filter(pk=meeting_id).first()
+    if meeting is not None and meeting.status == Meeting.Status.CANCELLED:
+        meeting_cancelled_notify(meeting=meeting)
+
+
+@shared_task(
+    base=TenantTask,
+    name="governance.tasks.notify_minutes_circulated",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    ignore_result=True,
+)
+def notify_minutes_circulated_task(*, minutes_id: int) -> None:
+    minutes = Minutes.objects.select_related("meeting__body__partnership").filter(pk=minutes_id).first()
+    if minutes is not None and not minutes.is_approved:
+        minutes_circulated_notify(minutes=minutes)
 
 
 @shared_task(base=TenantTask, name="governance.tasks.remind_action_owners", ignore_result=True)

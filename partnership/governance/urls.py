@@ -17,6 +17,11 @@ urlpatterns = [
     path("meetings/<int:pk>/", meetings.meeting_detail, name="governance_meeting"),
     path("meetings/<int:pk>/items/new/", meetings.item_new, name="governance_item_new"),
     path("meetings/<int:pk>/items/<int:item_id>/papers/new/", meetings.paper_new, name="governance_paper_new"),
+    path("meetings/<int:pk>/items/<int:item_id>/edit/", meetings.item_edit, name="governance_item_edit"),
+    path("meetings/<int:pk>/items/<int:item_id>/remove/", meetings.item_remove, name="governance_item_remove"),
+    path("meetings/<int:pk>/papers/<int:paper_id>/edit/", meetings.paper_edit, name="governance_paper_edit"),
+    path("meetings/<int:pk>/papers/<int:paper_id>/remove/", meetings.paper_remove_view, name="governance_paper_remove"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel_view, name="governance_meeting_cancel"),
     path(
         "meetings/<int:pk>/items/<int:item_id>/interests/new/",
         meetings.item_interest_new,
@@ -42,6 +47,7 @@ urlpatterns = [
     path(
         "meetings/<int:pk>/approve/<int:minutes_id>/", minutes.minutes_approve_view, name="governance_minutes_approve"
     ),
+    path("meetings/<int:pk>/minutes/circulate/", minutes.minutes_circulate_view, name="governance_minutes_circulate"),
     path("meetings/<int:pk>/minutes/amend/", minutes.minutes_amend_view, name="governance_minutes_amend"),
     path("meetings/<int:pk>/minutes/public/", minutes.minutes_public_view, name="governance_minutes_public"),
     path("resources/", resources.resource_list, name="governance_resources"),

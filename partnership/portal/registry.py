@@ -6,27 +6,13 @@ being in INSTALLED_APPS is enough. Items of each kind are shown in the order of 
 the order of INSTALLED_APPS; docs/architecture.md lists the numbers in use.
 """
 
-import functools
-from importlib import import_module
-
-from django.apps import apps
-from django.utils.module_loading import module_has_submodule
-
-from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
-
-CONTRIBUTION_MODULE = "portal"
+from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem, installed_contributions
 
 
-@functools.cache
 def contributions() -> tuple[tuple[str, Contribution], ...]:
-    """(app label, contribution) for every installed app that declares one."""
-    found = []
-    for config in apps.get_app_configs():
-        if config.name == __package__ or not module_has_submodule(config.module, CONTRIBUTION_MODULE):
-            continue
-        module = import_module(f"{config.name}.{CONTRIBUTION_MODULE}")
-        found.append((config.label, module.contribution))
-    return tuple(found)
+    """(app label, contribution) for every installed app that declares one (found by the core, so that a feature
+    low in the layers, like the calendar feed, can read them too)."""
+    return installed_contributions()
 
 
 def nav_items() -> list[NavItem]:

@@ -1,20 +1,28 @@
-"""What an app adds to the portal shell: navigation items, home page sections and demo steps.
+"""What an app adds to the portal shell: navigation items, home page sections, demo steps and calendar entries.
 
 Each app that adds something declares it in its own `<app>/portal.py` as a module-level `contribution`; the shell
 (partnership/portal) collects them from every installed app and sorts each kind by its `order`. The types live
 here, in the core, so that a feature app can declare its contribution without importing the shell, and the core
 itself never has to know which features exist. docs/architecture.md lists the order numbers in use.
+
+Calendar entries are read by the person's calendar feed (reviews/ical.py), which sits below the apps that add
+to it: `installed_contributions()` finds every app's contribution by its module's name alone, so the feed asks
+for them here without importing an app above it (and the shell's registry reads the same list).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 if TYPE_CHECKING:
     from partnership.accounts.models import User
@@ -72,7 +80,56 @@ class DemoStep:
 
 
 @dataclass(frozen=True)
+class CalendarEntry:
+    """One event in a person's calendar feed. `uid` stays the same when the event changes (the feed adds the
+    partnership's domain), so a subscribed calendar moves it rather than adding another; `start` and `end` are
+    dates for an all-day event, aware datetimes otherwise; a cancelled event stays in the feed marked cancelled."""
+
+    uid: str
+    summary: str
+    start: datetime.date | datetime.datetime
+    end: datetime.date | datetime.datetime
+    location: str = ""
+    description: str = ""
+    url: str = ""
+    sequence: int = 0
+    last_modified: datetime.datetime | None = None
+    created: datetime.datetime | None = None
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    """What one app adds to a person's calendar feed: `entries(user, partnership)` returns only what that person
+    takes part in, inside the partnership's scope. `name` says what they are ("board meetings")."""
+
+    order: int
+    name: str
+    entries: Callable[[User, Partnership], Iterable[CalendarEntry]]
+
+
+@dataclass(frozen=True)
 class Contribution:
     nav: tuple[NavItem, ...] = ()
     home: tuple[HomeSection, ...] = ()
     demo: tuple[DemoStep, ...] = ()
+    calendar: tuple[CalendarSource, ...] = ()
+
+
+CONTRIBUTION_MODULE = "portal"
+
+
+@functools.cache
+def installed_contributions() -> tuple[tuple[str, Contribution], ...]:
+    """(app label, contribution) for every installed app that declares one in its `portal.py`."""
+    found = []
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, CONTRIBUTION_MODULE):
+            continue
+        module = import_module(f"{config.name}.{CONTRIBUTION_MODULE}")
+        found.append((config.label, module.contribution))
+    return tuple(found)
+
+
+def calendar_sources() -> list[CalendarSource]:
+    return sorted((source for _, c in installed_contributions() for source in c.calendar), key=lambda s: s.order)

@@ -108,7 +108,7 @@ def test_a_head_proposes_dates_and_a_reviewer_accepts(page, site, axe, scenario)
     assert [e.decoded("DTSTART") for e in calendar.walk("VEVENT")] == [first, second]
 
     page.get_by_role("link", name="subscribe to all your visits").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your visits calendar")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your calendar")
     axe(page)
     feed_url = page.get_by_label("Your private calendar address").input_value()
     # A calendar app fetches the address with no cookies or sign-in.

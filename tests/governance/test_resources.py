@@ -156,3 +156,59 @@ def test_the_library_makes_a_bounded_number_of_queries(
     client = client_at(partnership_a, library["coordinator"])
     with django_assert_max_num_queries(10):
         assert client.get("/resources/?q=document").status_code == 200
+
+
+def test_the_library_filters_by_tag_and_offers_only_the_tags_a_person_may_see(partnership_a, library, client_at):
+    coordinator = library["coordinator"]
+    with partnership_scope(partnership_a):
+        Resource.objects.filter(pk=library["members"].pk).update(tags=["inspection", "guidance"])
+        Resource.objects.filter(pk=library["heads"].pk).update(tags=["wellbeing"])
+    governor = member(partnership_a, Role.GOVERNOR)
+    page = client_at(partnership_a, governor).get("/resources/?tag=guidance").content.decode()
+    assert "Peer review handbook" in page and "Inspection framework" in page and "Wellbeing toolkit" not in page
+    assert "Resources tagged ‘guidance’" in page
+    assert '<option value="inspection">' in page and "wellbeing" not in page  # not a tag of theirs to see
+    page = client_at(partnership_a, coordinator).get("/resources/?tag=wellbeing").content.decode()
+    assert "Wellbeing toolkit" in page and "Peer review handbook" not in page
+    page = client_at(partnership_a, coordinator).get("/resources/?tag=inspection&q=curriculum").content.decode()
+    assert "Inspection framework" in page and "Peer review handbook" not in page
+    # The public page: public resources and their tags only.
+    public = Client(HTTP_HOST="alpha.localhost").get("/public/resources/?tag=guidance").content.decode()
+    assert "Peer review handbook" in public and "Inspection framework" not in public
+    assert '<option value="inspection">' not in public
+    # A tag nobody uses, or nonsense, lists nothing and breaks nothing.
+    assert "No resources" in client_at(partnership_a, governor).get("/resources/?tag=unused").content.decode()
+    assert client_at(partnership_a, governor).get("/resources/?tag=%00%01" + "x" * 90).status_code == 200
+
+
+def test_a_resource_for_one_network_is_seen_by_its_members_only(partnership_a, library, client_at):
+    from cpd.models import Network, NetworkMember
+
+    sendco, other_staff = member(partnership_a, Role.STAFF), member(partnership_a, Role.STAFF)
+    with partnership_scope(partnership_a):
+        network = Network.objects.create(partnership=partnership_a, name="SENDCo")
+        NetworkMember.objects.create(partnership=partnership_a, network=network, user=sendco)
+        with pytest.raises(ValidationError, match="Choose the network"):
+            resource_create(
+                partnership=partnership_a,
+                title="No network",
+                audience="network",
+                actor=library["coordinator"],
+                url="https://example.org/x",
+            )
+        shared = resource_create(
+            partnership=partnership_a,
+            title="SENDCo templates",
+            audience="network",
+            network=network,
+            actor=library["coordinator"],
+            uploaded=pdf("send.pdf", "Provision map template"),
+        )
+        assert not Resource.objects.filter(title="No network").exists()
+    for person, sees in ((sendco, True), (other_staff, False), (library["coordinator"], True)):
+        page = client_at(partnership_a, person).get("/resources/").content.decode()
+        assert ("SENDCo templates" in page) == sees, person
+        assert ("The SENDCo network" in page) == sees
+        download = client_at(partnership_a, person).get(f"/resources/{shared.pk}/v1/")
+        assert download.status_code == (200 if sees else 404), person
+    assert "SENDCo templates" not in Client(HTTP_HOST="alpha.localhost").get("/public/resources/").content.decode()

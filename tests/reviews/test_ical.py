@@ -66,7 +66,7 @@ def test_the_feed_is_a_valid_calendar_with_every_required_property(booked, clien
     assert calendar["VERSION"] == "2.0"
     assert str(calendar["PRODID"]) == "-//Alpha Partnership//Partnership portal//EN"
     assert calendar["CALSCALE"] == "GREGORIAN" and calendar["METHOD"] == "PUBLISH"
-    assert str(calendar["X-WR-CALNAME"]) == "Peer review visits - Alpha Partnership"
+    assert str(calendar["X-WR-CALNAME"]) == "Alpha Partnership calendar"
     vevents = calendar.walk("VEVENT")
     assert len(vevents) == 2
     first = vevents[0]

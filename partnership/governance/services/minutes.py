@@ -26,6 +26,7 @@ from ..models import (
     MinutesSection,
 )
 from ..quorum import QuorumStatus, quorum_status
+from .meetings import email_members
 
 
 def _held(meeting: Meeting) -> bool:
@@ -164,6 +165,37 @@ def minutes_amend(*, minutes: Minutes, text: str, by: User) -> MinutesAmendment:
     return MinutesAmendment.objects.create(
         partnership_id=minutes.partnership_id, minutes=minutes, text=text, made_by=by
     )
+
+
+CIRCULATE_AGAIN_AFTER = datetime.timedelta(minutes=10)
+
+
+@transaction.atomic
+def minutes_circulate(*, minutes: Minutes, now: datetime.datetime | None = None) -> Minutes:
+    """Send the draft minutes to the members (again after a correction); approved minutes are not re-sent."""
+    now = now or timezone.now()
+    minutes = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
+    if minutes.is_approved:
+        raise ValidationError("These minutes are approved: members see them on the meeting's page.")
+    if minutes.circulated_at and now - minutes.circulated_at < CIRCULATE_AGAIN_AFTER:
+        raise ValidationError(
+            f"The draft went to the members at {timezone.localtime(minutes.circulated_at):%H:%M}: "
+            "wait a few minutes before sending it again."
+        )
+    minutes.circulated_at = now
+    minutes.save(update_fields=["circulated_at"])
+    transaction.on_commit(lambda: _enqueue_circulation(minutes))
+    return minutes
+
+
+def _enqueue_circulation(minutes: Minutes) -> None:
+    from ..tasks import notify_minutes_circulated_task
+
+    notify_minutes_circulated_task.delay(partnership_id=minutes.partnership_id, minutes_id=minutes.pk)
+
+
+def minutes_circulated_notify(*, minutes: Minutes) -> int:
+    return email_members(minutes.meeting, "Draft minutes of", "governance/email/minutes_circulated.txt")
 
 
 @transaction.atomic

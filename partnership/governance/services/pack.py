@@ -1,7 +1,8 @@
 """The whole meeting pack as one PDF: the agenda, laid out by WeasyPrint as reviews' reports are (tagged PDF/UA-1,
 our fonts, no network), followed by every PDF paper in agenda order, joined with pypdf. Office papers are listed on
-the agenda and downloaded on their own. A pack is keyed by the hash of what goes in, so an unchanged pack is not
-assembled twice; a task on the `pdf` queue does the work (a web request never does)."""
+the agenda and downloaded on their own, as are papers holding a school's review content (the pack goes to every
+member; such a paper only to those who may see that school's review). A pack is keyed by the hash of what goes in,
+so an unchanged pack is not assembled twice; a task on the `pdf` queue does the work (a web request never does)."""
 
 import hashlib
 import io
@@ -36,7 +37,7 @@ def pack_inputs_sha256(meeting: Meeting, papers: list[Paper]) -> str:
     for item in meeting.items.order_by("number"):
         digest.update(f"|{item.number}|{item.title}|{item.presenter}|{item.purpose}".encode())
     for paper in papers:
-        digest.update(f"|{paper.item_id}|{paper.title}|{paper.sha256}".encode())
+        digest.update(f"|{paper.item_id}|{paper.title}|{paper.sha256}|{paper.review_content}".encode())
     return digest.hexdigest()
 
 
@@ -44,6 +45,8 @@ def pack_request(*, meeting: Meeting) -> MeetingPack:
     """The pack for the meeting as it stands: the one already made, or a new one handed to the worker."""
     if meeting.status == Meeting.Status.DRAFT:
         raise ValidationError("The pack can be put together once it is published.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError("The meeting is cancelled: its pack is no longer put together.")
     key = pack_inputs_sha256(meeting, _papers(meeting))
     existing = MeetingPack.objects.filter(meeting=meeting, inputs_sha256=key).first()
     if existing is not None and existing.status != MeetingPack.Status.FAILED:
@@ -96,7 +99,7 @@ def assemble(meeting: Meeting, items: list[AgendaItem], papers: list[Paper]) -> 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(agenda_pdf(meeting, items, papers))))
     for paper in papers:
-        if not paper.is_pdf:
+        if not paper.is_pdf or paper.review_content:
             continue
         with paper.file.open("rb") as handle:
             writer.append(PdfReader(io.BytesIO(handle.read())), outline_item=f"{paper.item.number}. {paper.title}")

@@ -1,5 +1,6 @@
-"""The resources library: documents (versioned) and links, each for the public, the partnership's members or one
-role, found by PostgreSQL full-text search over the title, the summary and the latest version's text."""
+"""The resources library: documents (versioned) and links, each for the public, the partnership's members, one
+role or one CPD network, found by PostgreSQL full-text search over the title, the summary and the latest version's
+text."""
 
 import io
 import re
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from pypdf import PdfReader
 
+from cpd.models import Network
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.roles import Role
@@ -54,14 +56,19 @@ def _refresh_search(resource: Resource) -> None:
     )
 
 
-def _audience(audience: str, role: str) -> str:
+def _audience(audience: str, role: str, network: Network | None) -> tuple[str, Network | None]:
+    """The role and network the audience needs (only the one it names)."""
     if audience not in Resource.Audience.values:
         raise ValidationError({"audience": "Choose who the resource is for."})
     if audience == Resource.Audience.ROLE:
         if role not in Role.values:
             raise ValidationError({"role": "Choose the role the resource is for."})
-        return role
-    return ""
+        return role, None
+    if audience == Resource.Audience.NETWORK:
+        if network is None:
+            raise ValidationError({"network": "Choose the network the resource is for."})
+        return "", network
+    return "", None
 
 
 @transaction.atomic
@@ -74,6 +81,7 @@ def resource_create(
     summary: str = "",
     url: str = "",
     role: str = "",
+    network: Network | None = None,
     tags: list[str] | None = None,
     uploaded: UploadedFile | None = None,
 ) -> Resource:
@@ -82,13 +90,15 @@ def resource_create(
         raise ValidationError({"title": "Enter the resource's title."})
     if bool(url) == bool(uploaded):
         raise ValidationError({"url": "Give either a document to upload or a link, not both."})
+    role, network = _audience(audience, role, network)
     resource = Resource.objects.create(
         partnership=partnership,
         title=title,
         summary=summary.strip(),
         url=url,
         audience=audience,
-        role=_audience(audience, role),
+        role=role,
+        network=network,
         tags=tags or [],
     )
     if uploaded is not None:

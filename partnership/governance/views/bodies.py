@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership.accounts.models import User
+from partnership.common import once
 from partnership.common.forms import service_errors
 
 from ..forms import BodyForm, BodyMemberForm, InterestForm, PublicPagesForm
@@ -23,7 +24,7 @@ from ..selectors import (
 )
 from ..services.bodies import body_create, body_membership_add, body_update, interest_declare
 from ..services.public import public_pages_update
-from .lookups import body_or_404
+from .lookups import body_or_404, sent_before
 
 
 def _require(allowed: bool) -> None:
@@ -60,6 +61,9 @@ def body_new(request):
     form = BodyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        claim = once.claim(request, form, "body")
+        if claim.repeated:
+            return sent_before(request, "governance_body_list")
         with service_errors(form) as refusal:
             body = body_create(
                 partnership=request.partnership,
@@ -69,6 +73,7 @@ def body_new(request):
                 terms_of_reference=data["terms_of_reference"],
                 **_quorum_arguments(form),
             )
+        claim.release() if refusal else claim.done(body.pk)
         if not refusal:
             messages.success(request, f"{body.name} is set up. Add its members next.")
             return redirect("governance_body", body.pk)
@@ -143,8 +148,13 @@ def body_member_new(request, pk: int):
     people = User.objects.filter(memberships__ended_on__isnull=True).distinct().order_by("last_name", "first_name")
     form = BodyMemberForm(request.POST or None, people=people, initial={"term_start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "body-member")
+        if claim.repeated:
+            return sent_before(request, "governance_body", body.pk)
+        fields = ("user", "represents", "position", "is_clerk", "term_start", "term_end")
         with service_errors(form) as refusal:
-            member = body_membership_add(body=body, **form.cleaned_data)
+            member = body_membership_add(body=body, **{name: form.cleaned_data[name] for name in fields})
+        claim.release() if refusal else claim.done(member.pk)
         if not refusal:
             messages.success(request, f"{member.user} is added to {body.name}.")
             return redirect("governance_body", body.pk)

@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 
 from ..models import Body, Meeting
 from ..permissions import can_see_body, can_see_meeting
@@ -19,3 +21,9 @@ def meeting_or_404(pk: int, user, allowed: Callable = can_see_meeting) -> Meetin
     if meeting is None or not allowed(user, meeting):
         raise Http404("No such meeting")
     return meeting
+
+
+def sent_before(request, to: str, *args) -> HttpResponse:
+    """The same create form sent again (Back, a second press): what the first made stands; nothing more is done."""
+    messages.info(request, "That form was already sent; nothing more was done.")
+    return redirect(to, *args)

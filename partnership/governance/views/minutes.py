@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from partnership.accounts.models import User
+from partnership.common import once
 from partnership.common.forms import service_errors
 
 from ..forms import ActionCloseForm, ActionForm, AmendmentForm, DecisionForm, MinutesSectionForm
@@ -19,10 +20,11 @@ from ..services.minutes import (
     item_quorum,
     minutes_amend,
     minutes_approve,
+    minutes_circulate,
     minutes_section_save,
     minutes_set_public,
 )
-from .lookups import body_or_404, meeting_or_404
+from .lookups import body_or_404, meeting_or_404, sent_before
 
 
 def _clerk_meeting(pk: int, user) -> Meeting:
@@ -86,8 +88,13 @@ def decision_new(request, pk: int, item_id: int):
     item = _item(meeting, item_id)
     form = DecisionForm(request.POST or None, initial={"votes_for": 0, "votes_against": 0, "abstentions": 0})
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "decision")
+        if claim.repeated:
+            return sent_before(request, "governance_minutes", meeting.pk)
+        fields = ("motion", "votes_for", "votes_against", "abstentions", "casting_vote")
         with service_errors(form) as refusal:
-            decision = decision_record(item=item, **form.cleaned_data)
+            decision = decision_record(item=item, **{name: form.cleaned_data[name] for name in fields})
+        claim.release() if refusal else claim.done(decision.pk)
         if not refusal:
             outcome = "carried" if decision.carried else "not carried"
             messages.success(request, f"The decision is recorded ({outcome}).")
@@ -105,8 +112,17 @@ def action_new(request, pk: int):
     meeting = _clerk_meeting(pk, request.user)
     form = ActionForm(request.POST or None, owners=_owners(meeting))
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "action")
+        if claim.repeated:
+            return sent_before(request, "governance_minutes", meeting.pk)
         with service_errors(form) as refusal:
-            action_add(meeting=meeting, **form.cleaned_data)
+            action = action_add(
+                meeting=meeting,
+                description=form.cleaned_data["description"],
+                owner=form.cleaned_data["owner"],
+                due_on=form.cleaned_data["due_on"],
+            )
+        claim.release() if refusal else claim.done(action.pk)
         if not refusal:
             messages.success(request, "The action is recorded.")
             return redirect("governance_minutes", meeting.pk)
@@ -131,13 +147,16 @@ def action_close_view(request, pk: int, action_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def minutes_approve_view(request, pk: int, minutes_id: int):
-    """At meeting `pk`, approve the minutes of an earlier meeting of the same body."""
+    """At meeting `pk`, approve the minutes of an earlier meeting of the same body: a confirmation page first,
+    since approved minutes are locked."""
     meeting = _clerk_meeting(pk, request.user)
     minutes = Minutes.objects.filter(pk=minutes_id, meeting__body_id=meeting.body_id).select_related("meeting").first()
     if minutes is None:
         raise Http404
+    if request.method == "GET":
+        return render(request, "governance/minutes_approve.html", {"meeting": meeting, "minutes": minutes})
     with service_errors(request=request) as refusal:
         minutes_approve(minutes=minutes, at_meeting=meeting, by=request.user)
     if not refusal:
@@ -154,8 +173,12 @@ def minutes_amend_view(request, pk: int):
         raise Http404
     form = AmendmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "amendment")
+        if claim.repeated:
+            return sent_before(request, "governance_minutes", meeting.pk)
         with service_errors(form) as refusal:
-            minutes_amend(minutes=minutes, text=form.cleaned_data["text"], by=request.user)
+            amendment = minutes_amend(minutes=minutes, text=form.cleaned_data["text"], by=request.user)
+        claim.release() if refusal else claim.done(amendment.pk)
         if not refusal:
             messages.success(request, "The amendment is recorded beside the approved minutes.")
             return redirect("governance_minutes", meeting.pk)
@@ -176,4 +199,18 @@ def minutes_public_view(request, pk: int):
         minutes_set_public(minutes=minutes, public=public)
     if not refusal:
         messages.success(request, "The minutes are on the public pages." if public else "The minutes are not public.")
+    return redirect("governance_minutes", meeting.pk)
+
+
+@login_required
+@require_POST
+def minutes_circulate_view(request, pk: int):
+    meeting = _clerk_meeting(pk, request.user)
+    minutes = minutes_of(meeting)
+    if minutes is None:
+        raise Http404
+    with service_errors(request=request) as refusal:
+        minutes_circulate(minutes=minutes)
+    if not refusal:
+        messages.success(request, "The draft minutes are sent to the members.")
     return redirect("governance_minutes", meeting.pk)

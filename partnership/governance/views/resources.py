@@ -4,15 +4,18 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from cpd.models import Network
 from partnership.audit.services import AuditAction, audit_record
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.middleware import open_to_non_members
 
 from ..forms import ResourceForm, ResourceSearchForm, ResourceVersionForm
 from ..models import Resource
 from ..permissions import can_manage_resources, can_see_resource, can_use_resources
-from ..selectors import public_pages_of, resources_for
+from ..selectors import public_pages_of, resource_tags_for, resources_for
 from ..services.resources import parse_tags, resource_create, resource_version_add
+from .lookups import sent_before
 
 
 def _search(request) -> tuple[ResourceSearchForm, str, str]:
@@ -35,6 +38,7 @@ def resource_list(request):
             "query": query,
             "tag": tag,
             "resources": resources_for(request.user, request.partnership, query=query, tag=tag),
+            "tags": resource_tags_for(request.user, request.partnership),
             "can_manage": can_manage_resources(request.user, request.partnership),
         },
     )
@@ -45,9 +49,12 @@ def resource_list(request):
 def resource_new(request):
     if not can_manage_resources(request.user, request.partnership):
         raise Http404
-    form = ResourceForm(request.POST or None, request.FILES or None)
+    form = ResourceForm(request.POST or None, request.FILES or None, networks=Network.objects.order_by("name"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        claim = once.claim(request, form, "resource")
+        if claim.repeated:
+            return sent_before(request, "governance_resources")
         with service_errors(form) as refusal:
             resource = resource_create(
                 partnership=request.partnership,
@@ -56,10 +63,12 @@ def resource_new(request):
                 url=data["url"],
                 audience=data["audience"],
                 role=data["role"],
+                network=data["network"],
                 tags=parse_tags(data["tags"]),
                 uploaded=data["file"],
                 actor=request.user,
             )
+        claim.release() if refusal else claim.done(resource.pk)
         if not refusal:
             messages.success(request, f"‘{resource.title}’ is in the library.")
             return redirect("governance_resources")
@@ -76,8 +85,12 @@ def resource_version_new(request, pk: int):
         raise Http404
     form = ResourceVersionForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "resource-version")
+        if claim.repeated:
+            return sent_before(request, "governance_resources")
         with service_errors(form) as refusal:
             version = resource_version_add(resource=resource, uploaded=form.cleaned_data["file"], actor=request.user)
+        claim.release() if refusal else claim.done(version.pk)
         if not refusal:
             messages.success(request, f"Version {version.number} of ‘{resource.title}’ is uploaded.")
             return redirect("governance_resources")
@@ -134,6 +147,8 @@ def public_resources(request):
             "pages": pages,
             "form": form,
             "query": query,
+            "tag": tag,
             "resources": resources_for(None, request.partnership, query=query, tag=tag, public_only=True),
+            "tags": resource_tags_for(None, request.partnership, public_only=True),
         },
     )
