@@ -3,6 +3,7 @@ ValidationErrors the views put back on these forms so that the person keeps what
 
 from django import forms
 
+from partnership.common.once import OnceForm
 from reviews.forms.cycles import date_field
 from schools.models import School
 
@@ -33,7 +34,7 @@ class ChampionForm(forms.Form):
         ]
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceForm):
     answers = forms.ChoiceField(
         label="What this action answers",
         error_messages={"required": "Choose the finding this action answers.", "invalid_choice": "Choose one listed."},
@@ -88,7 +89,7 @@ class ActionForm(forms.Form):
         }
 
 
-class ImpactVisitForm(forms.Form):
+class ImpactVisitForm(OnceForm):
     visited_on = date_field("Date of the impact visit", required="Enter the date of the impact visit.")
     summary = forms.CharField(
         label="Summary",
@@ -121,7 +122,7 @@ class ImpactVisitForm(forms.Form):
         }
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(OnceForm):
     name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the category's name."})
     position = forms.IntegerField(
         label="Position",
@@ -158,7 +159,7 @@ class CategoryForm(forms.Form):
     )
 
 
-class ProposeCategoryForm(forms.Form):
+class ProposeCategoryForm(OnceForm):
     category = forms.TypedChoiceField(
         label="Category",
         coerce=int,
@@ -214,7 +215,7 @@ def _whole_number(label: str, low: int, high: int, **kwargs) -> forms.IntegerFie
     )
 
 
-class SystemLeaderForm(forms.Form):
+class SystemLeaderForm(OnceForm):
     user = _choice_field("Person", "Choose the person.")
     designation = forms.ChoiceField(
         label="Designation",
@@ -254,7 +255,7 @@ class ConflictForm(forms.Form):
         self.fields["school"].choices = [("", "Choose a school")] + [(s.pk, s.name) for s in schools]
 
 
-class SupportRequestForm(forms.Form):
+class SupportRequestForm(OnceForm):
     school = _choice_field("School", "Choose the school the support is for.")
     focus = forms.CharField(
         label="Focus",
@@ -279,7 +280,7 @@ class SupportRequestForm(forms.Form):
         self.fields["school"].choices = [("", "Choose a school")] + [(s.pk, s.name) for s in schools]
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(OnceForm):
     leader = _choice_field("System leader", "Choose the system leader.")
     aims = forms.CharField(
         label="Aims agreed", max_length=2000, widget=_textarea(4), error_messages={"required": "Enter the aims agreed."}
@@ -309,7 +310,7 @@ class AgreementForm(forms.Form):
         self.fields["leader"].choices = [("", "Choose a leader")] + [(leader.pk, str(leader)) for leader in leaders]
 
 
-class SupportVisitForm(forms.Form):
+class SupportVisitForm(OnceForm):
     visited_on = date_field("Date of the visit", required="Enter the date of the visit.")
     notes = forms.CharField(
         label="Notes",
@@ -319,7 +320,7 @@ class SupportVisitForm(forms.Form):
     )
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(OnceForm):
     evaluated_on = date_field("Date of the evaluation", required="Enter the date of the evaluation.")
     impact = forms.ChoiceField(
         label="Impact against the aims",

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.permissions import is_coordinator
 from reviews.permissions import can_view_review
@@ -21,6 +22,7 @@ from ..permissions import (
     can_search_directory,
     can_use_improvement,
     can_view_plan,
+    has_impact_visit,
 )
 from ..selectors.after_review import (
     champion_candidates,
@@ -113,8 +115,12 @@ def action_add(request, pk: int):
     plan = _plan_or_404(pk, request.user, can_edit_actions)
     form = ActionForm(request.POST or None, findings=plan_findings(plan))
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "improvement-action")
+        if claim.repeated:
+            messages.info(request, "This action was already added; it has not been added a second time.")
+            return redirect("improvement_plan", pk=plan.pk)
         with service_errors(form) as refusal:
-            action_create(
+            action = action_create(
                 plan=plan,
                 finding_id=form.finding_id(),
                 description=form.cleaned_data["description"],
@@ -123,8 +129,10 @@ def action_add(request, pk: int):
                 due_on=form.cleaned_data["due_on"],
             )
         if not refusal:
+            claim.done(action.pk)
             messages.success(request, "The action is added to the plan.")
             return redirect("improvement_plan", pk=plan.pk)
+        claim.release()
     return render(request, "improvement/action_form.html", {"plan": plan, "form": form, "action": None})
 
 
@@ -158,7 +166,13 @@ def action_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def impact_visit(request, pk: int):
-    plan = _plan_or_404(pk, request.user, can_record_impact_visit)
+    plan = _plan_or_404(pk, request.user)
+    if has_impact_visit(plan):
+        # The visit is recorded (perhaps by this very form, sent twice): show it rather than a missing page.
+        messages.info(request, "The impact visit is already recorded.")
+        return redirect("improvement_plan", pk=plan.pk)
+    if not can_record_impact_visit(request.user, plan):
+        raise Http404
     actions = plan_actions(plan)
     form = ImpactVisitForm(request.POST or None, actions=actions)
     if request.method == "POST" and form.is_valid():

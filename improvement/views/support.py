@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from partnership.accounts.models import User
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.models import Membership
 from partnership.tenancy.permissions import is_coordinator
@@ -16,7 +17,7 @@ from partnership.tenancy.selectors import active_memberships
 from schools.models import School
 
 from ..forms import AgreementForm, ConflictForm, EvaluationForm, SupportRequestForm, SupportVisitForm, SystemLeaderForm
-from ..models import LeaderConflict, SupportRequest, SystemLeader
+from ..models import LeaderConflict, SupportRequest, SupportStatus, SystemLeader
 from ..permissions import (
     can_broker_support,
     can_evaluate_support,
@@ -84,11 +85,17 @@ def leader_directory(request):
 @require_http_methods(["GET", "POST"])
 def leader_new(request):
     _brokering(request)
-    taken = SystemLeader.objects.values("user_id")
-    members = Membership.objects.filter(ended_on__isnull=True).values("user_id")
-    people = list(User.objects.filter(pk__in=members).exclude(pk__in=taken).order_by("last_name", "first_name"))
+    members = User.objects.filter(pk__in=Membership.objects.filter(ended_on__isnull=True).values("user_id"))
+    if request.method == "GET":
+        members = members.exclude(pk__in=SystemLeader.objects.values("user_id"))
+    # A form sent again lists its person still, so that the repeat is recognised (or the service says why not).
+    people = list(members.order_by("last_name", "first_name"))
     form = SystemLeaderForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "improvement-leader")
+        if claim.repeated:
+            messages.info(request, "This person was already added to the directory.")
+            return redirect("improvement_leaders")
         user = next(person for person in people if person.pk == form.cleaned_data["user"])
         school_membership = (
             Membership.objects.filter(user=user, ended_on__isnull=True, school__isnull=False)
@@ -106,8 +113,10 @@ def leader_new(request):
                 days_a_term=form.cleaned_data["days_a_term"],
             )
         if not refusal:
+            claim.done()
             messages.success(request, f"{user} is added to the system leaders directory.")
             return redirect("improvement_leaders")
+        claim.release()
     return render(request, "improvement/leader_form.html", {"form": form})
 
 
@@ -174,6 +183,12 @@ def support_new(request):
     form = SupportRequestForm(request.POST or None, schools=schools, initial=initial)
     if request.method == "POST" and form.is_valid():
         school = next(s for s in schools if s.pk == form.cleaned_data["school"])
+        claim = once.claim(request, form, "improvement-support")
+        if claim.repeated:
+            messages.info(request, "This request was already recorded; it has not been recorded a second time.")
+            if claim.previous.isdigit():
+                return redirect("improvement_support", pk=int(claim.previous))
+            return redirect("improvement_support_list")
         with service_errors(form) as refusal:
             support = support_request_create(
                 school=school,
@@ -185,8 +200,10 @@ def support_new(request):
                 actor=request.user,
             )
         if not refusal:
+            claim.done(support.pk)
             messages.success(request, "The request for support is recorded.")
             return redirect("improvement_support", pk=support.pk)
+        claim.release()
     return render(request, "improvement/support_form.html", {"form": form})
 
 
@@ -249,23 +266,44 @@ def support_visit_new(request, pk: int):
     agreement = agreement_of(support)
     form = SupportVisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "improvement-support-visit")
+        if claim.repeated:
+            messages.info(request, "These visit notes were already saved; they have not been saved a second time.")
+            return redirect("improvement_support", pk=support.pk)
         with service_errors(form) as refusal:
-            support_visit_add(agreement=agreement, actor=request.user, **form.cleaned_data)
+            visit = support_visit_add(
+                agreement=agreement,
+                actor=request.user,
+                visited_on=form.cleaned_data["visited_on"],
+                notes=form.cleaned_data["notes"],
+            )
         if not refusal:
+            claim.done(visit.pk)
             messages.success(request, "The visit notes are saved.")
             return redirect("improvement_support", pk=support.pk)
+        claim.release()
     return render(request, "improvement/support_visit_form.html", {"support": support, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_evaluate_page(request, pk: int):
-    support = _request_or_404(pk, request.user, can_evaluate_support)
+    support = _request_or_404(pk, request.user)
+    if support.status == SupportStatus.EVALUATED:
+        # Evaluated (perhaps by this very form, sent twice): show the evaluation rather than a missing page.
+        messages.info(request, "This support is already evaluated.")
+        return redirect("improvement_support", pk=support.pk)
+    if not can_evaluate_support(request.user, support):
+        raise Http404
     agreement = agreement_of(support)
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with service_errors(form) as refusal:
-            support_evaluate(agreement=agreement, actor=request.user, **form.cleaned_data)
+            support_evaluate(
+                agreement=agreement,
+                actor=request.user,
+                **{key: form.cleaned_data[key] for key in ("evaluated_on", "impact", "summary")},
+            )
         if not refusal:
             messages.success(request, "The evaluation is recorded.")
             return redirect("improvement_support", pk=support.pk)
