@@ -378,3 +378,95 @@ class ForewordForm(forms.Form):
             "max_length": "Keep the foreword to 10,000 characters.",
         },
     )
+
+
+class MidpointReviewForm(OnceForm):
+    reviewed_on = date_field("Date of the mid-point review", required="Enter the date of the mid-point review.")
+    on_track = forms.TypedChoiceField(
+        label="Is the support on track to meet its aims?",
+        choices=[("yes", "Yes, on track"), ("no", "No, it needs to change")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the support is on track.", "invalid_choice": "Choose yes or no."},
+    )
+    notes = forms.CharField(
+        label="What the review found",
+        max_length=4000,
+        widget=_textarea(5),
+        help_text="Progress so far against the aims, and what the rest of the support will do.",
+        error_messages={"required": "Enter what the review found and what the rest of the support will do."},
+    )
+
+
+def _money(label: str, required: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "0.01"}),
+        error_messages={
+            "required": required,
+            "invalid": f"Enter the {label.lower().replace(' (£)', '')} in pounds, like 4500.00.",
+            "min_value": f"The {label.lower().replace(' (£)', '')} cannot be negative.",
+            "max_digits": "The amount is too large.",
+            "max_decimal_places": "Enter the amount to the penny at most.",
+            "max_whole_digits": "The amount is too large.",
+        },
+    )
+
+
+class GrantForm(OnceForm):
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=[("grant", "A grant the partnership gives"), ("commission", "Work the partnership commissions")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a grant or commissioned work.", "invalid_choice": "Choose one listed."},
+    )
+    party = forms.CharField(
+        label="Who receives or provides it",
+        max_length=200,
+        help_text="The local partnership given the grant, or who provides the work (a working group, a service, "
+        "a jointly employed specialist).",
+        error_messages={"required": "Enter who receives the grant or provides the work."},
+    )
+    cluster = forms.TypedChoiceField(
+        label="Local partnership (cluster)",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose one of the clusters listed."},
+    )
+    purpose = forms.CharField(
+        label="Purpose",
+        max_length=4000,
+        widget=_textarea(3),
+        error_messages={"required": "Enter what it is for."},
+    )
+    amount = _money("Amount (£)", "Enter the amount (0 when nothing is paid).")
+    conditions = forms.CharField(label="Conditions", required=False, max_length=4000, widget=_textarea(3))
+    starts_on = date_field("Starts on", required="Enter the day it starts.")
+    ends_on = date_field("Ends on", required="Enter the day it ends.")
+    report_due_on = date_field("Report due back on", "When the report on spend and impact is due, if one is.")
+
+    def __init__(self, *args, clusters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [("", "None")] + [(c.pk, c.name) for c in clusters]
+
+    @staticmethod
+    def initial_for(grant) -> dict:
+        return {
+            name: getattr(grant, name)
+            for name in ("kind", "party", "purpose", "amount", "conditions", "starts_on", "ends_on", "report_due_on")
+        } | {"cluster": grant.cluster_id}
+
+
+class GrantReportForm(forms.Form):
+    reported_on = date_field("Date the report came back", required="Enter the date the report came back.")
+    spend = _money("Spend (£)", "Enter the spend reported (0 when nothing was spent).")
+    impact = forms.CharField(
+        label="Impact reported",
+        max_length=4000,
+        widget=_textarea(5),
+        error_messages={"required": "Enter the impact reported."},
+    )

@@ -134,3 +134,29 @@ def can_view_annual_report(user: User, partnership: Partnership) -> bool:
 
 def can_write_foreword(user: User, partnership: Partnership) -> bool:
     return is_coordinator(user, partnership)
+
+
+def can_review_support_midpoint(user: User, request) -> bool:
+    """The mid-point review: the coordinators, the school's headteacher and the system leader working with it."""
+    return request.status in ("agreed", "under_way") and (
+        is_coordinator(user, request.partnership)
+        or supports_school(user, request)
+        or any(
+            m.school_id == request.school_id and m.role == Role.HEADTEACHER
+            for m in active_memberships(user, request.partnership)
+        )
+    )
+
+
+def can_view_support_balance(user: User, partnership: Partnership) -> bool:
+    """Each school's give and take names schools: the coordinators'."""
+    return is_coordinator(user, partnership)
+
+
+def can_manage_grants(user: User, partnership: Partnership) -> bool:
+    return is_coordinator(user, partnership)
+
+
+def can_view_grant_totals(user: User, partnership: Partnership) -> bool:
+    """The board sees the totals per year; the coordinators every grant."""
+    return bool(roles_of(user, partnership) & {Role.COORDINATOR, Role.BOARD_MEMBER})

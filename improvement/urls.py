@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import after_review, annual_report, categories, self_evaluation, support
+from .views import after_review, annual_report, categories, grants, self_evaluation, support
 
 urlpatterns = [
     path("improvement/", after_review.improvement_index, name="improvement_index"),
@@ -35,6 +35,13 @@ urlpatterns = [
     path("improvement/support/<int:pk>/agree/", support.support_agree_page, name="improvement_support_agree"),
     path("improvement/support/<int:pk>/visits/new/", support.support_visit_new, name="improvement_support_visit"),
     path("improvement/support/<int:pk>/evaluate/", support.support_evaluate_page, name="improvement_support_evaluate"),
+    path("improvement/support/<int:pk>/midpoint/", support.support_midpoint_page, name="improvement_support_midpoint"),
+    path("improvement/support/balance/", support.support_balance_page, name="improvement_support_balance"),
+    path("improvement/grants/", grants.grant_list, name="improvement_grants"),
+    path("improvement/grants/new/", grants.grant_new, name="improvement_grant_new"),
+    path("improvement/grants/<int:pk>/", grants.grant_detail, name="improvement_grant"),
+    path("improvement/grants/<int:pk>/edit/", grants.grant_edit, name="improvement_grant_edit"),
+    path("improvement/grants/<int:pk>/report/", grants.grant_report_page, name="improvement_grant_report"),
     path("improvement/self-evaluation/", self_evaluation.self_evaluation, name="improvement_self_evaluation"),
     path(
         "improvement/self-evaluation/<int:year>/",

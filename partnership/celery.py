@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "task": "partnership.privacy.tasks.apply_every_retention_schedule",
         "schedule": crontab(hour=2, minute=15),
     },
+    "send-grant-report-reminders": {
+        "task": "improvement.tasks.send_grant_reminders",
+        "schedule": crontab(hour=6, minute=50),
+    },
     "send-action-reminders": {
         "task": "governance.tasks.send_action_reminders",
         "schedule": crontab(hour=6, minute=45),

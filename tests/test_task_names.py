@@ -31,6 +31,8 @@ QUEUED_NAMES = {
     "governance.tasks.notify_pack_published",
     "governance.tasks.remind_action_owners",
     "governance.tasks.send_action_reminders",
+    "improvement.tasks.remind_grant_reports",
+    "improvement.tasks.send_grant_reminders",
 }
 
 # What a worker does at start: set Django up, then let Celery's autodiscovery import each app's tasks.

@@ -4,6 +4,7 @@ system leaders and the school-to-school support brokered from them."""
 from .after_review import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
 from .annual_report import AnnualReportForeword
 from .categories import Category, SchoolCategory
+from .grants import Grant, GrantKind
 from .self_evaluation import LEVELS, Strand, StrandRating
 from .support import (
     Designation,
@@ -11,6 +12,7 @@ from .support import (
     LeaderConflict,
     SupportAgreement,
     SupportEvaluation,
+    SupportMidpointReview,
     SupportRequest,
     SupportStatus,
     SupportVisit,
@@ -26,6 +28,8 @@ __all__ = [
     "AnnualReportForeword",
     "Category",
     "Designation",
+    "Grant",
+    "GrantKind",
     "Impact",
     "ImpactVisit",
     "LeaderConflict",
@@ -35,6 +39,7 @@ __all__ = [
     "StrandRating",
     "SupportAgreement",
     "SupportEvaluation",
+    "SupportMidpointReview",
     "SupportRequest",
     "SupportStatus",
     "SupportVisit",

@@ -6,10 +6,10 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
-from reviews.models import Finding, ReportDraft, Review, ReviewTeamMember
+from reviews.models import Finding, ReportDraft, Review, ReviewStatus, ReviewTeamMember
 from reviews.selectors.reviews import reviews_visible_to
 
-from ..models import Action, ActionPlan, ImpactVisit
+from ..models import Action, ActionPlan, ImpactVisit, Progress
 from ..models.after_review import OPEN_ACTION_STATUSES
 from ..permissions import FINAL_STATUSES
 
@@ -94,4 +94,21 @@ def follow_up_home(
         )
         .select_related("review__school")
         .order_by("review__school__name")[:20]
+    )
+
+
+def impact_visits_for_governors(school_ids: list[int]) -> list[ImpactVisit]:
+    """Impact visits of these schools' reviews whose final report is shared with governors, newest first, each with
+    the count of its actions at each level of progress (one query)."""
+    if not school_ids:
+        return []
+    return list(
+        ImpactVisit.objects.filter(plan__review__school_id__in=school_ids, plan__review__status=ReviewStatus.SHARED)
+        .select_related("plan__review__school", "plan__review__cycle")
+        .annotate(
+            achieved=Count("progress", filter=Q(progress__progress=Progress.ACHIEVED)),
+            good=Count("progress", filter=Q(progress__progress=Progress.GOOD)),
+            judged=Count("progress"),
+        )
+        .order_by("-visited_on")[:10]
     )

@@ -16,15 +16,25 @@ from partnership.tenancy.roles import Role
 from partnership.tenancy.selectors import active_memberships
 from schools.models import School
 
-from ..forms import AgreementForm, ConflictForm, EvaluationForm, SupportRequestForm, SupportVisitForm, SystemLeaderForm
+from ..forms import (
+    AgreementForm,
+    ConflictForm,
+    EvaluationForm,
+    MidpointReviewForm,
+    SupportRequestForm,
+    SupportVisitForm,
+    SystemLeaderForm,
+)
 from ..models import LeaderConflict, SupportRequest, SupportStatus, SystemLeader
 from ..permissions import (
     can_broker_support,
     can_evaluate_support,
     can_record_support_visit,
+    can_review_support_midpoint,
     can_search_directory,
     can_use_improvement,
     can_view_support,
+    can_view_support_balance,
 )
 from ..selectors.support import (
     agreement_of,
@@ -33,11 +43,13 @@ from ..selectors.support import (
     proposals_for,
     request_for_page,
     requests_visible_to,
+    support_balance,
 )
 from ..services.support import (
     leader_conflict_declare,
     support_agree,
     support_evaluate,
+    support_midpoint_review,
     support_request_create,
     support_visit_add,
     system_leader_add,
@@ -164,6 +176,7 @@ def support_list(request):
             "requests": requests,
             "can_request": coordinator or bool(heads_of),
             "can_search": can_search_directory(request.user, partnership),
+            "can_balance": can_view_support_balance(request.user, partnership),
         },
     )
 
@@ -224,6 +237,9 @@ def support_detail(request, pk: int):
             "can_broker": can_broker,
             "can_visit": can_record_support_visit(request.user, support),
             "can_evaluate": can_evaluate_support(request.user, support),
+            "can_review_midpoint": agreement is not None
+            and not hasattr(agreement, "midpoint_review")
+            and can_review_support_midpoint(request.user, support),
         },
     )
 
@@ -310,3 +326,38 @@ def support_evaluate_page(request, pk: int):
     return render(
         request, "improvement/support_evaluate.html", {"support": support, "agreement": agreement, "form": form}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_midpoint_page(request, pk: int):
+    support = _request_or_404(pk, request.user)
+    agreement = agreement_of(support)
+    if agreement is not None and hasattr(agreement, "midpoint_review"):
+        # Recorded (perhaps by this very form, sent twice): show it rather than a missing page.
+        messages.info(request, "The mid-point review is already recorded.")
+        return redirect("improvement_support", pk=support.pk)
+    if agreement is None or not can_review_support_midpoint(request.user, support):
+        raise Http404
+    form = MidpointReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_midpoint_review(
+                agreement=agreement,
+                actor=request.user,
+                **{key: form.cleaned_data[key] for key in ("reviewed_on", "on_track", "notes")},
+            )
+        if not refusal:
+            messages.success(request, "The mid-point review is recorded.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(
+        request, "improvement/support_midpoint_form.html", {"support": support, "agreement": agreement, "form": form}
+    )
+
+
+@login_required
+def support_balance_page(request):
+    if not can_view_support_balance(request.user, request.partnership):
+        raise Http404
+    years, schools = support_balance()
+    return render(request, "improvement/support_balance.html", {"years": years, "schools": schools})

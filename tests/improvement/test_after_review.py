@@ -215,3 +215,30 @@ def test_the_index_and_a_plan_read_in_a_bounded_number_of_queries(
         assert client.get(reverse("improvement_index")).status_code == 200
     with django_assert_max_num_queries(18):
         assert client.get(reverse("improvement_plan", args=[s.plan.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["final", "shared"])
+def test_governors_read_the_impact_visits_summary_once_the_report_is_shared_with_them(
+    partnership_a, client_at, scope_of, django_assert_max_num_queries, status
+):
+    s = plan_scenario(partnership_a, status=status)
+    first, second = s.actions
+    today = timezone.localdate()
+    with scope_of(partnership_a):
+        impact_visit_record(
+            plan=s.plan,
+            visited_on=today,
+            summary="Checks for understanding are routine now.",
+            progress={first.pk: ("achieved", ""), second.pk: ("good", "")},
+            actor=s.champion,
+            today=today,
+        )
+    governor = client_at(partnership_a, s.governor)
+    with django_assert_max_num_queries(40):
+        page = governor.get("/").content.decode()
+    shown = "routine now" in page
+    assert shown == (status == "shared")
+    if shown:
+        assert "of 2 actions, 1 achieved and 1 making good progress" in page
+    # Another school's governor never reads it.
+    assert "routine now" not in client_at(partnership_a, s.other_governor).get("/").content.decode()
