@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import after_review, annual_report, categories, grants, self_evaluation, support
+from .views import after_review, annual_report, categories, grants, public, self_evaluation, support
 
 urlpatterns = [
     path("improvement/", after_review.improvement_index, name="improvement_index"),
@@ -55,4 +55,16 @@ urlpatterns = [
         annual_report.annual_report_download,
         name="improvement_annual_report_pdf",
     ),
+    path(
+        "improvement/annual-report/<int:year>/publish/",
+        annual_report.annual_report_publish_page,
+        name="improvement_annual_report_publish",
+    ),
+    path(
+        "improvement/annual-report/<int:year>/unpublish/",
+        annual_report.annual_report_unpublish_page,
+        name="improvement_annual_report_unpublish",
+    ),
+    path("public/annual-reports/", public.public_annual_reports, name="public_annual_reports"),
+    path("public/annual-reports/<int:year>/", public.public_annual_report, name="public_annual_report"),
 ]

@@ -9,7 +9,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 app = Celery("partnership")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("pdf"))
-app.conf.task_routes = {"reviews.tasks_reports.render_*": {"queue": "pdf"}}
+app.conf.task_routes = {
+    "reviews.tasks_reports.render_*": {"queue": "pdf"},
+    "improvement.tasks.render_annual_report": {"queue": "pdf"},
+}
 app.conf.beat_schedule = {
     "send-unsent-invitations": {
         "task": "partnership.accounts.tasks.send_unsent_invitations",

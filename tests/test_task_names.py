@@ -32,6 +32,7 @@ QUEUED_NAMES = {
     "governance.tasks.remind_action_owners",
     "governance.tasks.send_action_reminders",
     "improvement.tasks.remind_grant_reports",
+    "improvement.tasks.render_annual_report",
     "improvement.tasks.send_grant_reminders",
 }
 
@@ -64,3 +65,4 @@ def test_the_beat_schedule_and_the_pdf_route_name_registered_tasks():
     for entry in celery_app.conf.beat_schedule.values():
         assert entry["task"] in QUEUED_NAMES
     assert celery_app.amqp.router.route({}, "reviews.tasks_reports.render_report")["queue"].name == "pdf"
+    assert celery_app.amqp.router.route({}, "improvement.tasks.render_annual_report")["queue"].name == "pdf"

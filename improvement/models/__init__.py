@@ -2,7 +2,7 @@
 system leaders and the school-to-school support brokered from them."""
 
 from .after_review import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
-from .annual_report import AnnualReportForeword
+from .annual_report import AnnualReportForeword, AnnualReportPdf, PdfStatus
 from .categories import Category, SchoolCategory
 from .grants import Grant, GrantKind
 from .self_evaluation import LEVELS, Strand, StrandRating
@@ -26,6 +26,7 @@ __all__ = [
     "ActionProgress",
     "ActionStatus",
     "AnnualReportForeword",
+    "AnnualReportPdf",
     "Category",
     "Designation",
     "Grant",
@@ -33,6 +34,7 @@ __all__ = [
     "Impact",
     "ImpactVisit",
     "LeaderConflict",
+    "PdfStatus",
     "Progress",
     "SchoolCategory",
     "Strand",
