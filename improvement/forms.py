@@ -470,3 +470,7 @@ class GrantReportForm(forms.Form):
         widget=_textarea(5),
         error_messages={"required": "Enter the impact reported."},
     )
+
+
+class PlanForm(forms.Form):
+    workshop_on = date_field("Date of the improvement workshop", "Leave it empty while it is not arranged.")

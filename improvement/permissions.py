@@ -160,3 +160,17 @@ def can_manage_grants(user: User, partnership: Partnership) -> bool:
 def can_view_grant_totals(user: User, partnership: Partnership) -> bool:
     """The board sees the totals per year; the coordinators every grant."""
     return bool(roles_of(user, partnership) & {Role.COORDINATOR, Role.BOARD_MEMBER})
+
+
+def can_change_support_request(user: User, request) -> bool:
+    """While it waits for its agreement: the coordinators and the school's headteacher."""
+    return request.status == "requested" and can_request_support(user, request.partnership, request.school_id)
+
+
+def can_withdraw_support(user: User, request) -> bool:
+    return request.status in ("requested", "agreed", "under_way") and is_coordinator(user, request.partnership)
+
+
+def can_edit_plan(user: User, plan: ActionPlan) -> bool:
+    """The workshop's date: those who write the plan, and the coordinators; closed after the impact visit."""
+    return can_edit_actions(user, plan) or (not has_impact_visit(plan) and is_coordinator(user, plan.partnership))

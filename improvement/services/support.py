@@ -243,3 +243,39 @@ def support_midpoint_review(
             notes=notes.strip(),
             reviewed_by=actor,
         )
+
+
+def support_request_update(
+    *, request: SupportRequest, aims: str, focus: str, phase: str, days: int, allow_same_trust: bool
+) -> SupportRequest:
+    """Change a request while it waits for its agreement; once agreed, the agreement is what holds."""
+    errors = {}
+    if not aims.strip():
+        errors["aims"] = "Enter what the support should achieve."
+    if not focus.strip():
+        errors["focus"] = "Enter the focus of the support."
+    if days < 1:
+        errors["days"] = "Ask for at least one day."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != SupportStatus.REQUESTED:
+            raise ValidationError("The support is agreed: its request can no longer change.")
+        locked.aims, locked.focus, locked.phase = aims.strip(), focus.strip(), phase or locked.phase
+        locked.days, locked.allow_same_trust = days, allow_same_trust
+        locked.save(update_fields=["aims", "focus", "phase", "days", "allow_same_trust"])
+        return locked
+
+
+def support_withdraw(*, request: SupportRequest) -> SupportRequest:
+    """Withdraw support not yet evaluated: it leaves the lists of next steps, and the leader's agreed days are
+    theirs to give again. It cannot be undone (a new request starts again)."""
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == SupportStatus.EVALUATED:
+            raise ValidationError("The support is evaluated: it can no longer be withdrawn.")
+        if locked.status != SupportStatus.WITHDRAWN:
+            locked.status = SupportStatus.WITHDRAWN
+            locked.save(update_fields=["status"])
+        return locked

@@ -12,10 +12,11 @@ from partnership.common.forms import service_errors
 from partnership.tenancy.permissions import is_coordinator
 from reviews.permissions import can_view_review
 
-from ..forms import ActionForm, ChampionForm, ImpactVisitForm
+from ..forms import ActionForm, ChampionForm, ImpactVisitForm, PlanForm
 from ..models import Action, ActionPlan
 from ..permissions import (
     can_edit_actions,
+    can_edit_plan,
     can_manage_categories,
     can_name_champion,
     can_record_impact_visit,
@@ -34,7 +35,13 @@ from ..selectors.after_review import (
     review_for_champion_page,
     reviews_after_report,
 )
-from ..services.after_review import action_create, action_plan_start, action_update, impact_visit_record
+from ..services.after_review import (
+    action_create,
+    action_plan_start,
+    action_plan_update,
+    action_update,
+    impact_visit_record,
+)
 
 
 def _plan_or_404(pk: int, user, may=None) -> ActionPlan:
@@ -103,6 +110,7 @@ def plan_detail(request, pk: int):
             "actions": plan_actions(plan),
             "visit": impact_visit_of(plan),
             "can_edit": can_edit_actions(request.user, plan),
+            "can_edit_plan": can_edit_plan(request.user, plan),
             "can_record_visit": can_record_impact_visit(request.user, plan),
             "today": timezone.localdate(),
         },
@@ -188,3 +196,17 @@ def impact_visit(request, pk: int):
             messages.success(request, "The impact visit is recorded, and its summary added to the review's record.")
             return redirect("improvement_plan", pk=plan.pk)
     return render(request, "improvement/impact_visit_form.html", {"plan": plan, "form": form, "actions": actions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    plan = _plan_or_404(pk, request.user, can_edit_plan)
+    form = PlanForm(request.POST or None, initial={"workshop_on": plan.workshop_on})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            action_plan_update(plan=plan, workshop_on=form.cleaned_data["workshop_on"])
+        if not refusal:
+            messages.success(request, "The plan is saved.")
+            return redirect("improvement_plan", pk=plan.pk)
+    return render(request, "improvement/plan_form.html", {"plan": plan, "form": form})

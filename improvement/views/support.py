@@ -28,6 +28,7 @@ from ..forms import (
 from ..models import LeaderConflict, SupportRequest, SupportStatus, SystemLeader
 from ..permissions import (
     can_broker_support,
+    can_change_support_request,
     can_evaluate_support,
     can_record_support_visit,
     can_review_support_midpoint,
@@ -35,6 +36,7 @@ from ..permissions import (
     can_use_improvement,
     can_view_support,
     can_view_support_balance,
+    can_withdraw_support,
 )
 from ..selectors.support import (
     agreement_of,
@@ -51,7 +53,9 @@ from ..services.support import (
     support_evaluate,
     support_midpoint_review,
     support_request_create,
+    support_request_update,
     support_visit_add,
+    support_withdraw,
     system_leader_add,
 )
 
@@ -237,6 +241,8 @@ def support_detail(request, pk: int):
             "can_broker": can_broker,
             "can_visit": can_record_support_visit(request.user, support),
             "can_evaluate": can_evaluate_support(request.user, support),
+            "can_change": can_change_support_request(request.user, support),
+            "can_withdraw": can_withdraw_support(request.user, support),
             "can_review_midpoint": agreement is not None
             and not hasattr(agreement, "midpoint_review")
             and can_review_support_midpoint(request.user, support),
@@ -361,3 +367,47 @@ def support_balance_page(request):
         raise Http404
     years, schools = support_balance()
     return render(request, "improvement/support_balance.html", {"years": years, "schools": schools})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_edit(request, pk: int):
+    support = _request_or_404(pk, request.user, can_change_support_request)
+    form = SupportRequestForm(
+        request.POST or None,
+        schools=[support.school],
+        initial={
+            "school": support.school_id,
+            **{name: getattr(support, name) for name in ("focus", "aims", "phase", "days", "allow_same_trust")},
+        },
+    )
+    form.fields["school"].disabled = True  # the school a request is for never changes
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_request_update(
+                request=support,
+                **{name: form.cleaned_data[name] for name in ("focus", "aims", "phase", "days", "allow_same_trust")},
+            )
+        if not refusal:
+            messages.success(request, "The request is changed.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(request, "improvement/support_form.html", {"form": form, "support": support})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_withdraw_page(request, pk: int):
+    """Withdrawing cannot be undone: a page of its own to confirm it."""
+    support = _request_or_404(pk, request.user)
+    if support.status == SupportStatus.WITHDRAWN:
+        messages.info(request, "This support is already withdrawn.")
+        return redirect("improvement_support", pk=support.pk)
+    if not can_withdraw_support(request.user, support):
+        raise Http404
+    if request.method == "POST":
+        with service_errors(request=request) as refusal:
+            support_withdraw(request=support)
+        if not refusal:
+            messages.success(request, f"The support for {support.school.name} is withdrawn.")
+        return redirect("improvement_support", pk=support.pk)
+    return render(request, "improvement/support_withdraw.html", {"support": support})

@@ -7,9 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from improvement.models import SupportMidpointReview, SupportRequest
-from improvement.selectors.support import support_balance, support_next_steps
-from improvement.services.support import support_evaluate, support_midpoint_review
+from improvement.models import SupportMidpointReview, SupportRequest, SystemLeader
+from improvement.selectors.support import leader_facts, support_balance, support_next_steps
+from improvement.services.support import (
+    support_evaluate,
+    support_midpoint_review,
+    support_request_update,
+    support_withdraw,
+)
 
 from .test_support import TODAY, agree, support_scenario
 
@@ -133,3 +138,74 @@ def test_the_balance_reads_in_bounded_queries(
     client = client_at(partnership_a, s.coordinator)
     with django_assert_max_num_queries(10):
         assert client.get(reverse("improvement_support_balance")).status_code == 200
+
+
+def test_a_request_changes_only_while_it_waits_and_withdrawing_frees_the_leaders_days(partnership_a, scope_of):
+    s = support_scenario(partnership_a, leaders=1, days_a_term=3)
+    with scope_of(partnership_a):
+        with pytest.raises(ValidationError) as refused:
+            support_request_update(
+                request=s.request, aims=" ", focus="", phase="primary", days=0, allow_same_trust=False
+            )
+        assert set(refused.value.error_dict) == {"aims", "focus", "days"}
+        support_request_update(
+            request=s.request,
+            aims="Phonics for all.",
+            focus="Early reading",
+            phase="primary",
+            days=2,
+            allow_same_trust=True,
+        )
+        assert SupportRequest.objects.get().days == 2
+        agree(s, days=3)
+        with pytest.raises(ValidationError, match="can no longer change"):
+            support_request_update(
+                request=s.request, aims="x", focus="y", phase="primary", days=1, allow_same_trust=False
+            )
+        assert leader_facts(SystemLeader.objects.all())[0].used == 3
+        support_withdraw(request=s.request)
+        assert SupportRequest.objects.get().status == "withdrawn"
+        assert leader_facts(SystemLeader.objects.all())[0].used == 0
+        assert support_next_steps(s.coordinator, partnership_a, TODAY + datetime.timedelta(days=400)) == []
+
+
+def test_evaluated_support_cannot_be_withdrawn(partnership_a, scope_of):
+    s = support_scenario(partnership_a)
+    with scope_of(partnership_a):
+        agreement = agree(s)
+        support_evaluate(agreement=agreement, evaluated_on=TODAY, impact="met", summary="Done.", actor=None)
+        with pytest.raises(ValidationError, match="evaluated"):
+            support_withdraw(request=s.request)
+        assert SupportRequest.objects.get().status == "evaluated"
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_who_may_change_and_withdraw_a_request(partnership_a, partnership_b, client_at, scope_of, person):
+    s = support_scenario(partnership_a)
+    client = client_at(partnership_a, getattr(s, person))
+    edit = reverse("improvement_support_edit", args=[s.request.pk])
+    withdraw = reverse("improvement_support_withdraw", args=[s.request.pk])
+    assert client.get(edit).status_code == (200 if person in {"coordinator", "head"} else 404)
+    assert client.get(withdraw).status_code == (200 if person == "coordinator" else 404)
+    if person == "coordinator":
+        assert client_at(partnership_a, support_scenario(partnership_b).coordinator).get(withdraw).status_code == 404
+        with scope_of(partnership_a):
+            assert SupportRequest.objects.get(pk=s.request.pk).status == "requested"  # asking is not withdrawing
+        assert client.post(withdraw).status_code == 302
+        assert client.post(withdraw).status_code == 302  # again: already withdrawn, said so
+        with scope_of(partnership_a):
+            assert SupportRequest.objects.get(pk=s.request.pk).status == "withdrawn"
+        assert client.get(edit).status_code == 404
+
+
+def test_the_head_changes_the_request_through_its_page(partnership_a, client_at, scope_of):
+    s = support_scenario(partnership_a)
+    client = client_at(partnership_a, s.head)
+    path = reverse("improvement_support_edit", args=[s.request.pk])
+    data = {"school": "999999", "focus": "Early reading", "aims": "", "phase": "primary", "days": "4"}
+    refused = client.post(path, data)
+    assert refused.status_code == 200 and "Enter what the support should achieve." in refused.content.decode()
+    assert client.post(path, {**data, "aims": "Phonics for all."}).status_code == 302
+    with scope_of(partnership_a):
+        changed = SupportRequest.objects.get(pk=s.request.pk)
+    assert (changed.aims, changed.days, changed.school_id) == ("Phonics for all.", 4, s.school.pk)
