@@ -474,3 +474,26 @@ class GrantReportForm(forms.Form):
 
 class PlanForm(forms.Form):
     workshop_on = date_field("Date of the improvement workshop", "Leave it empty while it is not arranged.")
+
+
+class StrandForm(OnceForm):
+    name = forms.CharField(label="Strand", max_length=120, error_messages={"required": "Enter the strand's name."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in LEVELS:
+            self.fields[f"level_{value}"] = forms.CharField(
+                label=f"What {label} looks like",
+                max_length=2000,
+                widget=_textarea(3),
+                error_messages={"required": f"Describe the level {label}."},
+            )
+
+    def descriptors(self) -> list[str]:
+        return [self.cleaned_data[f"level_{value}"] for value, _ in LEVELS]
+
+    @staticmethod
+    def initial_for(strand) -> dict:
+        return {"name": strand.name} | {
+            f"level_{value}": text for (value, _), text in zip(LEVELS, strand.descriptors, strict=True)
+        }

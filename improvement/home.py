@@ -5,6 +5,7 @@ from django.utils import timezone
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
 from partnership.tenancy.roles import Role
+from schools.models import Cluster
 
 from .permissions import SCHOOL_LEADERS
 from .selectors.after_review import follow_up_home, impact_visits_for_governors
@@ -38,3 +39,9 @@ def governor_impact_home_context(user: User, partnership: Partnership, membershi
     visit's short report joins what governors already read (one query)."""
     school_ids = sorted({m.school_id for m in memberships if m.role == Role.GOVERNOR and m.school_id})
     return {"visits": impact_visits_for_governors(school_ids)}
+
+
+def cluster_lead_home_context(user: User, partnership: Partnership, memberships: list[Membership]) -> dict:
+    """The local partnerships the person leads, each with its self-evaluation (one query)."""
+    led = {m.cluster_id for m in memberships if m.role == Role.CLUSTER_LEAD and m.cluster_id}
+    return {"clusters": list(Cluster.objects.filter(pk__in=led)) if led else []}

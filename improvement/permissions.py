@@ -174,3 +174,10 @@ def can_withdraw_support(user: User, request) -> bool:
 def can_edit_plan(user: User, plan: ActionPlan) -> bool:
     """The workshop's date: those who write the plan, and the coordinators; closed after the impact visit."""
     return can_edit_actions(user, plan) or (not has_impact_visit(plan) and is_coordinator(user, plan.partnership))
+
+
+def can_rate_cluster(user: User, partnership: Partnership, cluster_id: int) -> bool:
+    """A local partnership's self-evaluation: its lead, and the coordinators."""
+    return is_coordinator(user, partnership) or any(
+        m.role == Role.CLUSTER_LEAD and m.cluster_id == cluster_id for m in active_memberships(user, partnership)
+    )

@@ -51,6 +51,23 @@ urlpatterns = [
         self_evaluation.self_evaluation_year,
         name="improvement_self_evaluation_year",
     ),
+    path(
+        "improvement/self-evaluation/compare/<int:year>/",
+        self_evaluation.self_evaluation_compare,
+        name="improvement_self_evaluation_compare",
+    ),
+    path(
+        "improvement/self-evaluation/clusters/<int:cluster_pk>/",
+        self_evaluation.cluster_self_evaluation,
+        name="improvement_cluster_self_evaluation",
+    ),
+    path(
+        "improvement/self-evaluation/clusters/<int:cluster_pk>/<int:year>/",
+        self_evaluation.cluster_self_evaluation_year,
+        name="improvement_cluster_self_evaluation_year",
+    ),
+    path("improvement/self-evaluation/rubric/", self_evaluation.rubric_page, name="improvement_rubric"),
+    path("improvement/self-evaluation/rubric/<int:pk>/", self_evaluation.strand_edit, name="improvement_strand"),
     path("improvement/annual-report/", annual_report.annual_report_current, name="improvement_annual_report_current"),
     path("improvement/annual-report/<int:year>/", annual_report.annual_report_page, name="improvement_annual_report"),
     path(

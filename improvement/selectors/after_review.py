@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
@@ -27,6 +28,14 @@ def reviews_after_report(user: User, partnership: Partnership) -> QuerySet[Revie
             action_count=Count("action_plan__actions", distinct=True),
             open_actions=Count(
                 "action_plan__actions", filter=Q(action_plan__actions__status__in=OPEN_ACTION_STATUSES), distinct=True
+            ),
+            overdue_actions=Count(
+                "action_plan__actions",
+                filter=Q(
+                    action_plan__actions__status__in=OPEN_ACTION_STATUSES,
+                    action_plan__actions__due_on__lt=timezone.localdate(),
+                ),
+                distinct=True,
             ),
         )
         .order_by("-cycle__visit_window_starts_on", "school__name")

@@ -67,6 +67,7 @@ def improvement_index(request):
             "can_name": coordinator,
             "can_manage_categories": can_manage_categories(request.user, partnership),
             "can_search_directory": can_search_directory(request.user, partnership),
+            "today": timezone.localdate(),
         },
     )
 

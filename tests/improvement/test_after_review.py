@@ -280,3 +280,11 @@ def test_who_may_arrange_the_workshop_and_it_closes_with_the_impact_visit(
         with pytest.raises(ValidationError, match="closed"):
             action_plan_update(plan=ActionPlan.objects.get(), workshop_on=None)
     assert client.get(path).status_code == 404
+
+
+def test_the_index_marks_overdue_actions(partnership_a, client_at, scope_of):
+    s = plan_scenario(partnership_a)  # both actions were due early in 2026
+    with scope_of(partnership_a):
+        Action.objects.filter(pk=s.actions[1].pk).update(due_on=timezone.localdate() + datetime.timedelta(days=5))
+    page = client_at(partnership_a, s.coordinator).get(reverse("improvement_index")).content.decode()
+    assert '2 (2 open) <strong class="govuk-tag govuk-tag--red">1 overdue</strong>' in page
