@@ -3,6 +3,7 @@ ValidationErrors the views put back on these forms so that the person keeps what
 
 from django import forms
 
+from partnership.common.once import OnceForm
 from reviews.forms.cycles import date_field
 from schools.models import School
 
@@ -33,7 +34,7 @@ class ChampionForm(forms.Form):
         ]
 
 
-class ActionForm(forms.Form):
+class ActionForm(OnceForm):
     answers = forms.ChoiceField(
         label="What this action answers",
         error_messages={"required": "Choose the finding this action answers.", "invalid_choice": "Choose one listed."},
@@ -88,7 +89,7 @@ class ActionForm(forms.Form):
         }
 
 
-class ImpactVisitForm(forms.Form):
+class ImpactVisitForm(OnceForm):
     visited_on = date_field("Date of the impact visit", required="Enter the date of the impact visit.")
     summary = forms.CharField(
         label="Summary",
@@ -121,7 +122,7 @@ class ImpactVisitForm(forms.Form):
         }
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(OnceForm):
     name = forms.CharField(label="Name", max_length=100, error_messages={"required": "Enter the category's name."})
     position = forms.IntegerField(
         label="Position",
@@ -158,7 +159,7 @@ class CategoryForm(forms.Form):
     )
 
 
-class ProposeCategoryForm(forms.Form):
+class ProposeCategoryForm(OnceForm):
     category = forms.TypedChoiceField(
         label="Category",
         coerce=int,
@@ -214,7 +215,7 @@ def _whole_number(label: str, low: int, high: int, **kwargs) -> forms.IntegerFie
     )
 
 
-class SystemLeaderForm(forms.Form):
+class SystemLeaderForm(OnceForm):
     user = _choice_field("Person", "Choose the person.")
     designation = forms.ChoiceField(
         label="Designation",
@@ -254,7 +255,7 @@ class ConflictForm(forms.Form):
         self.fields["school"].choices = [("", "Choose a school")] + [(s.pk, s.name) for s in schools]
 
 
-class SupportRequestForm(forms.Form):
+class SupportRequestForm(OnceForm):
     school = _choice_field("School", "Choose the school the support is for.")
     focus = forms.CharField(
         label="Focus",
@@ -279,7 +280,7 @@ class SupportRequestForm(forms.Form):
         self.fields["school"].choices = [("", "Choose a school")] + [(s.pk, s.name) for s in schools]
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(OnceForm):
     leader = _choice_field("System leader", "Choose the system leader.")
     aims = forms.CharField(
         label="Aims agreed", max_length=2000, widget=_textarea(4), error_messages={"required": "Enter the aims agreed."}
@@ -309,7 +310,7 @@ class AgreementForm(forms.Form):
         self.fields["leader"].choices = [("", "Choose a leader")] + [(leader.pk, str(leader)) for leader in leaders]
 
 
-class SupportVisitForm(forms.Form):
+class SupportVisitForm(OnceForm):
     visited_on = date_field("Date of the visit", required="Enter the date of the visit.")
     notes = forms.CharField(
         label="Notes",
@@ -319,7 +320,7 @@ class SupportVisitForm(forms.Form):
     )
 
 
-class EvaluationForm(forms.Form):
+class EvaluationForm(OnceForm):
     evaluated_on = date_field("Date of the evaluation", required="Enter the date of the evaluation.")
     impact = forms.ChoiceField(
         label="Impact against the aims",
@@ -377,3 +378,122 @@ class ForewordForm(forms.Form):
             "max_length": "Keep the foreword to 10,000 characters.",
         },
     )
+
+
+class MidpointReviewForm(OnceForm):
+    reviewed_on = date_field("Date of the mid-point review", required="Enter the date of the mid-point review.")
+    on_track = forms.TypedChoiceField(
+        label="Is the support on track to meet its aims?",
+        choices=[("yes", "Yes, on track"), ("no", "No, it needs to change")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the support is on track.", "invalid_choice": "Choose yes or no."},
+    )
+    notes = forms.CharField(
+        label="What the review found",
+        max_length=4000,
+        widget=_textarea(5),
+        help_text="Progress so far against the aims, and what the rest of the support will do.",
+        error_messages={"required": "Enter what the review found and what the rest of the support will do."},
+    )
+
+
+def _money(label: str, required: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-10", "step": "0.01"}),
+        error_messages={
+            "required": required,
+            "invalid": f"Enter the {label.lower().replace(' (£)', '')} in pounds, like 4500.00.",
+            "min_value": f"The {label.lower().replace(' (£)', '')} cannot be negative.",
+            "max_digits": "The amount is too large.",
+            "max_decimal_places": "Enter the amount to the penny at most.",
+            "max_whole_digits": "The amount is too large.",
+        },
+    )
+
+
+class GrantForm(OnceForm):
+    kind = forms.ChoiceField(
+        label="What it is",
+        choices=[("grant", "A grant the partnership gives"), ("commission", "Work the partnership commissions")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a grant or commissioned work.", "invalid_choice": "Choose one listed."},
+    )
+    party = forms.CharField(
+        label="Who receives or provides it",
+        max_length=200,
+        help_text="The local partnership given the grant, or who provides the work (a working group, a service, "
+        "a jointly employed specialist).",
+        error_messages={"required": "Enter who receives the grant or provides the work."},
+    )
+    cluster = forms.TypedChoiceField(
+        label="Local partnership (cluster)",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Choose one of the clusters listed."},
+    )
+    purpose = forms.CharField(
+        label="Purpose",
+        max_length=4000,
+        widget=_textarea(3),
+        error_messages={"required": "Enter what it is for."},
+    )
+    amount = _money("Amount (£)", "Enter the amount (0 when nothing is paid).")
+    conditions = forms.CharField(label="Conditions", required=False, max_length=4000, widget=_textarea(3))
+    starts_on = date_field("Starts on", required="Enter the day it starts.")
+    ends_on = date_field("Ends on", required="Enter the day it ends.")
+    report_due_on = date_field("Report due back on", "When the report on spend and impact is due, if one is.")
+
+    def __init__(self, *args, clusters=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [("", "None")] + [(c.pk, c.name) for c in clusters]
+
+    @staticmethod
+    def initial_for(grant) -> dict:
+        return {
+            name: getattr(grant, name)
+            for name in ("kind", "party", "purpose", "amount", "conditions", "starts_on", "ends_on", "report_due_on")
+        } | {"cluster": grant.cluster_id}
+
+
+class GrantReportForm(forms.Form):
+    reported_on = date_field("Date the report came back", required="Enter the date the report came back.")
+    spend = _money("Spend (£)", "Enter the spend reported (0 when nothing was spent).")
+    impact = forms.CharField(
+        label="Impact reported",
+        max_length=4000,
+        widget=_textarea(5),
+        error_messages={"required": "Enter the impact reported."},
+    )
+
+
+class PlanForm(forms.Form):
+    workshop_on = date_field("Date of the improvement workshop", "Leave it empty while it is not arranged.")
+
+
+class StrandForm(OnceForm):
+    name = forms.CharField(label="Strand", max_length=120, error_messages={"required": "Enter the strand's name."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in LEVELS:
+            self.fields[f"level_{value}"] = forms.CharField(
+                label=f"What {label} looks like",
+                max_length=2000,
+                widget=_textarea(3),
+                error_messages={"required": f"Describe the level {label}."},
+            )
+
+    def descriptors(self) -> list[str]:
+        return [self.cleaned_data[f"level_{value}"] for value, _ in LEVELS]
+
+    @staticmethod
+    def initial_for(strand) -> dict:
+        return {"name": strand.name} | {
+            f"level_{value}": text for (value, _), text in zip(LEVELS, strand.descriptors, strict=True)
+        }

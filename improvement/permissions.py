@@ -134,3 +134,50 @@ def can_view_annual_report(user: User, partnership: Partnership) -> bool:
 
 def can_write_foreword(user: User, partnership: Partnership) -> bool:
     return is_coordinator(user, partnership)
+
+
+def can_review_support_midpoint(user: User, request) -> bool:
+    """The mid-point review: the coordinators, the school's headteacher and the system leader working with it."""
+    return request.status in ("agreed", "under_way") and (
+        is_coordinator(user, request.partnership)
+        or supports_school(user, request)
+        or any(
+            m.school_id == request.school_id and m.role == Role.HEADTEACHER
+            for m in active_memberships(user, request.partnership)
+        )
+    )
+
+
+def can_view_support_balance(user: User, partnership: Partnership) -> bool:
+    """Each school's give and take names schools: the coordinators'."""
+    return is_coordinator(user, partnership)
+
+
+def can_manage_grants(user: User, partnership: Partnership) -> bool:
+    return is_coordinator(user, partnership)
+
+
+def can_view_grant_totals(user: User, partnership: Partnership) -> bool:
+    """The board sees the totals per year; the coordinators every grant."""
+    return bool(roles_of(user, partnership) & {Role.COORDINATOR, Role.BOARD_MEMBER})
+
+
+def can_change_support_request(user: User, request) -> bool:
+    """While it waits for its agreement: the coordinators and the school's headteacher."""
+    return request.status == "requested" and can_request_support(user, request.partnership, request.school_id)
+
+
+def can_withdraw_support(user: User, request) -> bool:
+    return request.status in ("requested", "agreed", "under_way") and is_coordinator(user, request.partnership)
+
+
+def can_edit_plan(user: User, plan: ActionPlan) -> bool:
+    """The workshop's date: those who write the plan, and the coordinators; closed after the impact visit."""
+    return can_edit_actions(user, plan) or (not has_impact_visit(plan) and is_coordinator(user, plan.partnership))
+
+
+def can_rate_cluster(user: User, partnership: Partnership, cluster_id: int) -> bool:
+    """A local partnership's self-evaluation: its lead, and the coordinators."""
+    return is_coordinator(user, partnership) or any(
+        m.role == Role.CLUSTER_LEAD and m.cluster_id == cluster_id for m in active_memberships(user, partnership)
+    )

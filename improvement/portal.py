@@ -5,7 +5,12 @@ from partnership.tenancy.contributions import Contribution, DemoStep, HomeSectio
 from partnership.tenancy.roles import Role
 
 from .demo import build_improvement_demo
-from .home import follow_up_home_context
+from .home import (
+    cluster_lead_home_context,
+    follow_up_home_context,
+    governor_impact_home_context,
+    next_steps_home_context,
+)
 from .permissions import can_use_improvement
 
 contribution = Contribution(
@@ -16,6 +21,18 @@ contribution = Contribution(
             "improvement/home/follow_up.html",
             frozenset({Role.COORDINATOR, Role.HEADTEACHER, Role.SENIOR_LEADER}),
             follow_up_home_context,
+        ),
+        HomeSection(
+            56,
+            "improvement/home/next_steps.html",
+            frozenset({Role.COORDINATOR, Role.HEADTEACHER, Role.SENIOR_LEADER}),
+            next_steps_home_context,
+        ),
+        HomeSection(
+            63, "improvement/home/governor_impact.html", frozenset({Role.GOVERNOR}), governor_impact_home_context
+        ),
+        HomeSection(
+            82, "improvement/home/cluster_lead.html", frozenset({Role.CLUSTER_LEAD}), cluster_lead_home_context
         ),
     ),
     demo=(DemoStep(70, "school improvement", build_improvement_demo),),

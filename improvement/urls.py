@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import after_review, annual_report, categories, self_evaluation, support
+from .views import after_review, annual_report, categories, grants, public, self_evaluation, support
 
 urlpatterns = [
     path("improvement/", after_review.improvement_index, name="improvement_index"),
     path("improvement/reviews/<int:review_pk>/champion/", after_review.champion_name, name="improvement_champion"),
     path("improvement/plans/<int:pk>/", after_review.plan_detail, name="improvement_plan"),
+    path("improvement/plans/<int:pk>/edit/", after_review.plan_edit, name="improvement_plan_edit"),
     path("improvement/plans/<int:pk>/actions/add/", after_review.action_add, name="improvement_action_add"),
     path("improvement/actions/<int:pk>/", after_review.action_edit, name="improvement_action_edit"),
     path("improvement/plans/<int:pk>/impact-visit/", after_review.impact_visit, name="improvement_impact_visit"),
@@ -35,12 +36,38 @@ urlpatterns = [
     path("improvement/support/<int:pk>/agree/", support.support_agree_page, name="improvement_support_agree"),
     path("improvement/support/<int:pk>/visits/new/", support.support_visit_new, name="improvement_support_visit"),
     path("improvement/support/<int:pk>/evaluate/", support.support_evaluate_page, name="improvement_support_evaluate"),
+    path("improvement/support/<int:pk>/midpoint/", support.support_midpoint_page, name="improvement_support_midpoint"),
+    path("improvement/support/<int:pk>/edit/", support.support_edit, name="improvement_support_edit"),
+    path("improvement/support/<int:pk>/withdraw/", support.support_withdraw_page, name="improvement_support_withdraw"),
+    path("improvement/support/balance/", support.support_balance_page, name="improvement_support_balance"),
+    path("improvement/grants/", grants.grant_list, name="improvement_grants"),
+    path("improvement/grants/new/", grants.grant_new, name="improvement_grant_new"),
+    path("improvement/grants/<int:pk>/", grants.grant_detail, name="improvement_grant"),
+    path("improvement/grants/<int:pk>/edit/", grants.grant_edit, name="improvement_grant_edit"),
+    path("improvement/grants/<int:pk>/report/", grants.grant_report_page, name="improvement_grant_report"),
     path("improvement/self-evaluation/", self_evaluation.self_evaluation, name="improvement_self_evaluation"),
     path(
         "improvement/self-evaluation/<int:year>/",
         self_evaluation.self_evaluation_year,
         name="improvement_self_evaluation_year",
     ),
+    path(
+        "improvement/self-evaluation/compare/<int:year>/",
+        self_evaluation.self_evaluation_compare,
+        name="improvement_self_evaluation_compare",
+    ),
+    path(
+        "improvement/self-evaluation/clusters/<int:cluster_pk>/",
+        self_evaluation.cluster_self_evaluation,
+        name="improvement_cluster_self_evaluation",
+    ),
+    path(
+        "improvement/self-evaluation/clusters/<int:cluster_pk>/<int:year>/",
+        self_evaluation.cluster_self_evaluation_year,
+        name="improvement_cluster_self_evaluation_year",
+    ),
+    path("improvement/self-evaluation/rubric/", self_evaluation.rubric_page, name="improvement_rubric"),
+    path("improvement/self-evaluation/rubric/<int:pk>/", self_evaluation.strand_edit, name="improvement_strand"),
     path("improvement/annual-report/", annual_report.annual_report_current, name="improvement_annual_report_current"),
     path("improvement/annual-report/<int:year>/", annual_report.annual_report_page, name="improvement_annual_report"),
     path(
@@ -48,4 +75,16 @@ urlpatterns = [
         annual_report.annual_report_download,
         name="improvement_annual_report_pdf",
     ),
+    path(
+        "improvement/annual-report/<int:year>/publish/",
+        annual_report.annual_report_publish_page,
+        name="improvement_annual_report_publish",
+    ),
+    path(
+        "improvement/annual-report/<int:year>/unpublish/",
+        annual_report.annual_report_unpublish_page,
+        name="improvement_annual_report_unpublish",
+    ),
+    path("public/annual-reports/", public.public_annual_reports, name="public_annual_reports"),
+    path("public/annual-reports/<int:year>/", public.public_annual_report, name="public_annual_report"),
 ]

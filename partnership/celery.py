@@ -14,6 +14,7 @@ app.conf.task_routes = {
     "cpd.tasks.render_finance_pdf": {"queue": "pdf"},
     "cpd.tasks.render_certificates": {"queue": "pdf"},
     "cpd.tasks.render_record": {"queue": "pdf"},
+    "improvement.tasks.render_annual_report": {"queue": "pdf"},
 }
 app.conf.beat_schedule = {
     "send-unsent-invitations": {
@@ -31,6 +32,10 @@ app.conf.beat_schedule = {
     "apply-retention-schedules": {
         "task": "partnership.privacy.tasks.apply_every_retention_schedule",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "send-grant-report-reminders": {
+        "task": "improvement.tasks.send_grant_reminders",
+        "schedule": crontab(hour=6, minute=50),
     },
     "send-action-reminders": {
         "task": "governance.tasks.send_action_reminders",

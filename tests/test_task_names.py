@@ -43,6 +43,9 @@ QUEUED_NAMES = {
     "governance.tasks.notify_minutes_circulated",
     "governance.tasks.remind_action_owners",
     "governance.tasks.send_action_reminders",
+    "improvement.tasks.remind_grant_reports",
+    "improvement.tasks.render_annual_report",
+    "improvement.tasks.send_grant_reminders",
 }
 
 # What a worker does at start: set Django up, then let Celery's autodiscovery import each app's tasks.
@@ -75,3 +78,4 @@ def test_the_beat_schedule_and_the_pdf_route_name_registered_tasks():
         assert entry["task"] in QUEUED_NAMES
     assert celery_app.amqp.router.route({}, "reviews.tasks_reports.render_report")["queue"].name == "pdf"
     assert celery_app.amqp.router.route({}, "cpd.tasks.render_finance_pdf")["queue"].name == "pdf"
+    assert celery_app.amqp.router.route({}, "improvement.tasks.render_annual_report")["queue"].name == "pdf"

@@ -1,11 +1,12 @@
-"""The demo's annual report: the coordinator's foreword for the current academic year."""
+"""The demo's annual report: the coordinator's foreword for the current academic year, published on the public
+pages."""
 
 import datetime
 
 from partnership.tenancy.models import Partnership
 
 from ..models import AnnualReportForeword
-from ..services.annual_report import foreword_save
+from ..services.annual_report import annual_report_publish, foreword_save
 from ..wording import academic_year_label, current_academic_year
 
 
@@ -13,6 +14,11 @@ def ensure_demo_annual_report(partnership: Partnership, today: datetime.date) ->
     year = current_academic_year(today)
     if AnnualReportForeword.objects.filter(year=year).exists():
         return
+    _write(partnership, year)
+    annual_report_publish(partnership=partnership, year=year, actor=None)
+
+
+def _write(partnership: Partnership, year: int) -> None:
     foreword_save(
         partnership=partnership,
         year=year,

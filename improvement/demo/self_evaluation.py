@@ -3,6 +3,7 @@
 import datetime
 
 from partnership.tenancy.models import Partnership
+from schools.models import Cluster
 
 from ..models import Strand
 from ..selectors.self_evaluation import held_evidence
@@ -54,4 +55,16 @@ def ensure_demo_self_evaluation(partnership: Partnership, today: datetime.date) 
                 for index, strand in enumerate(strands)
             },
             actor=None,
+        )
+    # Each local partnership (cluster) rates itself this year too, for the coordinator to compare side by side.
+    for number, cluster in enumerate(Cluster.objects.order_by("name")[:3]):
+        self_evaluation_save(
+            partnership=partnership,
+            year=this_year,
+            ratings={
+                strand.pk: (1 + (index + number) % 4, held_evidence(this_year, cluster))
+                for index, strand in enumerate(strands)
+            },
+            actor=None,
+            cluster=cluster,
         )

@@ -1,5 +1,6 @@
 """The demo's system leaders and brokered support: a directory of heads with their expertise, one declared
-conflict, and requests at every stage (waiting for a match, agreed, under way with visit notes, evaluated)."""
+conflict, and requests at every stage (waiting for a match, agreed, under way with visit notes, evaluated after its
+mid-point review, withdrawn)."""
 
 import datetime
 from decimal import Decimal
@@ -13,8 +14,10 @@ from ..services.support import (
     leader_conflict_declare,
     support_agree,
     support_evaluate,
+    support_midpoint_review,
     support_request_create,
     support_visit_add,
+    support_withdraw,
 )
 
 EXPERTISE = [
@@ -68,7 +71,13 @@ def ensure_demo_support(partnership: Partnership, today: datetime.date) -> None:
     )
     coordinator = Membership.objects.filter(role=Role.COORDINATOR).select_related("user").first()
     actor = coordinator.user if coordinator else None
-    stages = [SupportStatus.EVALUATED, SupportStatus.UNDER_WAY, SupportStatus.AGREED, SupportStatus.REQUESTED]
+    stages = [
+        SupportStatus.EVALUATED,
+        SupportStatus.UNDER_WAY,
+        SupportStatus.AGREED,
+        SupportStatus.REQUESTED,
+        SupportStatus.WITHDRAWN,
+    ]
     for index, stage in enumerate(stages):
         school = requesting[index % len(requesting)]
         focus, aims = REQUESTS[index]
@@ -79,7 +88,9 @@ def ensure_demo_support(partnership: Partnership, today: datetime.date) -> None:
         request = support_request_create(
             school=school, aims=aims, focus=focus, phase=school.phase, days=3, allow_same_trust=one_trust, actor=actor
         )
-        if stage == SupportStatus.REQUESTED:
+        if stage == SupportStatus.WITHDRAWN:
+            support_withdraw(request=request)  # the school found its own way forward
+        if stage in (SupportStatus.REQUESTED, SupportStatus.WITHDRAWN):
             continue
         proposals = proposals_for(request, limit=1)  # the best proposal, as a coordinator would agree
         if not proposals:
@@ -106,6 +117,15 @@ def ensure_demo_support(partnership: Partnership, today: datetime.date) -> None:
                 today=today,
             )
         if stage == SupportStatus.EVALUATED:
+            support_midpoint_review(
+                agreement=agreement,
+                reviewed_on=starts + datetime.timedelta(days=45),
+                on_track=True,
+                notes="Half the pupils who were behind now read at the expected level; the second half of the "
+                "support turns to the reading lead's coaching of new staff.",
+                actor=actor,
+                today=today,
+            )
             support_evaluate(
                 agreement=agreement,
                 evaluated_on=starts + datetime.timedelta(days=100),

@@ -2,8 +2,9 @@
 system leaders and the school-to-school support brokered from them."""
 
 from .after_review import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
-from .annual_report import AnnualReportForeword
+from .annual_report import AnnualReportForeword, AnnualReportPdf, PdfStatus
 from .categories import Category, SchoolCategory
+from .grants import Grant, GrantKind
 from .self_evaluation import LEVELS, Strand, StrandRating
 from .support import (
     Designation,
@@ -11,6 +12,7 @@ from .support import (
     LeaderConflict,
     SupportAgreement,
     SupportEvaluation,
+    SupportMidpointReview,
     SupportRequest,
     SupportStatus,
     SupportVisit,
@@ -24,17 +26,22 @@ __all__ = [
     "ActionProgress",
     "ActionStatus",
     "AnnualReportForeword",
+    "AnnualReportPdf",
     "Category",
     "Designation",
+    "Grant",
+    "GrantKind",
     "Impact",
     "ImpactVisit",
     "LeaderConflict",
+    "PdfStatus",
     "Progress",
     "SchoolCategory",
     "Strand",
     "StrandRating",
     "SupportAgreement",
     "SupportEvaluation",
+    "SupportMidpointReview",
     "SupportRequest",
     "SupportStatus",
     "SupportVisit",

@@ -13,6 +13,12 @@ class AnnualReportForeword(TenantOwnedModel):
     text = models.TextField()
     written_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the coordinator published the year's report on the public pages."
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-year"]
@@ -24,3 +30,42 @@ class AnnualReportForeword(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Foreword {self.year}"
+
+
+class PdfStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be prepared"
+    RENDERING = "rendering", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class AnnualReportPdf(TenantOwnedModel):
+    """The annual report for a year as a tagged PDF, laid out by a worker on the `pdf` queue from the page's HTML
+    as it was when asked for (kept in `html`, so the worker lays out exactly what was hashed). One row per content:
+    an unchanged report is never laid out twice."""
+
+    year = models.PositiveSmallIntegerField()
+    content_hash = models.CharField(max_length=64)
+    html = models.TextField()
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.QUEUED)
+    file = models.FileField(max_length=300, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "year", "content_hash"], name="annual_report_pdf_once"),
+            models.CheckConstraint(condition=Q(status__in=PdfStatus.values), name="annual_report_pdf_status"),
+            models.CheckConstraint(condition=~Q(status="ready") | ~Q(file=""), name="annual_report_pdf_ready_has_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Annual report {self.year} PDF"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == PdfStatus.READY

@@ -28,9 +28,18 @@ class Strand(TenantOwnedModel):
 
 
 class StrandRating(TenantOwnedModel):
-    """The partnership's rating of itself on one strand in one academic year (`year`: the year it starts)."""
+    """The partnership's rating of itself on one strand in one academic year (`year`: the year it starts); or, in a
+    county system of local partnerships, one local partnership's (a cluster, rated by its lead)."""
 
     strand = models.ForeignKey(Strand, on_delete=models.CASCADE, related_name="ratings")
+    cluster = models.ForeignKey(
+        "schools.Cluster",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The local partnership rated; empty for the whole partnership.",
+    )
     year = models.PositiveSmallIntegerField()
     level = models.PositiveSmallIntegerField(choices=LEVELS)
     evidence = models.TextField()
@@ -40,7 +49,16 @@ class StrandRating(TenantOwnedModel):
     class Meta:
         ordering = ["-year", "strand__position"]
         constraints = [
-            models.UniqueConstraint(fields=["partnership", "strand", "year"], name="strand_rating_once_a_year"),
+            models.UniqueConstraint(
+                fields=["partnership", "strand", "year"],
+                condition=Q(cluster__isnull=True),
+                name="strand_rating_once_a_year",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "strand", "year", "cluster"],
+                condition=Q(cluster__isnull=False),
+                name="strand_rating_once_a_year_per_cluster",
+            ),
             models.CheckConstraint(condition=Q(level__gte=1, level__lte=len(LEVELS)), name="strand_rating_level"),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="strand_rating_year"),
             models.CheckConstraint(condition=~Q(evidence=""), name="strand_rating_has_evidence"),

@@ -113,6 +113,11 @@ class SupportAgreement(TenantOwnedModel):
     def __str__(self) -> str:
         return f"{self.leader} supporting {self.request.school}"
 
+    @property
+    def midpoint_on(self):
+        """The day half way through the support, when its mid-point review is due."""
+        return self.starts_on + (self.ends_on - self.starts_on) / 2
+
 
 class SupportVisit(TenantOwnedModel):
     agreement = models.ForeignKey(SupportAgreement, on_delete=models.CASCADE, related_name="visits")
@@ -154,3 +159,24 @@ class SupportEvaluation(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Evaluation of {self.agreement}"
+
+
+class SupportMidpointReview(TenantOwnedModel):
+    """Half way through the agreement, the school, the leader and the coordinator check it is on track: what has
+    changed so far, and what the rest of the support will do."""
+
+    agreement = models.OneToOneField(SupportAgreement, on_delete=models.CASCADE, related_name="midpoint_review")
+    reviewed_on = models.DateField()
+    on_track = models.BooleanField(help_text="On track to meet its aims.")
+    notes = models.TextField()
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "agreement"], name="support_midpoint_review_once"),
+            models.CheckConstraint(condition=~Q(notes=""), name="support_midpoint_review_has_notes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Mid-point review of {self.agreement}"

@@ -3,13 +3,14 @@
 import datetime
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership, Partnership
-from reviews.models import Finding, ReportDraft, Review, ReviewTeamMember
+from reviews.models import Finding, ReportDraft, Review, ReviewStatus, ReviewTeamMember
 from reviews.selectors.reviews import reviews_visible_to
 
-from ..models import Action, ActionPlan, ImpactVisit
+from ..models import Action, ActionPlan, ImpactVisit, Progress
 from ..models.after_review import OPEN_ACTION_STATUSES
 from ..permissions import FINAL_STATUSES
 
@@ -27,6 +28,14 @@ def reviews_after_report(user: User, partnership: Partnership) -> QuerySet[Revie
             action_count=Count("action_plan__actions", distinct=True),
             open_actions=Count(
                 "action_plan__actions", filter=Q(action_plan__actions__status__in=OPEN_ACTION_STATUSES), distinct=True
+            ),
+            overdue_actions=Count(
+                "action_plan__actions",
+                filter=Q(
+                    action_plan__actions__status__in=OPEN_ACTION_STATUSES,
+                    action_plan__actions__due_on__lt=timezone.localdate(),
+                ),
+                distinct=True,
             ),
         )
         .order_by("-cycle__visit_window_starts_on", "school__name")
@@ -94,4 +103,21 @@ def follow_up_home(
         )
         .select_related("review__school")
         .order_by("review__school__name")[:20]
+    )
+
+
+def impact_visits_for_governors(school_ids: list[int]) -> list[ImpactVisit]:
+    """Impact visits of these schools' reviews whose final report is shared with governors, newest first, each with
+    the count of its actions at each level of progress (one query)."""
+    if not school_ids:
+        return []
+    return list(
+        ImpactVisit.objects.filter(plan__review__school_id__in=school_ids, plan__review__status=ReviewStatus.SHARED)
+        .select_related("plan__review__school", "plan__review__cycle")
+        .annotate(
+            achieved=Count("progress", filter=Q(progress__progress=Progress.ACHIEVED)),
+            good=Count("progress", filter=Q(progress__progress=Progress.GOOD)),
+            judged=Count("progress"),
+        )
+        .order_by("-visited_on")[:10]
     )

@@ -11,7 +11,7 @@ A fixed number of queries whatever the partnership's size (one per table)."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from cpd.models import Booking, BookingState, Event, EventStatus
@@ -20,7 +20,7 @@ from partnership.governance.models import Decision, Meeting
 from reviews.models import Finding, Review, ReviewStatus
 from schools.models import School
 
-from ..models import AnnualReportForeword, Category, Impact, SupportAgreement
+from ..models import AnnualReportForeword, Category, Grant, GrantKind, Impact, SupportAgreement
 from ..wording import academic_year_label
 
 NOT_EVALUATED = "not_evaluated"
@@ -37,7 +37,23 @@ class Figure:
 
     @property
     def display(self) -> str:
-        return HIDDEN_MARK if self.value is None else f"{self.value:,}"
+        return HIDDEN_MARK if self.value is None else f"{self.prefix}{self.value:,}"
+
+    prefix: str = ""  # "£" for sums of money
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One figure of a chart: its bar's length as a share of the section's largest shown figure."""
+
+    figure: Figure
+    percent: int
+
+
+def bars(figures: list[Figure]) -> list[Bar]:
+    """A bar for each figure, drawn in HTML and CSS (no script, nothing from a CDN); a hidden figure gets none."""
+    largest = max((f.value for f in figures if f.value is not None), default=0)
+    return [Bar(f, round(100 * f.value / largest) if largest and f.value else 0) for f in figures]
 
 
 @dataclass
@@ -54,6 +70,7 @@ class AnnualReport:
     support: list[Figure]
     categories: list[Figure]
     board: list[Figure]
+    grants: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -69,7 +86,14 @@ class AnnualReport:
             ("School-to-school support agreed this year, by outcome", self.support),
             ("Schools in each category of support", self.categories),
             ("Board activity", self.board),
+            ("Grants given and work commissioned this year", self.grants),
         ]
+
+    def tables(self) -> list[tuple[str, list[Bar], bool]]:
+        """Each section with a bar for each figure, and whether its bars are drawn: counts only (the grants table
+        mixes counts and sums of money, which one scale cannot show)."""
+        sections = self.sections()
+        return [(title, bars(figures), index < len(sections) - 1) for index, (title, figures) in enumerate(sections)]
 
 
 def _protected(name: str, items: list[tuple[str, str]], counts: dict[str, int], *, total: str | None, public=()):
@@ -167,6 +191,27 @@ def _board(starts: datetime.date, ends: datetime.date) -> list[Figure]:
     ]
 
 
+def _grants(year: int) -> list[Figure]:
+    """Grants and commissioned work starting in the year: about local partnerships and providers, not schools' own
+    figures, so shown in full."""
+    rows = {
+        kind: (n, total or 0)
+        for kind, n, total in Grant.objects.filter(year=year)
+        .values_list("kind")
+        .annotate(n=Count("pk"), total=Sum("amount"))
+        .values_list("kind", "n", "total")
+        .order_by()
+    }
+    figures = []
+    for kind, label, money in (
+        (GrantKind.GRANT, "Grants given", "Amount granted"),
+        (GrantKind.COMMISSION, "Pieces of work commissioned", "Amount of commissioned work"),
+    ):
+        n, total = rows.get(kind, (0, 0))
+        figures += [Figure(label, n), Figure(money, round(total), prefix="£")]
+    return figures
+
+
 def academic_year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
 
@@ -190,4 +235,12 @@ def annual_report(year: int) -> AnnualReport:
         support=_support(starts, ends),
         categories=category_counts(),
         board=_board(starts, ends),
+        grants=_grants(year),
+    )
+
+
+def published_years() -> list[int]:
+    """The years whose report the coordinator published on the public pages, newest first."""
+    return list(
+        AnnualReportForeword.objects.filter(published_at__isnull=False).order_by("-year").values_list("year", flat=True)
     )

@@ -1,13 +1,17 @@
 """Reads for school-to-school support: the directory, each leader's days left, the matching's proposals, the
 requests a person may see."""
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.permissions import is_coordinator
 from partnership.tenancy.selectors import active_memberships
+from schools.models import School
 
 from ..matching import LeaderFacts, Proposal, RequestFacts, propose
 from ..models import LeaderConflict, SupportAgreement, SupportRequest, SupportStatus, SystemLeader
@@ -127,8 +131,105 @@ def request_for_page(pk: int) -> SupportRequest | None:
 
 def agreement_of(request: SupportRequest) -> SupportAgreement | None:
     return (
-        SupportAgreement.objects.select_related("leader__user", "leader__school")
+        SupportAgreement.objects.select_related("leader__user", "leader__school", "midpoint_review")
         .prefetch_related("visits")
         .filter(request=request)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class NextStep:
+    request: SupportRequest
+    step: str
+    due_on: datetime.date | None
+
+
+def support_next_steps(
+    user: User, partnership: Partnership, today: datetime.date, *, limit: int = 20
+) -> list[NextStep]:
+    """What each piece of support the person may see waits for (one query): a request waiting for its agreement, the
+    mid-point review once half the agreed time has passed, the final evaluation once the support has ended."""
+    requests = (
+        requests_visible_to(user, partnership)
+        .filter(status__in=[SupportStatus.REQUESTED, *COMMITTED])
+        .select_related("agreement__midpoint_review")
+        .order_by("requested_at", "pk")
+    )
+    steps = []
+    for request in requests:
+        agreement = getattr(request, "agreement", None) if request.status != SupportStatus.REQUESTED else None
+        if request.status == SupportStatus.REQUESTED:
+            steps.append(NextStep(request, "Agree the support with a system leader", None))
+        elif agreement is None:
+            continue
+        elif agreement.ends_on <= today:
+            steps.append(NextStep(request, "Evaluate the impact against the aims", agreement.ends_on))
+        elif agreement.midpoint_on <= today and not _has_midpoint(agreement):
+            steps.append(NextStep(request, "Hold the mid-point review", agreement.midpoint_on))
+        if len(steps) >= limit:
+            break
+    return steps
+
+
+def _has_midpoint(agreement: SupportAgreement) -> bool:
+    return hasattr(agreement, "midpoint_review")  # a missing reverse one-to-one raises, which hasattr reads as no
+
+
+@dataclass
+class SchoolBalance:
+    school_id: int
+    name: str
+    given: dict[int, int] = field(default_factory=dict)
+    received: dict[int, int] = field(default_factory=dict)
+    cells: list[tuple[int, int]] = field(default_factory=list)  # (given, received) for each year of the table
+
+    def given_in(self, year: int) -> int:
+        return self.given.get(year, 0)
+
+    def received_in(self, year: int) -> int:
+        return self.received.get(year, 0)
+
+    @property
+    def total_given(self) -> int:
+        return sum(self.given.values())
+
+    @property
+    def total_received(self) -> int:
+        return sum(self.received.values())
+
+    @property
+    def balance(self) -> int:
+        return self.total_given - self.total_received
+
+
+def support_balance() -> tuple[list[int], list[SchoolBalance]]:
+    """The give and take of each school over the years: days of support its leaders agreed to give other schools,
+    and days it agreed to receive, by the academic year the support started (withdrawn support left out). Two
+    queries, whatever the years."""
+    agreements = SupportAgreement.objects.exclude(request__status=SupportStatus.WITHDRAWN).annotate(
+        year=Case(
+            When(starts_on__month__gte=9, then=ExtractYear("starts_on")),
+            default=ExtractYear("starts_on") - 1,
+            output_field=IntegerField(),
+        )
+    )
+    given = (
+        agreements.filter(leader__school__isnull=False)
+        .values_list("leader__school_id", "year")
+        .annotate(days=Sum("days"))
+    )
+    received = agreements.values_list("request__school_id", "year").annotate(days=Sum("days"))
+    schools: dict[int, SchoolBalance] = {}
+    rows = [(sid, year, days, "given") for sid, year, days in given.order_by()]
+    rows += [(sid, year, days, "received") for sid, year, days in received.order_by()]
+    names = dict(School.objects.filter(pk__in={row[0] for row in rows}).values_list("pk", "name"))
+    years: set[int] = set()
+    for school_id, year, days, side in rows:
+        entry = schools.setdefault(school_id, SchoolBalance(school_id, names.get(school_id, "")))
+        getattr(entry, side)[year] = days
+        years.add(year)
+    columns = sorted(years)
+    for entry in schools.values():
+        entry.cells = [(entry.given_in(year), entry.received_in(year)) for year in columns]
+    return columns, sorted(schools.values(), key=lambda entry: entry.name)

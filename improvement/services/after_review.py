@@ -188,3 +188,12 @@ def impact_visit_record(
         )
         Review.objects.filter(pk=review.pk).update(impact_visit_on=visited_on)
         return visit
+
+
+def action_plan_update(*, plan: ActionPlan, workshop_on: datetime.date | None) -> ActionPlan:
+    """Arrange (or move) the improvement workshop; the plan is closed once the impact visit has judged it."""
+    if ImpactVisit.objects.filter(plan=plan).exists():
+        raise ValidationError("The impact visit has judged this plan: it is closed.")
+    plan.workshop_on = workshop_on
+    plan.save(update_fields=["workshop_on"])
+    return plan

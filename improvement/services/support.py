@@ -19,6 +19,7 @@ from ..models import (
     LeaderConflict,
     SupportAgreement,
     SupportEvaluation,
+    SupportMidpointReview,
     SupportRequest,
     SupportStatus,
     SupportVisit,
@@ -204,3 +205,77 @@ def support_evaluate(
         )
         SupportRequest.objects.filter(pk=request.pk).update(status=SupportStatus.EVALUATED)
         return evaluation
+
+
+def support_midpoint_review(
+    *,
+    agreement: SupportAgreement,
+    reviewed_on: datetime.date,
+    on_track: bool,
+    notes: str,
+    actor: User | None,
+    today: datetime.date | None = None,
+) -> SupportMidpointReview:
+    """The mid-point review: once, after the support started and before its final evaluation."""
+    today = today or timezone.localdate()
+    errors = {}
+    if reviewed_on < agreement.starts_on:
+        errors["reviewed_on"] = (
+            f"The support started on {agreement.starts_on:%-d %B %Y}: its mid-point review cannot be before it."
+        )
+    elif reviewed_on > today:
+        errors["reviewed_on"] = "Record the mid-point review once it has happened."
+    if not notes.strip():
+        errors["notes"] = "Enter what the review found and what the rest of the support will do."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        request = SupportRequest.objects.select_for_update().get(pk=agreement.request_id)
+        if request.status not in (SupportStatus.AGREED, SupportStatus.UNDER_WAY):
+            raise ValidationError("The support is evaluated: its mid-point review is closed.")
+        if SupportMidpointReview.objects.filter(agreement=agreement).exists():
+            raise ValidationError("The mid-point review is already recorded.")
+        return SupportMidpointReview.objects.create(
+            partnership=agreement.partnership,
+            agreement=agreement,
+            reviewed_on=reviewed_on,
+            on_track=on_track,
+            notes=notes.strip(),
+            reviewed_by=actor,
+        )
+
+
+def support_request_update(
+    *, request: SupportRequest, aims: str, focus: str, phase: str, days: int, allow_same_trust: bool
+) -> SupportRequest:
+    """Change a request while it waits for its agreement; once agreed, the agreement is what holds."""
+    errors = {}
+    if not aims.strip():
+        errors["aims"] = "Enter what the support should achieve."
+    if not focus.strip():
+        errors["focus"] = "Enter the focus of the support."
+    if days < 1:
+        errors["days"] = "Ask for at least one day."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != SupportStatus.REQUESTED:
+            raise ValidationError("The support is agreed: its request can no longer change.")
+        locked.aims, locked.focus, locked.phase = aims.strip(), focus.strip(), phase or locked.phase
+        locked.days, locked.allow_same_trust = days, allow_same_trust
+        locked.save(update_fields=["aims", "focus", "phase", "days", "allow_same_trust"])
+        return locked
+
+
+def support_withdraw(*, request: SupportRequest) -> SupportRequest:
+    """Withdraw support not yet evaluated: it leaves the lists of next steps, and the leader's agreed days are
+    theirs to give again. It cannot be undone (a new request starts again)."""
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status == SupportStatus.EVALUATED:
+            raise ValidationError("The support is evaluated: it can no longer be withdrawn.")
+        if locked.status != SupportStatus.WITHDRAWN:
+            locked.status = SupportStatus.WITHDRAWN
+            locked.save(update_fields=["status"])
+        return locked

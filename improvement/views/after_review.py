@@ -7,20 +7,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.permissions import is_coordinator
 from reviews.permissions import can_view_review
 
-from ..forms import ActionForm, ChampionForm, ImpactVisitForm
+from ..forms import ActionForm, ChampionForm, ImpactVisitForm, PlanForm
 from ..models import Action, ActionPlan
 from ..permissions import (
     can_edit_actions,
+    can_edit_plan,
     can_manage_categories,
     can_name_champion,
     can_record_impact_visit,
     can_search_directory,
     can_use_improvement,
     can_view_plan,
+    has_impact_visit,
 )
 from ..selectors.after_review import (
     champion_candidates,
@@ -32,7 +35,13 @@ from ..selectors.after_review import (
     review_for_champion_page,
     reviews_after_report,
 )
-from ..services.after_review import action_create, action_plan_start, action_update, impact_visit_record
+from ..services.after_review import (
+    action_create,
+    action_plan_start,
+    action_plan_update,
+    action_update,
+    impact_visit_record,
+)
 
 
 def _plan_or_404(pk: int, user, may=None) -> ActionPlan:
@@ -58,6 +67,7 @@ def improvement_index(request):
             "can_name": coordinator,
             "can_manage_categories": can_manage_categories(request.user, partnership),
             "can_search_directory": can_search_directory(request.user, partnership),
+            "today": timezone.localdate(),
         },
     )
 
@@ -101,6 +111,7 @@ def plan_detail(request, pk: int):
             "actions": plan_actions(plan),
             "visit": impact_visit_of(plan),
             "can_edit": can_edit_actions(request.user, plan),
+            "can_edit_plan": can_edit_plan(request.user, plan),
             "can_record_visit": can_record_impact_visit(request.user, plan),
             "today": timezone.localdate(),
         },
@@ -113,8 +124,12 @@ def action_add(request, pk: int):
     plan = _plan_or_404(pk, request.user, can_edit_actions)
     form = ActionForm(request.POST or None, findings=plan_findings(plan))
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "improvement-action")
+        if claim.repeated:
+            messages.info(request, "This action was already added; it has not been added a second time.")
+            return redirect("improvement_plan", pk=plan.pk)
         with service_errors(form) as refusal:
-            action_create(
+            action = action_create(
                 plan=plan,
                 finding_id=form.finding_id(),
                 description=form.cleaned_data["description"],
@@ -123,8 +138,10 @@ def action_add(request, pk: int):
                 due_on=form.cleaned_data["due_on"],
             )
         if not refusal:
+            claim.done(action.pk)
             messages.success(request, "The action is added to the plan.")
             return redirect("improvement_plan", pk=plan.pk)
+        claim.release()
     return render(request, "improvement/action_form.html", {"plan": plan, "form": form, "action": None})
 
 
@@ -158,7 +175,13 @@ def action_edit(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def impact_visit(request, pk: int):
-    plan = _plan_or_404(pk, request.user, can_record_impact_visit)
+    plan = _plan_or_404(pk, request.user)
+    if has_impact_visit(plan):
+        # The visit is recorded (perhaps by this very form, sent twice): show it rather than a missing page.
+        messages.info(request, "The impact visit is already recorded.")
+        return redirect("improvement_plan", pk=plan.pk)
+    if not can_record_impact_visit(request.user, plan):
+        raise Http404
     actions = plan_actions(plan)
     form = ImpactVisitForm(request.POST or None, actions=actions)
     if request.method == "POST" and form.is_valid():
@@ -174,3 +197,17 @@ def impact_visit(request, pk: int):
             messages.success(request, "The impact visit is recorded, and its summary added to the review's record.")
             return redirect("improvement_plan", pk=plan.pk)
     return render(request, "improvement/impact_visit_form.html", {"plan": plan, "form": form, "actions": actions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, pk: int):
+    plan = _plan_or_404(pk, request.user, can_edit_plan)
+    form = PlanForm(request.POST or None, initial={"workshop_on": plan.workshop_on})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            action_plan_update(plan=plan, workshop_on=form.cleaned_data["workshop_on"])
+        if not refusal:
+            messages.success(request, "The plan is saved.")
+            return redirect("improvement_plan", pk=plan.pk)
+    return render(request, "improvement/plan_form.html", {"plan": plan, "form": form})

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.selectors import active_memberships
 from schools.models import School
@@ -54,11 +55,18 @@ def category_new(request):
     _managing(request)
     form = CategoryForm(request.POST or None, initial={"position": len(framework()) + 1})
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "improvement-category")
+        if claim.repeated:
+            messages.info(request, "This category was already added; it has not been added a second time.")
+            return redirect("improvement_categories")
+        fields = {name: value for name, value in form.cleaned_data.items() if name != once.FIELD}
         with service_errors(form) as refusal:
-            category = category_create(partnership=request.partnership, **form.cleaned_data)
+            category = category_create(partnership=request.partnership, **fields)
         if not refusal:
+            claim.done(category.pk)
             messages.success(request, f"{category.name} is added to the framework.")
             return redirect("improvement_categories")
+        claim.release()
     return render(request, "improvement/category_form.html", {"form": form})
 
 
@@ -91,13 +99,19 @@ def category_propose(request, school_pk: int):
     form = ProposeCategoryForm(request.POST or None, categories=categories)
     if request.method == "POST" and form.is_valid():
         category = next(c for c in categories if c.pk == form.cleaned_data["category"])
+        claim = once.claim(request, form, "improvement-category-proposal")
+        if claim.repeated:
+            messages.info(request, "This proposal was already recorded; it has not been recorded a second time.")
+            return redirect("improvement_school_category", school_pk=school.pk)
         with service_errors(form) as refusal:
-            school_category_propose(
+            proposal = school_category_propose(
                 school=school, category=category, notes=form.cleaned_data["notes"], actor=request.user
             )
         if not refusal:
+            claim.done(proposal.pk)
             messages.success(request, f"{category.name} is proposed for {school.name}. Confirm it once it is agreed.")
             return redirect("improvement_school_category", school_pk=school.pk)
+        claim.release()
     return render(
         request,
         "improvement/category_propose.html",

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from partnership.accounts.models import User
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.tenancy.models import Membership
 from partnership.tenancy.permissions import is_coordinator
@@ -15,15 +16,27 @@ from partnership.tenancy.roles import Role
 from partnership.tenancy.selectors import active_memberships
 from schools.models import School
 
-from ..forms import AgreementForm, ConflictForm, EvaluationForm, SupportRequestForm, SupportVisitForm, SystemLeaderForm
-from ..models import LeaderConflict, SupportRequest, SystemLeader
+from ..forms import (
+    AgreementForm,
+    ConflictForm,
+    EvaluationForm,
+    MidpointReviewForm,
+    SupportRequestForm,
+    SupportVisitForm,
+    SystemLeaderForm,
+)
+from ..models import LeaderConflict, SupportRequest, SupportStatus, SystemLeader
 from ..permissions import (
     can_broker_support,
+    can_change_support_request,
     can_evaluate_support,
     can_record_support_visit,
+    can_review_support_midpoint,
     can_search_directory,
     can_use_improvement,
     can_view_support,
+    can_view_support_balance,
+    can_withdraw_support,
 )
 from ..selectors.support import (
     agreement_of,
@@ -32,13 +45,17 @@ from ..selectors.support import (
     proposals_for,
     request_for_page,
     requests_visible_to,
+    support_balance,
 )
 from ..services.support import (
     leader_conflict_declare,
     support_agree,
     support_evaluate,
+    support_midpoint_review,
     support_request_create,
+    support_request_update,
     support_visit_add,
+    support_withdraw,
     system_leader_add,
 )
 
@@ -84,11 +101,17 @@ def leader_directory(request):
 @require_http_methods(["GET", "POST"])
 def leader_new(request):
     _brokering(request)
-    taken = SystemLeader.objects.values("user_id")
-    members = Membership.objects.filter(ended_on__isnull=True).values("user_id")
-    people = list(User.objects.filter(pk__in=members).exclude(pk__in=taken).order_by("last_name", "first_name"))
+    members = User.objects.filter(pk__in=Membership.objects.filter(ended_on__isnull=True).values("user_id"))
+    if request.method == "GET":
+        members = members.exclude(pk__in=SystemLeader.objects.values("user_id"))
+    # A form sent again lists its person still, so that the repeat is recognised (or the service says why not).
+    people = list(members.order_by("last_name", "first_name"))
     form = SystemLeaderForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "improvement-leader")
+        if claim.repeated:
+            messages.info(request, "This person was already added to the directory.")
+            return redirect("improvement_leaders")
         user = next(person for person in people if person.pk == form.cleaned_data["user"])
         school_membership = (
             Membership.objects.filter(user=user, ended_on__isnull=True, school__isnull=False)
@@ -106,8 +129,10 @@ def leader_new(request):
                 days_a_term=form.cleaned_data["days_a_term"],
             )
         if not refusal:
+            claim.done()
             messages.success(request, f"{user} is added to the system leaders directory.")
             return redirect("improvement_leaders")
+        claim.release()
     return render(request, "improvement/leader_form.html", {"form": form})
 
 
@@ -155,6 +180,7 @@ def support_list(request):
             "requests": requests,
             "can_request": coordinator or bool(heads_of),
             "can_search": can_search_directory(request.user, partnership),
+            "can_balance": can_view_support_balance(request.user, partnership),
         },
     )
 
@@ -174,6 +200,12 @@ def support_new(request):
     form = SupportRequestForm(request.POST or None, schools=schools, initial=initial)
     if request.method == "POST" and form.is_valid():
         school = next(s for s in schools if s.pk == form.cleaned_data["school"])
+        claim = once.claim(request, form, "improvement-support")
+        if claim.repeated:
+            messages.info(request, "This request was already recorded; it has not been recorded a second time.")
+            if claim.previous.isdigit():
+                return redirect("improvement_support", pk=int(claim.previous))
+            return redirect("improvement_support_list")
         with service_errors(form) as refusal:
             support = support_request_create(
                 school=school,
@@ -185,8 +217,10 @@ def support_new(request):
                 actor=request.user,
             )
         if not refusal:
+            claim.done(support.pk)
             messages.success(request, "The request for support is recorded.")
             return redirect("improvement_support", pk=support.pk)
+        claim.release()
     return render(request, "improvement/support_form.html", {"form": form})
 
 
@@ -207,6 +241,11 @@ def support_detail(request, pk: int):
             "can_broker": can_broker,
             "can_visit": can_record_support_visit(request.user, support),
             "can_evaluate": can_evaluate_support(request.user, support),
+            "can_change": can_change_support_request(request.user, support),
+            "can_withdraw": can_withdraw_support(request.user, support),
+            "can_review_midpoint": agreement is not None
+            and not hasattr(agreement, "midpoint_review")
+            and can_review_support_midpoint(request.user, support),
         },
     )
 
@@ -249,26 +288,126 @@ def support_visit_new(request, pk: int):
     agreement = agreement_of(support)
     form = SupportVisitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "improvement-support-visit")
+        if claim.repeated:
+            messages.info(request, "These visit notes were already saved; they have not been saved a second time.")
+            return redirect("improvement_support", pk=support.pk)
         with service_errors(form) as refusal:
-            support_visit_add(agreement=agreement, actor=request.user, **form.cleaned_data)
+            visit = support_visit_add(
+                agreement=agreement,
+                actor=request.user,
+                visited_on=form.cleaned_data["visited_on"],
+                notes=form.cleaned_data["notes"],
+            )
         if not refusal:
+            claim.done(visit.pk)
             messages.success(request, "The visit notes are saved.")
             return redirect("improvement_support", pk=support.pk)
+        claim.release()
     return render(request, "improvement/support_visit_form.html", {"support": support, "form": form})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_evaluate_page(request, pk: int):
-    support = _request_or_404(pk, request.user, can_evaluate_support)
+    support = _request_or_404(pk, request.user)
+    if support.status == SupportStatus.EVALUATED:
+        # Evaluated (perhaps by this very form, sent twice): show the evaluation rather than a missing page.
+        messages.info(request, "This support is already evaluated.")
+        return redirect("improvement_support", pk=support.pk)
+    if not can_evaluate_support(request.user, support):
+        raise Http404
     agreement = agreement_of(support)
     form = EvaluationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with service_errors(form) as refusal:
-            support_evaluate(agreement=agreement, actor=request.user, **form.cleaned_data)
+            support_evaluate(
+                agreement=agreement,
+                actor=request.user,
+                **{key: form.cleaned_data[key] for key in ("evaluated_on", "impact", "summary")},
+            )
         if not refusal:
             messages.success(request, "The evaluation is recorded.")
             return redirect("improvement_support", pk=support.pk)
     return render(
         request, "improvement/support_evaluate.html", {"support": support, "agreement": agreement, "form": form}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_midpoint_page(request, pk: int):
+    support = _request_or_404(pk, request.user)
+    agreement = agreement_of(support)
+    if agreement is not None and hasattr(agreement, "midpoint_review"):
+        # Recorded (perhaps by this very form, sent twice): show it rather than a missing page.
+        messages.info(request, "The mid-point review is already recorded.")
+        return redirect("improvement_support", pk=support.pk)
+    if agreement is None or not can_review_support_midpoint(request.user, support):
+        raise Http404
+    form = MidpointReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_midpoint_review(
+                agreement=agreement,
+                actor=request.user,
+                **{key: form.cleaned_data[key] for key in ("reviewed_on", "on_track", "notes")},
+            )
+        if not refusal:
+            messages.success(request, "The mid-point review is recorded.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(
+        request, "improvement/support_midpoint_form.html", {"support": support, "agreement": agreement, "form": form}
+    )
+
+
+@login_required
+def support_balance_page(request):
+    if not can_view_support_balance(request.user, request.partnership):
+        raise Http404
+    years, schools = support_balance()
+    return render(request, "improvement/support_balance.html", {"years": years, "schools": schools})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_edit(request, pk: int):
+    support = _request_or_404(pk, request.user, can_change_support_request)
+    form = SupportRequestForm(
+        request.POST or None,
+        schools=[support.school],
+        initial={
+            "school": support.school_id,
+            **{name: getattr(support, name) for name in ("focus", "aims", "phase", "days", "allow_same_trust")},
+        },
+    )
+    form.fields["school"].disabled = True  # the school a request is for never changes
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_request_update(
+                request=support,
+                **{name: form.cleaned_data[name] for name in ("focus", "aims", "phase", "days", "allow_same_trust")},
+            )
+        if not refusal:
+            messages.success(request, "The request is changed.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(request, "improvement/support_form.html", {"form": form, "support": support})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_withdraw_page(request, pk: int):
+    """Withdrawing cannot be undone: a page of its own to confirm it."""
+    support = _request_or_404(pk, request.user)
+    if support.status == SupportStatus.WITHDRAWN:
+        messages.info(request, "This support is already withdrawn.")
+        return redirect("improvement_support", pk=support.pk)
+    if not can_withdraw_support(request.user, support):
+        raise Http404
+    if request.method == "POST":
+        with service_errors(request=request) as refusal:
+            support_withdraw(request=support)
+        if not refusal:
+            messages.success(request, f"The support for {support.school.name} is withdrawn.")
+        return redirect("improvement_support", pk=support.pk)
+    return render(request, "improvement/support_withdraw.html", {"support": support})

@@ -1,5 +1,7 @@
 """A coordinator categorises a school with its evidence and confirms it, brokers support for the school from a
-leader the portal proposes, and records the evaluation of its impact; axe-core checks every page."""
+leader the portal proposes, holds its mid-point review and records the evaluation of its impact, then produces the
+year's annual report (its foreword, the PDF a worker lays out) and publishes it on the public pages; axe-core checks
+every page."""
 
 import datetime
 import re
@@ -8,8 +10,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from improvement.models import SchoolCategory, SupportEvaluation
+from improvement.models import AnnualReportForeword, AnnualReportPdf, SchoolCategory, SupportEvaluation
 from improvement.services.support import system_leader_add
+from partnership.governance.models import PublicPages
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 from tests.factories import PartnershipFactory, SchoolFactory, member
@@ -27,6 +30,8 @@ def borough():
         ofsted_rating="Requires improvement",
     )  # fmt: skip
     coordinator = member(partnership, Role.COORDINATOR)
+    with partnership_scope(partnership):
+        PublicPages.objects.create(partnership=partnership, enabled=True, about="Every school in the borough.")
     leader_school = SchoolFactory(
         partnership=partnership, name="Otterbrook Primary School", easting=404_000, northing=300_000
     )
@@ -97,6 +102,14 @@ def test_the_coordinator_categorises_a_school_and_brokers_support(page, site, ax
     page.get_by_role("button", name="Agree the support").click()
     expect(page.get_by_role("heading", name="Agreement")).to_be_visible()
 
+    page.get_by_role("link", name="Record the mid-point review", exact=True).click()
+    page.get_by_label("Date of the mid-point review").fill(str(today))
+    page.get_by_label("Yes, on track", exact=True).check()
+    page.get_by_label("What the review found").fill("Half the pupils behind now read at the expected level.")
+    axe(page)
+    page.get_by_role("button", name="Record the mid-point review").click()
+    expect(page.get_by_role("main")).to_contain_text("Half the pupils behind now read at the expected level.")
+
     page.get_by_role("link", name="Evaluate the support").click()
     page.get_by_label("Date of the evaluation").fill(str(today - datetime.timedelta(days=30)))
     page.get_by_label("Aims met", exact=True).check()
@@ -110,6 +123,31 @@ def test_the_coordinator_categorises_a_school_and_brokers_support(page, site, ax
     expect(page.get_by_role("main")).to_contain_text(re.compile("Aims met"))
     axe(page)
 
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Improvement", exact=True).click()
+    page.get_by_role("link", name="Annual report", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Annual report")
+    expect(page.get_by_role("table", name="School-to-school support agreed this year, by outcome")).to_be_visible()
+    axe(page)
+    page.get_by_label("Foreword").fill("Our schools supported one another all year.")
+    page.get_by_role("button", name="Save the foreword").click()
+    expect(page.get_by_role("main")).to_contain_text("Our schools supported one another all year.")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile(r"^Download the annual report .* \(PDF\)$")).click()
+    assert download.value.suggested_filename.startswith("annual-report-")
+    page.reload()
+    expect(page.locator("#pdf")).to_contain_text("Prepared")
+    page.get_by_role("link", name=re.compile(r"^Publish the annual report .* on the public pages$")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish the annual report")
+    axe(page)
+    page.get_by_role("button", name="Publish it").click()
+    expect(page.get_by_role("main")).to_contain_text("Published on the public pages")
+    axe(page)
+    page.get_by_role("link", name="public pages", exact=True).click()
+    expect(page.get_by_role("main")).to_contain_text("Our schools supported one another all year.")
+    axe(page)
+
     with partnership_scope(partnership):
         assert SchoolCategory.objects.get(school=school).is_current
         assert SupportEvaluation.objects.get().impact == "met"
+        assert AnnualReportPdf.objects.get().status == "ready"
+        assert AnnualReportForeword.objects.get().published_at is not None

@@ -9,8 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from improvement.models import Action, ActionPlan, ActionProgress, ImpactVisit
-from improvement.services.after_review import action_create, action_plan_start, impact_visit_record
+from improvement.services.after_review import (
+    action_create,
+    action_plan_start,
+    action_plan_update,
+    impact_visit_record,
+)
+from partnership.tenancy.roles import Role
 from reviews.models import Review, ReviewEvent, ReviewStatus
+from tests.factories import member
 from tests.reviews.factories import PEOPLE_IN_A_SCENARIO, SEE_THE_REVIEW
 from tests.reviews.factories_reports import reported_scenario
 
@@ -215,3 +222,69 @@ def test_the_index_and_a_plan_read_in_a_bounded_number_of_queries(
         assert client.get(reverse("improvement_index")).status_code == 200
     with django_assert_max_num_queries(18):
         assert client.get(reverse("improvement_plan", args=[s.plan.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["final", "shared"])
+def test_governors_read_the_impact_visits_summary_once_the_report_is_shared_with_them(
+    partnership_a, client_at, scope_of, django_assert_max_num_queries, status
+):
+    s = plan_scenario(partnership_a, status=status)
+    first, second = s.actions
+    today = timezone.localdate()
+    with scope_of(partnership_a):
+        impact_visit_record(
+            plan=s.plan,
+            visited_on=today,
+            summary="Checks for understanding are routine now.",
+            progress={first.pk: ("achieved", ""), second.pk: ("good", "")},
+            actor=s.champion,
+            today=today,
+        )
+    governor = client_at(partnership_a, s.governor)
+    with django_assert_max_num_queries(40):
+        page = governor.get("/").content.decode()
+    shown = "routine now" in page
+    assert shown == (status == "shared")
+    if shown:
+        assert "of 2 actions, 1 achieved and 1 making good progress" in page
+    # Another school's governor never reads it.
+    assert "routine now" not in client_at(partnership_a, s.other_governor).get("/").content.decode()
+
+
+@pytest.mark.parametrize("person", EVERYONE)
+def test_who_may_arrange_the_workshop_and_it_closes_with_the_impact_visit(
+    partnership_a, partnership_b, client_at, scope_of, person
+):
+    s = plan_scenario(partnership_a)
+    path = reverse("improvement_plan_edit", args=[s.plan.pk])
+    client = client_at(partnership_a, getattr(s, person))
+    allowed = person in {"coordinator", "head", "champion"}
+    assert client.get(path).status_code == (200 if allowed else 404)
+    if person != "coordinator":
+        return
+    assert client.post(path, {"workshop_on": "31/02/2026"}).status_code == 200  # not a date: said, nothing saved
+    assert client.post(path, {"workshop_on": "2026-03-04"}).status_code == 302
+    with scope_of(partnership_a):
+        assert ActionPlan.objects.get().workshop_on == datetime.date(2026, 3, 4)
+    other = member(partnership_b, Role.COORDINATOR)
+    assert client_at(partnership_a, other).get(path).status_code == 404
+    first, second = s.actions
+    with scope_of(partnership_a):
+        impact_visit_record(
+            plan=s.plan,
+            visited_on=timezone.localdate(),
+            summary="Done.",
+            progress={first.pk: ("good", ""), second.pk: ("some", "")},
+            actor=s.coordinator,
+        )
+        with pytest.raises(ValidationError, match="closed"):
+            action_plan_update(plan=ActionPlan.objects.get(), workshop_on=None)
+    assert client.get(path).status_code == 404
+
+
+def test_the_index_marks_overdue_actions(partnership_a, client_at, scope_of):
+    s = plan_scenario(partnership_a)  # both actions were due early in 2026
+    with scope_of(partnership_a):
+        Action.objects.filter(pk=s.actions[1].pk).update(due_on=timezone.localdate() + datetime.timedelta(days=5))
+    page = client_at(partnership_a, s.coordinator).get(reverse("improvement_index")).content.decode()
+    assert '2 (2 open) <strong class="govuk-tag govuk-tag--red">1 overdue</strong>' in page

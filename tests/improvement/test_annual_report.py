@@ -2,7 +2,9 @@
 foreword (once a year, refused blank), coordinators and board members only (the board reads), another partnership's
 people get a 404, and a bounded number of queries at two data sizes."""
 
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,9 +12,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
-from improvement.models import AnnualReportForeword
+from improvement.models import AnnualReportForeword, AnnualReportPdf, PdfStatus
 from improvement.selectors.annual_report import annual_report
-from improvement.services.annual_report import foreword_save
+from improvement.services.annual_report import annual_report_pdf_request, foreword_save
+from improvement.services.grants import grant_create
+from improvement.tasks import render_annual_report_task
+from partnership.audit.models import AuditAction, AuditEvent
+from partnership.governance.models import PublicPages
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 from schools.models import School
@@ -129,23 +135,43 @@ def test_the_report_reads_in_a_bounded_number_of_queries(
     with partnership_scope(partnership_a):
         foreword_save(partnership=partnership_a, year=YEAR, text="A year.", actor=None)
     client = client_at(partnership_a, member(partnership_a, Role.COORDINATOR))
-    # 14 at both sizes: the session, roles and shell (6), the foreword, and one query per table of figures (8).
-    with django_assert_max_num_queries(14):
+    # 16 at both sizes: the session, roles and shell (6), the foreword, one query per table of figures (9) and
+    # the latest PDF.
+    with django_assert_max_num_queries(16):
         assert client.get(reverse("improvement_annual_report", args=[YEAR])).status_code == 200
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.BOARD_MEMBER, Role.HEADTEACHER, Role.GOVERNOR])
-def test_the_pdf_is_for_coordinators_and_the_board(partnership_a, partnership_b, client_at, scope_of, role):
+def test_the_pdf_is_for_coordinators_and_the_board(
+    partnership_a, partnership_b, client_at, scope_of, django_capture_on_commit_callbacks, role
+):
     with scope_of(partnership_a):
         foreword_save(partnership=partnership_a, year=YEAR, text="Our foreword.", actor=None)
     client = client_at(partnership_a, member(partnership_a, role))
     path = reverse("improvement_annual_report_pdf", args=[YEAR])
-    response = client.get(path)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.get(path)
     if role not in (Role.COORDINATOR, Role.BOARD_MEMBER):
-        assert response.status_code == 404
+        assert response.status_code == 404 and not queued
         return
+    # The request only asks for it: the PDF is laid out by a worker, and the page shows its progress.
+    assert response.status_code == 302 and response.url.endswith(f"/improvement/annual-report/{YEAR}/#pdf")
+    assert len(queued) == 1
+    page = client.get(response.url).content.decode()
+    assert "The PDF is being prepared" in page
+    with scope_of(partnership_a):
+        assert AnnualReportPdf.objects.get().status == PdfStatus.QUEUED
+    with django_capture_on_commit_callbacks(execute=True):
+        queued[0]()  # the worker (Celery runs eagerly in tests)
+    with scope_of(partnership_a):
+        stored = AnnualReportPdf.objects.get()
+        assert stored.status == PdfStatus.READY and stored.size > 0
+    response = client.get(path)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    reader = PdfReader(io.BytesIO(response.content))
+    with scope_of(partnership_a):
+        assert AnnualReportPdf.objects.count() == 1  # unchanged: not laid out again
+        assert AuditEvent.objects.filter(action=AuditAction.REPORT_DOWNLOADED).count() == 1
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
     assert "Our foreword." in reader.pages[0].extract_text()
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged, for screen readers
     assert "2025-26.pdf" in response["Content-Disposition"]
@@ -156,3 +182,88 @@ def test_the_pdf_is_for_coordinators_and_the_board(partnership_a, partnership_b,
 def test_board_members_find_the_report_from_their_home_page(partnership_a, client_at):
     client = client_at(partnership_a, member(partnership_a, Role.BOARD_MEMBER))
     assert 'href="/improvement/annual-report/"' in client.get("/").content.decode()
+
+
+def test_the_coordinator_publishes_the_report_after_confirming_and_the_public_reads_it(
+    partnership_a, partnership_b, client_at, scope_of
+):
+    SchoolFactory.create_batch(5, partnership=partnership_a, phase=School.Phase.PRIMARY)
+    SchoolFactory(partnership=partnership_a, phase=School.Phase.SPECIAL)
+    coordinator = member(partnership_a, Role.COORDINATOR)
+    with scope_of(partnership_a):
+        PublicPages.objects.create(partnership=partnership_a, enabled=True)
+    client = client_at(partnership_a, coordinator)
+    publish = reverse("improvement_annual_report_publish", args=[YEAR])
+    public = reverse("public_annual_report", args=[YEAR])
+    anyone = client_at(partnership_a)
+    # No foreword yet: refused, nothing published.
+    client.post(publish)
+    assert anyone.get(public).status_code == 404
+    with scope_of(partnership_a):
+        foreword_save(partnership=partnership_a, year=YEAR, text="Our year together.", actor=None)
+    confirm = client.get(publish)
+    assert confirm.status_code == 200 and "Publish the annual report 2025/26?" in confirm.content.decode()
+    assert anyone.get(public).status_code == 404  # asking is not publishing
+    assert client.post(publish).status_code == 302
+    page = anyone.get(public).content.decode()
+    assert "Our year together." in page and "[c]" in page  # the one special school stays hidden
+    assert "Annual report 2025/26" in anyone.get(reverse("public_annual_reports")).content.decode()
+    assert anyone.get(reverse("public_annual_report", args=[YEAR - 1])).status_code == 404
+    # Others may not publish; the unpublished report leaves the public pages.
+    for role in (Role.BOARD_MEMBER, Role.HEADTEACHER):
+        assert client_at(partnership_a, member(partnership_a, role)).get(publish).status_code == 404
+    assert client_at(partnership_a, member(partnership_b, Role.COORDINATOR)).get(publish).status_code == 404
+    assert client.post(reverse("improvement_annual_report_unpublish", args=[YEAR])).status_code == 302
+    assert anyone.get(public).status_code == 404
+    with scope_of(partnership_a):
+        PublicPages.objects.update(enabled=False)
+    assert anyone.get(reverse("public_annual_reports")).status_code == 404
+
+
+def test_the_report_draws_bars_and_totals_the_years_grants(partnership_a, client_at, scope_of):
+    SchoolFactory.create_batch(6, partnership=partnership_a, phase=School.Phase.PRIMARY)
+    SchoolFactory.create_batch(3, partnership=partnership_a, phase=School.Phase.SECONDARY)
+    with scope_of(partnership_a):
+        for amount in ("1000", "2500.40"):
+            grant_create(
+                partnership=partnership_a,
+                kind="grant",
+                party="A local partnership",
+                cluster=None,
+                purpose="Pump-priming",
+                amount=Decimal(amount),
+                conditions="",
+                starts_on=datetime.date(YEAR, 10, 1),
+                ends_on=datetime.date(YEAR + 1, 7, 1),
+                report_due_on=None,
+                actor=None,
+            )
+        report = annual_report(YEAR)
+    assert figures(report.grants) == {
+        "Grants given": "2",
+        "Amount granted": "£3,500",
+        "Pieces of work commissioned": "0",
+        "Amount of commissioned work": "£0",
+    }
+    [membership] = [rows for title, rows, drawn in report.tables() if title == "Member schools by phase"]
+    assert [(row.figure.label, row.percent) for row in membership] == [
+        ("Primary", 67),
+        ("Secondary", 33),
+        ("All member schools", 100),
+    ]
+    page = client_at(partnership_a, member(partnership_a, Role.COORDINATOR)).get(
+        reverse("improvement_annual_report", args=[YEAR])
+    )
+    assert 'style="width: 67%"' in page.content.decode()
+
+
+def test_a_pdf_that_fails_says_why_and_is_tried_again_when_asked(partnership_a, scope_of, monkeypatch):
+    with scope_of(partnership_a):
+        pdf, queued = annual_report_pdf_request(partnership=partnership_a, year=YEAR, actor=None)
+        assert queued
+        monkeypatch.setattr("reviews.reports.render.render_html", lambda html: 1 / 0)
+        render_annual_report_task.run(pdf_id=pdf.pk)
+        pdf.refresh_from_db()
+        assert pdf.status == PdfStatus.FAILED and "ZeroDivisionError" in pdf.error
+        again, queued = annual_report_pdf_request(partnership=partnership_a, year=YEAR, actor=None)
+        assert again.pk == pdf.pk and queued and again.status == PdfStatus.QUEUED

@@ -19,9 +19,9 @@ PAGES = {
     "reviews": ("/cycles/{pk}/reviews/", 8),
     "publish": ("/cycles/{pk}/publish/", 15),
     "training": ("/cycles/{pk}/training/", 10),
-    # 17, plus 1 for the coordinator's board terms ending soon (governance's home section) and 1 for the improvement
-    # section (plans with overdue actions or visits due).
-    "home": ("/", 19),
+    # 17, plus 1 for the coordinator's board terms ending soon (governance's home section), 1 for the improvement
+    # section (plans with overdue actions or visits due) and 2 for improvement's next steps (support, grant reports).
+    "home": ("/", 21),
     "cycle list": ("/cycles/", 5),
     "review list": ("/reviews/", 10),
 }
