@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from reviews.models import EvidenceNote, Finding, FocusArea, Notification, ReviewEvent, ReviewStatus, VisitProposal
 from tests.reviews.factories import review_scenario
-from tests.reviews.factories_scheduling import open_window, school_days
+from tests.reviews.factories_scheduling import open_window, proposal_form, school_days
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="submission" value="([0-9a-f]{32})"')
@@ -83,7 +83,7 @@ def test_a_date_proposal_sent_twice_is_proposed_once(partnership_a, client_at, s
     days = school_days(today + datetime.timedelta(days=10), 2)
     client = client_at(partnership_a, s.head)
     url = f"/reviews/{s.review.pk}/visit-dates/"
-    form = {"day_1": days[0].isoformat(), "day_2": days[1].isoformat(), "note": "", "submission": token_of(client, url)}
+    form = proposal_form(days[0], days[1], submission=token_of(client, url))
     assert client.post(url, form).status_code == 302
     with scope_of(partnership_a):
         told = Notification.objects.count()
