@@ -76,9 +76,16 @@ class SelfReviewForm(VersionedForm):
         help_text="Your current priorities and the actions you are taking.",
     )
 
+    NEEDED_TO_SHARE = ("focus_areas", "line_of_enquiry_1", "self_evaluation_summary", "improvement_plan_summary")
+
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].choices = _focus_area_choices(review)
+        for name in self.NEEDED_TO_SHARE:
+            # A draft may be saved without them, but sharing needs them: never labelled "(optional)".
+            field = self.fields[name]
+            field.hide_optional = True
+            field.help_text = " ".join(filter(None, [field.help_text, "Needed before you share the self-review."]))
 
 
 class AttachmentForm(forms.Form):
@@ -177,7 +184,10 @@ class EvidenceNoteForm(OnceForm, VersionedForm):
 
 class FindingForm(OnceForm, VersionedForm):
     strengths = forms.CharField(
-        label="Strengths (what went well)", required=False, widget=_textarea(10), help_text=NO_PUPIL_NAMES
+        label="Strengths (what went well)",
+        required=False,
+        widget=_textarea(10),
+        help_text="Write the strengths, the areas for development below, or both. " + NO_PUPIL_NAMES,
     )
     areas_for_development = forms.CharField(
         label="Areas for development (even better if)", required=False, widget=_textarea(10)
@@ -186,10 +196,17 @@ class FindingForm(OnceForm, VersionedForm):
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
+        # One of the two texts is needed (the service refuses an empty finding): neither is "(optional)".
+        self.fields["strengths"].hide_optional = True
+        self.fields["areas_for_development"].hide_optional = True
         cycle = review.cycle
         if cycle.uses_grades:
             self.fields["grade"].choices = [("", "Not graded yet"), *((g, g) for g in cycle.grades)]
-            self.fields["grade"].help_text = "On the cycle's scale. Every focus area written up needs a grade."
+            self.fields["grade"].help_text = (
+                "On the cycle's scale. You may save without one, but every focus area written up needs a grade "
+                "before the draft is sent."
+            )
+            self.fields["grade"].hide_optional = True
         else:
             del self.fields["grade"]
 
@@ -221,7 +238,8 @@ class FactualAccuracyForm(forms.Form):
         label="Your factual-accuracy comments",
         required=False,
         widget=_textarea(8),
-        help_text="Say where each error is (the focus area and the sentence) and what is correct.",
+        help_text="Needed if you answered yes. Say where each error is (the focus area and the sentence) and what "
+        "is correct.",
     )
     school_response = forms.CharField(
         label="The school's response (right to reply)",
@@ -229,6 +247,10 @@ class FactualAccuracyForm(forms.Form):
         widget=_textarea(8),
         help_text="Printed at the end of the final report for your governors to read.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comments"].required_for_some_roles = True  # needed after "Yes": not "(optional)"
 
     def clean(self):
         cleaned = super().clean()
