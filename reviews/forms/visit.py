@@ -45,7 +45,7 @@ class VersionedForm(forms.Form):
         return self
 
 
-class SelfReviewForm(VersionedForm):
+class SelfReviewForm(OnceForm, VersionedForm):
     focus_areas = forms.TypedMultipleChoiceField(
         label="Focus areas",
         coerce=int,
@@ -88,7 +88,7 @@ class SelfReviewForm(VersionedForm):
             field.help_text = " ".join(filter(None, [field.help_text, "Needed before you share the self-review."]))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(OnceForm):
     kind = forms.ChoiceField(
         label="What kind of document is it?",
         choices=Attachment.Kind.choices,
@@ -112,7 +112,7 @@ class AttachmentForm(forms.Form):
         )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(OnceForm):
     kind = forms.ChoiceField(
         label="Activity",
         choices=[("", "Choose an activity"), *ActivityKind.choices],
@@ -211,7 +211,7 @@ class FindingForm(OnceForm, VersionedForm):
             del self.fields["grade"]
 
 
-class ReportDraftForm(VersionedForm):
+class ReportDraftForm(OnceForm, VersionedForm):
     context = forms.CharField(
         label="Context",
         required=False,
@@ -227,7 +227,7 @@ class SendDraftForm(forms.Form):
     """No fields: carries the reasons the draft cannot be sent yet, for the error summary."""
 
 
-class FactualAccuracyForm(forms.Form):
+class FactualAccuracyForm(OnceForm):
     corrections = forms.ChoiceField(
         label="Are there any factual errors in the draft?",
         choices=[("none", "No, there are no factual errors"), ("some", "Yes, I have factual-accuracy comments")],
