@@ -29,9 +29,22 @@ class GovukBoundField(BoundField):
         classes = [widget.attrs.get("class", ""), attrs.get("class", ""), css]
         if any(classes):
             attrs["class"] = " ".join(c for c in classes if c)
+        if self.character_limit:
+            # GOV.UK character count: no hard maxlength (a paste is not cut short silently); the count below the
+            # box says what is left and the server refuses more, keeping the text to shorten.
+            attrs["maxlength"] = False  # False leaves the attribute out (the field put it on the widget itself)
+            described = [attrs.get("aria-describedby", ""), f"{self.auto_id}_info"]
+            attrs["aria-describedby"] = " ".join(part for part in described if part)
         if isinstance(widget, GovukDateInput) and self.errors:
             attrs[GovukDateInput.ERROR_PARTS_ATTR] = ",".join(error_parts(self.errors.as_data()))
         return attrs
+
+    @property
+    def character_limit(self) -> int | None:
+        """The most characters a long text (a textarea) may hold, when its field sets one: shown with a count."""
+        if self.widget_type == "textarea":
+            return getattr(self.field, "max_length", None)
+        return None
 
     @property
     def error_anchor(self) -> str:
