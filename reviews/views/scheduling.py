@@ -25,6 +25,7 @@ from .. import ical
 from ..forms.scheduling import VisitDatesForm, VisitDatesResponseForm
 from ..models import Notification, Review, ReviewStatus, VisitProposal
 from ..permissions import can_propose_visit_dates, can_respond_to_visit_dates, can_view_review
+from ..selectors.cycles import calendar_page as cycle_calendar
 from ..selectors.reviews import review_for_page
 from ..selectors.scheduling import (
     DateProblem,
@@ -109,6 +110,8 @@ def visit_dates_propose_view(request, pk: int):
             "form": form,
             "open_proposal": open_proposal_of(review),
             "booked_days": team_booked_days(review),
+            # Which weekdays will not do, before anyone types one: holidays, bank holidays, closure days.
+            "not_working": [run for run in cycle_calendar(review.cycle).runs if run.last >= timezone.localdate()],
         },
     )
 

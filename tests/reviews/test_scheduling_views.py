@@ -178,6 +178,20 @@ def test_every_problem_of_a_proposal_is_reported_at_once_each_linked_to_its_box(
         assert not VisitProposal.objects.exists()
 
 
+def test_the_form_lists_the_weekdays_that_cannot_be_visit_days_before_any_is_typed(partnership_a, client_at, scope_of):
+    from reviews.models import ClosureDay
+
+    s = grouped(partnership_a)
+    past, closure = timezone.localdate() - datetime.timedelta(days=30), s.days[1]
+    with scope_of(partnership_a):
+        ClosureDay.objects.create(partnership=partnership_a, date=closure, reason="INSET: phonics training")
+        ClosureDay.objects.create(partnership=partnership_a, date=past, reason="INSET long ago")
+    page = client_at(partnership_a, s.head).get(propose_url(s)).content.decode()
+    assert "Weekdays that cannot be visit days" in page
+    assert f"{closure:%a} {closure.day} {closure:%b %Y}: a closure day (INSET: phonics training)" in page
+    assert "INSET long ago" not in page  # only days still to come in the visit window
+
+
 def test_the_head_proposes_and_sees_the_dates_waiting_on_the_review_page(partnership_a, client_at, scope_of):
     s = grouped(partnership_a)
     client = client_at(partnership_a, s.head)
