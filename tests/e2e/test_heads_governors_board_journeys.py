@@ -52,7 +52,8 @@ WIDER_THAN_THE_SCREEN = """() => Array.from(document.querySelectorAll('body *'))
   .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
   .filter(el => !el.closest('.portal-table-wrapper'))
   .slice(0, 8)
-  .map(el => el.tagName.toLowerCase() + '.' + (el.className.baseVal ?? el.className) + ' ' + Math.round(el.getBoundingClientRect().right))"""
+  .map(el => `${el.tagName.toLowerCase()}.${el.className.baseVal ?? el.className} ${el.getBoundingClientRect().right}`)
+"""
 
 
 def fits_the_screen(page) -> None:

@@ -251,7 +251,8 @@ def test_an_empty_finding_is_refused_not_saved(s, client_at, scope_of):
         assert not Finding.objects.exists()
         assert s.review.status == ReviewStatus.VISITED  # drafting has not started
     page = client_at(s.partnership, s.reviewer).post(
-        f"/reviews/{s.review.pk}/findings/{area(s).pk}/", {"version": "0", "strengths": " ", "areas_for_development": ""}
+        f"/reviews/{s.review.pk}/findings/{area(s).pk}/",
+        {"version": "0", "strengths": " ", "areas_for_development": ""},
     )
     assert page.status_code == 200
     assert '<a href="#id_strengths">Enter the strengths or the areas for development' in page.content.decode()
