@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-WIDTH = 640
+WIDTH = 640  # the widest the chart is drawn (portal.css: .portal-chart max-width)
+BAR_SPACE = 72.0  # percent of the chart's width the longest bar takes; the rest is for its figure
 LABEL_HEIGHT = 20
 BAR_HEIGHT = 18
 BAR_GAP = 4
 GROUP_GAP = 14
-VALUE_SPACE = 70
 LEGEND_HEIGHT = 28
 
 
@@ -20,11 +20,11 @@ LEGEND_HEIGHT = 28
 class Bar:
     x: float
     y: float
-    width: float
+    width: float  # percent of the chart's width
     height: float
     series: int
     value_text: str
-    text_x: float
+    text_x: float  # percent of the chart's width; the figure starts 6 px after it
     text_y: float
     whole: bool = False  # a whole-partnership figure a board member sees in full (disclosure.py: public cells)
 
@@ -49,12 +49,15 @@ class Chart:
     @property
     def svg(self) -> str:
         """The chart as inline SVG (built here: a template loop over every bar costs more than the rest of the
-        page). Labelled by its title and description; the table beside it is the source of truth."""
+        page). Labelled by its title and description; the table beside it is the source of truth.
+
+        No viewBox: bars are drawn in percent of the chart's width and text in pixels, so a chart on a phone is
+        narrower with its labels at their full size (a scaled viewBox drew them 7 px high on a 390 px screen)."""
         e = conditional_escape
         parts = [
             f'<figure class="portal-chart"><svg class="portal-chart__svg" role="img" '
-            f'aria-labelledby="{self.title_id} {self.desc_id}" viewBox="0 0 {self.width} {self.height}" '
-            f'width="100%" preserveAspectRatio="xMinYMin meet" focusable="false">'
+            f'aria-labelledby="{self.title_id} {self.desc_id}" width="100%" height="{self.height}" '
+            f'focusable="false">'
             f'<title id="{self.title_id}">{e(self.title)}</title><desc id="{self.desc_id}">{e(self.description)}</desc>'
         ]
         for label, series, x, text_x in self.legend:
@@ -68,11 +71,11 @@ class Chart:
                 if bar.width:
                     parts.append(
                         f'<rect class="portal-chart__bar portal-chart__bar--{bar.series}" x="{bar.x}" y="{bar.y}" '
-                        f'width="{bar.width}" height="{bar.height}"></rect>'
+                        f'width="{bar.width}%" height="{bar.height}"></rect>'
                     )
                 parts.append(
                     f'<text class="portal-chart__value{" portal-chart__value--whole" if bar.whole else ""}" '
-                    f'x="{bar.text_x}" y="{bar.text_y}">{e(bar.value_text)}</text>'
+                    f'x="{bar.text_x}%" dx="6" y="{bar.text_y}">{e(bar.value_text)}</text>'
                 )
         parts.append("</svg></figure>")
         return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above; the rest are numbers
@@ -108,14 +111,14 @@ def bar_chart(
             chart.legend.append((name, number, x, x + 22))
             x += 24 + 8.5 * len(name) + 24
         y = LEGEND_HEIGHT
-    scale = (WIDTH - VALUE_SPACE) / top
+    scale = BAR_SPACE / top
     for index, label in enumerate(categories):
         label_y = y + 15
         y += LABEL_HEIGHT
         bars = []
         for number, (_, cells) in enumerate(series):
             cell = cells[index]
-            width = 0.0 if cell.value is None else max(cell.value * scale, 1.0 if cell.value else 0.0)
+            width = 0.0 if cell.value is None else max(cell.value * scale, 0.2 if cell.value else 0.0)
             bars.append(
                 Bar(
                     x=0,
@@ -124,7 +127,7 @@ def bar_chart(
                     height=BAR_HEIGHT,
                     series=number,
                     value_text=f"{cell.display} (hidden)" if cell.hidden else cell.display,
-                    text_x=round(width + 6, 1),
+                    text_x=round(width, 1),
                     text_y=y + BAR_HEIGHT - 4,
                     whole=cell.whole,
                 )

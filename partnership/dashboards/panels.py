@@ -140,8 +140,10 @@ class Table:
         if not body:
             body.append(f'<tr><td colspan="{len(self.columns) + 1}">Nothing to show for these filters.</td></tr>')
         return mark_safe(  # noqa: S308 - every label is escaped above, every figure by Cell.html
-            f'<div class="portal-table-wrapper"><table class="govuk-table portal-dashboard-table" id="{self.id}">'
-            f'<caption class="govuk-table__caption">{conditional_escape(self.caption)}</caption>'
+            # On a phone a wide table scrolls inside its wrapper, which the keyboard can reach and scroll.
+            f'<div class="portal-table-wrapper" role="region" aria-labelledby="{self.id}-caption" tabindex="0">'
+            f'<table class="govuk-table portal-dashboard-table" id="{self.id}">'
+            f'<caption class="govuk-table__caption" id="{self.id}-caption">{conditional_escape(self.caption)}</caption>'
             f'<thead><tr><th scope="col">{conditional_escape(self.row_heading)}</th>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )

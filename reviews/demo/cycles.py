@@ -50,6 +50,7 @@ from ..services.cycles import (
     term_create,
 )
 from ..services.groups import group_create, groups_publish
+from . import school_facts
 from .story import Story
 
 D = datetime.date
@@ -544,9 +545,8 @@ def _findings(review: Review, lead: User, rng: random.Random) -> None:
     ReportDraft.objects.create(
         partnership_id=review.partnership_id,
         review=review,
-        context=f"{review.school.name} is a {review.school.get_phase_display().lower()} school of about "
-        f"{review.school.pupils or 200} pupils.",
-        area_of_excellence="The teaching of early reading, from Reception to Year 2.",
+        context=school_facts.context(review.school),
+        area_of_excellence=school_facts.area_of_excellence(review.school),
         recommendations="Embed the checks on understanding seen in the best lessons across every class.",
         next_steps="An improvement workshop with the school's leaders in the next half term; an impact visit after "
         "six months.",

@@ -36,6 +36,7 @@ from ..models.cycles import DEFAULT_FOCUS_AREAS, GradingScale
 from ..reports.content import FINAL_STATUSES
 from ..services.reports import report_render_synchronously
 from ..services.workflow import review_step
+from . import school_facts
 from .story import Story
 
 PAST_CYCLE_WRITTEN_FOR = 2025  # last year, as the story was written (reviews/demo/story.py)
@@ -70,7 +71,7 @@ FINDINGS = {
         "with confidence.\n"
         "- Disadvantaged pupils' attainment has risen for three years running, closing much of the gap with "
         "their peers.",
-        "- Even better if writing outcomes for boys in upper key stage 2 matched those in reading.\n"
+        "- Even better if writing outcomes for boys in {writing} matched those in reading.\n"
         "- Even better if leaders used the end-of-unit assessments in foundation subjects to check what pupils "
         "remember over time.",
         "Effective",
@@ -89,20 +90,12 @@ FINDINGS = {
 }
 
 TEXTS = {
-    "context": "{school} is a {phase} school in {town}. Most pupils live close to the school; the proportion "
-    "eligible for free school meals is above the national average, and about one pupil in six has special "
-    "educational needs. The headteacher has led the school for four years. Since the last inspection the "
-    "school has rewritten its curriculum and introduced a new phonics programme.",
     "lines_of_enquiry": "How well does the curriculum help disadvantaged pupils to remember more over time?\n\n"
     "How effectively do subject leaders check the quality of education in their subjects?",
-    "area_of_excellence": "Early reading. From the first weeks in Reception, pupils learn to read through a "
-    "carefully taught phonics programme. Every adult has been trained, the books pupils read match the sounds "
-    "they know, and the weakest readers are identified and helped every day. Other schools in the partnership "
-    "are welcome to see this practice.",
     "recommendations": "- Embed checks for understanding in every subject, so that misconceptions are picked up "
     "during lessons rather than afterwards.\n"
     "- Give subject leaders protected time, with a clear cycle of checks, to see the curriculum in action.\n"
-    "- Build on the success of early reading to raise boys' attainment in writing in upper key stage 2.",
+    "- Build on the success of reading to raise boys' attainment in writing in {writing}.",
     "next_steps": "The school will hold an improvement workshop with the partnership's improvement champion in "
     "the spring term to turn these recommendations into its action plan. An impact visit will follow about "
     "six months after the review.",
@@ -213,23 +206,23 @@ def _create_past_cycle(partnership: Partnership, home: School, story: Story) -> 
             updated_by=heads[index],
         )
         self_review.focus_areas.set([areas[name] for name in FINDINGS])
+        facts = {"writing": school_facts.writing_focus(school)}
         for name, (strengths, development, grade) in FINDINGS.items():
             Finding.objects.create(
                 partnership=partnership,
                 review=review,
                 focus_area=areas[name],
                 strengths=strengths,
-                areas_for_development=development,
+                areas_for_development=development.format(**facts),
                 grade=grade if cycle.uses_grades else "",
                 updated_by=heads[lead_index],
             )
-        facts = {"school": school.name, "phase": school.get_phase_display().lower(), "town": school.town or "the area"}
         values = {key: text.format(**facts) for key, text in TEXTS.items()}
         ReportDraft.objects.create(
             partnership=partnership,
             review=review,
-            context=values["context"],
-            area_of_excellence=values["area_of_excellence"],
+            context=school_facts.context(school),
+            area_of_excellence=school_facts.area_of_excellence(school),
             recommendations=values["recommendations"],
             next_steps=values["next_steps"],
             school_response=values["school_response"],

@@ -1,22 +1,13 @@
 from django import forms
 
+from partnership.common.forms import GovukDateField
 from partnership.common.once import OnceForm
 
 from ..services.scheduling import NOTE_MAX_LENGTH
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _day_field(label: str, ordinal: str, *, required: bool) -> forms.DateField:
-    messages = {"invalid": f"Enter the {ordinal} day as a real date, for example 3 March 2027."}
-    if required:
-        messages["required"] = f"Enter the {ordinal} visit day."
-    return forms.DateField(label=label, required=required, widget=DateInput(), error_messages=messages)
+def _day_field(label: str, ordinal: str, *, required: bool) -> GovukDateField:
+    return GovukDateField(label=label, name=f"The {ordinal} day", required=required)
 
 
 class VisitDatesForm(OnceForm):
@@ -51,11 +42,13 @@ class VisitDatesForm(OnceForm):
 
     @property
     def days(self) -> list:
-        return sorted({self.cleaned_data[name] for name in self.DAY_FIELDS if self.cleaned_data.get(name)})
+        """The days typed as real dates (of an invalid form too: the view checks them against the calendar)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return sorted({cleaned[name] for name in self.DAY_FIELDS if cleaned.get(name)})
 
     def field_for_day(self, day) -> str | None:
         for name in self.DAY_FIELDS:
-            if self.cleaned_data.get(name) == day:
+            if getattr(self, "cleaned_data", {}).get(name) == day:
                 return name
         return None
 

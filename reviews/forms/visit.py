@@ -13,6 +13,10 @@ from partnership.common.text import long_date
 
 from ..models import ActivityKind, Attachment, Review
 from ..selectors.visits import cycle_focus_areas, programme_people
+from ..services.evidence import MAX_NOTE_LENGTH
+from ..services.findings import MAX_TEXT_LENGTH
+from ..services.self_review import MAX_LINE_LENGTH, MAX_SUMMARY_LENGTH
+from ..services.workflow import MAX_REPLY_LENGTH
 
 NO_PUPIL_NAMES = "Do not name pupils: write ‘a Year 4 pupil’ or ‘pupils in the Year 6 group’."
 
@@ -25,6 +29,17 @@ class GroupedCheckboxes(forms.CheckboxSelectMultiple):
 
 def _textarea(rows: int = 5, **attrs) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "spellcheck": "true", **attrs})
+
+
+def _long_text(label: str, max_length: int, rows: int = 8, **kwargs) -> forms.CharField:
+    """A long text with its service's limit, so that the form refuses what the service would; the form renderer
+    shows a character count under the box (templates/includes/field.html)."""
+    messages = {
+        "max_length": f"Keep this to {max_length:,} characters or fewer (it has %(show_value)s).",
+        **kwargs.pop("error_messages", {}),
+    }
+    widget = _textarea(rows)
+    return forms.CharField(label=label, max_length=max_length, widget=widget, error_messages=messages, **kwargs)
 
 
 def _focus_area_choices(review: Review) -> list[tuple[int, str]]:
@@ -45,7 +60,7 @@ class VersionedForm(forms.Form):
         return self
 
 
-class SelfReviewForm(VersionedForm):
+class SelfReviewForm(OnceForm, VersionedForm):
     focus_areas = forms.TypedMultipleChoiceField(
         label="Focus areas",
         coerce=int,
@@ -53,35 +68,40 @@ class SelfReviewForm(VersionedForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="The areas the review should explore. Choose all of them for a whole-school review.",
     )
-    line_of_enquiry_1 = forms.CharField(
-        label="First line of enquiry",
+    line_of_enquiry_1 = _long_text(
+        "First line of enquiry",
+        MAX_LINE_LENGTH,
+        rows=2,
         required=False,
-        max_length=500,
-        widget=_textarea(2),
         help_text="A question you want the review to explore, e.g. ‘How consistently is phonics taught in KS1?’",
     )
-    line_of_enquiry_2 = forms.CharField(
-        label="Second line of enquiry", required=False, max_length=500, widget=_textarea(2)
-    )
-    self_evaluation_summary = forms.CharField(
-        label="Summary of your self-evaluation (SEF)",
+    line_of_enquiry_2 = _long_text("Second line of enquiry", MAX_LINE_LENGTH, rows=2, required=False)
+    self_evaluation_summary = _long_text(
+        "Summary of your self-evaluation (SEF)",
+        MAX_SUMMARY_LENGTH,
         required=False,
-        widget=_textarea(8),
         help_text="What you judge is going well and what needs to improve, and how you know.",
     )
-    improvement_plan_summary = forms.CharField(
-        label="Summary of your school improvement plan (SIP)",
+    improvement_plan_summary = _long_text(
+        "Summary of your school improvement plan (SIP)",
+        MAX_SUMMARY_LENGTH,
         required=False,
-        widget=_textarea(8),
         help_text="Your current priorities and the actions you are taking.",
     )
+
+    NEEDED_TO_SHARE = ("focus_areas", "line_of_enquiry_1", "self_evaluation_summary", "improvement_plan_summary")
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["focus_areas"].choices = _focus_area_choices(review)
+        for name in self.NEEDED_TO_SHARE:
+            # A draft may be saved without them, but sharing needs them: never labelled "(optional)".
+            field = self.fields[name]
+            field.hide_optional = True
+            field.help_text = " ".join(filter(None, [field.help_text, "Needed before you share the self-review."]))
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(OnceForm):
     kind = forms.ChoiceField(
         label="What kind of document is it?",
         choices=Attachment.Kind.choices,
@@ -105,7 +125,7 @@ class AttachmentForm(forms.Form):
         )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(OnceForm):
     kind = forms.ChoiceField(
         label="Activity",
         choices=[("", "Choose an activity"), *ActivityKind.choices],
@@ -154,9 +174,10 @@ class ActivityForm(forms.Form):
 
 class EvidenceNoteForm(OnceForm, VersionedForm):
     activity = forms.TypedChoiceField(label="Activity", coerce=int, required=False, empty_value=None)
-    text = forms.CharField(
-        label="Evidence",
-        widget=_textarea(10),
+    text = _long_text(
+        "Evidence",
+        MAX_NOTE_LENGTH,
+        rows=10,
         help_text="What you saw, heard or read, and what it shows. " + NO_PUPIL_NAMES,
         error_messages={"required": "Enter the evidence you saw or heard."},
     )
@@ -176,59 +197,76 @@ class EvidenceNoteForm(OnceForm, VersionedForm):
 
 
 class FindingForm(OnceForm, VersionedForm):
-    strengths = forms.CharField(
-        label="Strengths (what went well)", required=False, widget=_textarea(10), help_text=NO_PUPIL_NAMES
+    strengths = _long_text(
+        "Strengths (what went well)",
+        MAX_TEXT_LENGTH,
+        rows=10,
+        required=False,
+        help_text="Write the strengths, the areas for development below, or both. " + NO_PUPIL_NAMES,
     )
-    areas_for_development = forms.CharField(
-        label="Areas for development (even better if)", required=False, widget=_textarea(10)
+    areas_for_development = _long_text(
+        "Areas for development (even better if)", MAX_TEXT_LENGTH, rows=10, required=False
     )
     grade = forms.ChoiceField(label="Grade", required=False)
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
+        # One of the two texts is needed (the service refuses an empty finding): neither is "(optional)".
+        self.fields["strengths"].hide_optional = True
+        self.fields["areas_for_development"].hide_optional = True
         cycle = review.cycle
         if cycle.uses_grades:
             self.fields["grade"].choices = [("", "Not graded yet"), *((g, g) for g in cycle.grades)]
-            self.fields["grade"].help_text = "On the cycle's scale. Every focus area written up needs a grade."
+            self.fields["grade"].help_text = (
+                "On the cycle's scale. You may save without one, but every focus area written up needs a grade "
+                "before the draft is sent."
+            )
+            self.fields["grade"].hide_optional = True
         else:
             del self.fields["grade"]
 
 
-class ReportDraftForm(VersionedForm):
-    context = forms.CharField(
-        label="Context",
+class ReportDraftForm(OnceForm, VersionedForm):
+    context = _long_text(
+        "Context",
+        MAX_TEXT_LENGTH,
+        rows=6,
         required=False,
-        widget=_textarea(6),
         help_text="The school's context: size, phase, community, recent changes.",
     )
-    area_of_excellence = forms.CharField(label="Area of excellence", required=False, widget=_textarea(6))
-    recommendations = forms.CharField(label="Recommendations", required=False, widget=_textarea(6))
-    next_steps = forms.CharField(label="Next steps", required=False, widget=_textarea(6))
+    area_of_excellence = _long_text("Area of excellence", MAX_TEXT_LENGTH, rows=6, required=False)
+    recommendations = _long_text("Recommendations", MAX_TEXT_LENGTH, rows=6, required=False)
+    next_steps = _long_text("Next steps", MAX_TEXT_LENGTH, rows=6, required=False)
 
 
 class SendDraftForm(forms.Form):
     """No fields: carries the reasons the draft cannot be sent yet, for the error summary."""
 
 
-class FactualAccuracyForm(forms.Form):
+class FactualAccuracyForm(OnceForm):
     corrections = forms.ChoiceField(
         label="Are there any factual errors in the draft?",
         choices=[("none", "No, there are no factual errors"), ("some", "Yes, I have factual-accuracy comments")],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether there are any factual errors in the draft."},
     )
-    comments = forms.CharField(
-        label="Your factual-accuracy comments",
+    comments = _long_text(
+        "Your factual-accuracy comments",
+        MAX_REPLY_LENGTH,
         required=False,
-        widget=_textarea(8),
-        help_text="Say where each error is (the focus area and the sentence) and what is correct.",
+        help_text="Needed if you answered yes. Say where each error is (the focus area and the sentence) and what "
+        "is correct.",
     )
-    school_response = forms.CharField(
-        label="The school's response (right to reply)",
+    school_response = _long_text(
+        "The school's response (right to reply)",
+        MAX_REPLY_LENGTH,
         required=False,
-        widget=_textarea(8),
         help_text="Printed at the end of the final report for your governors to read.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comments"].required_for_some_roles = True  # needed after "Yes": not "(optional)"
 
     def clean(self):
         cleaned = super().clean()

@@ -79,6 +79,11 @@ def finding_save(
     if grade and grade not in review.cycle.grades:
         raise ValidationError({"grade": f"Choose a grade on the cycle's scale: {', '.join(review.cycle.grades)}."})
     values["grade"] = grade
+    if not any(values.values()):
+        # Nothing typed and no grade: saying "saved" would tell the team the focus area is written up when it is not.
+        raise ValidationError(
+            {"strengths": "Enter the strengths or the areas for development for this focus area before saving."}
+        )
     finding = _save_versioned(
         Finding, review=review, lookup={"focus_area": focus_area}, version=version, actor=actor, values=values
     )

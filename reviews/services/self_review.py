@@ -27,6 +27,7 @@ from .events import review_event_record
 
 MAX_LINES_OF_ENQUIRY = 2
 MAX_LINE_LENGTH = 500
+MAX_SUMMARY_LENGTH = 10_000
 
 
 def _check_still_editable(review: Review) -> None:
@@ -64,6 +65,9 @@ def self_review_save(
     if any(len(line) > MAX_LINE_LENGTH for line in lines):
         errors["line_of_enquiry_1"] = f"Keep each line of enquiry to {MAX_LINE_LENGTH} characters or fewer."
     sef, sip = self_evaluation_summary.strip(), improvement_plan_summary.strip()
+    for name, text in (("self_evaluation_summary", sef), ("improvement_plan_summary", sip)):
+        if len(text) > MAX_SUMMARY_LENGTH:
+            errors[name] = f"Keep the summary to {MAX_SUMMARY_LENGTH:,} characters or fewer: attach the full document."
     if share:
         if not focus_areas and "focus_areas" not in errors:
             errors["focus_areas"] = "Choose at least one focus area before sharing the self-review."

@@ -21,6 +21,8 @@ from .events import review_event_record
 from .locks import lock_review
 from .notifications import notify_report_shared
 
+MAX_REPLY_LENGTH = 10_000  # each of the school's factual-accuracy comments and its right to reply
+
 ALLOWED_STEPS: dict[str, set[str]] = {
     ReviewStatus.GROUPED: {ReviewStatus.SCHEDULED},
     ReviewStatus.SCHEDULED: {ReviewStatus.VISITED, ReviewStatus.GROUPED},
@@ -108,6 +110,13 @@ def review_respond_to_factual_accuracy(*, review: Review, actor: User, comments:
     review = lock_review(review)
     if review.status != ReviewStatus.FACTUAL_ACCURACY:
         raise ValidationError("The draft is not waiting for a factual-accuracy check.")
+    too_long = {
+        name: f"Keep this to {MAX_REPLY_LENGTH:,} characters or fewer."
+        for name, text in (("comments", comments), ("school_response", school_response))
+        if len(text.strip()) > MAX_REPLY_LENGTH
+    }
+    if too_long:
+        raise ValidationError(too_long)
     report, _ = ReportDraft.objects.get_or_create(review=review, defaults={"partnership_id": review.partnership_id})
     report.factual_accuracy_comments = comments.strip()
     report.school_response = school_response.strip()

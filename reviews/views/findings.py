@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from ..selectors.visits import chosen_focus_area_ids, evidence_by_activity
 from ..services.concurrency import EditConflict
 from ..services.findings import finding_save, report_draft_save
 from ..services.workflow import review_submit_draft
-from .lookups import review_or_404
+from .lookups import review_for_step, review_or_404
 from .workflow import confirm_page
 
 
@@ -53,7 +53,15 @@ def findings_page(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def send_draft(request, pk: int):
-    review = review_or_404(pk, request.user, can_submit_draft)
+    review = review_for_step(
+        request,
+        pk,
+        can_submit_draft,
+        done_at=ReviewStatus.FACTUAL_ACCURACY,
+        done="The draft was already sent to the school for its factual-accuracy check.",
+    )
+    if isinstance(review, HttpResponse):
+        return review
     if request.method == "GET":
         return confirm_page(
             request,
@@ -188,7 +196,11 @@ def report_edit(request, pk: int):
         }
     form = ReportDraftForm(request.POST or None, initial=initial)
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    claim = once.claim(request, form, "report") if request.method == "POST" and form.is_valid() else None
+    if claim is not None and claim.repeated:
+        messages.info(request, "The report was already saved from this form; it has not been saved again.")
+        return redirect("review_findings", pk=review.pk)
+    if claim is not None:
         data = form.cleaned_data
         try:
             report_draft_save(
@@ -201,12 +213,15 @@ def report_edit(request, pk: int):
                 next_steps=data["next_steps"],
             )
         except EditConflict as error:
+            claim.release()
             conflict = error.current
             form.with_version(conflict.version if conflict else 0)
             form.add_error(None, _conflict_message(conflict, "the report"))
         except ValidationError as error:
             add_service_errors(form, error)
+            claim.release()
         else:
+            claim.done()
             messages.success(request, "The report's context, area of excellence and recommendations are saved.")
             return redirect("review_findings", pk=review.pk)
     return render(

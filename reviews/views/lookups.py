@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 
 from partnership.accounts.models import User
 
@@ -23,3 +25,16 @@ def review_or_404(
     if review is None or not visible_to(user, review) or (may is not None and not may(user, review)):
         raise Http404
     return review
+
+
+def review_for_step(request, pk: int, may: Permission, *, done_at: str, done: str) -> Review | HttpResponse:
+    """The review for a workflow step's page, or, when the step has already been taken (a double press, the Back
+    button, a colleague who pressed first), a redirect to the review's page that says so rather than a 404 for
+    someone who may see the review. Anyone else gets the 404."""
+    review = review_or_404(pk, request.user)
+    if may(request.user, review):
+        return review
+    if review.has_reached(done_at):
+        messages.info(request, done)
+        return redirect("review_detail", pk=review.pk)
+    raise Http404

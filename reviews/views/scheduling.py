@@ -25,14 +25,17 @@ from .. import ical
 from ..forms.scheduling import VisitDatesForm, VisitDatesResponseForm
 from ..models import Notification, Review, ReviewStatus, VisitProposal
 from ..permissions import can_propose_visit_dates, can_respond_to_visit_dates, can_view_review
+from ..selectors.cycles import calendar_page as cycle_calendar
 from ..selectors.reviews import review_for_page
 from ..selectors.scheduling import (
+    DateProblem,
     attention_items,
     notifications_of,
     open_proposal_of,
     proposals_of,
     team_booked_days,
     upcoming_visits_of_person,
+    visit_date_problems,
     visits_of_person,
     with_calendar_details,
 )
@@ -83,13 +86,15 @@ def visit_dates_propose_view(request, pk: int):
         # The same proposal sent again: it is already with the review team; a second would replace the first.
         messages.info(request, "These dates were already proposed from this form; nothing more was sent.")
         return redirect(_visit_dates_url(review))
+    if request.method == "POST" and not form.is_valid() and form.days:
+        # Every problem at once: a mistyped day does not hide that another day is a Saturday (nothing is saved).
+        _add_date_problems(form, visit_date_problems(review=review, days=form.days, viewer=request.user))
     if claim is not None:
         try:
             visit_dates_propose(review=review, actor=request.user, days=form.days, note=form.cleaned_data["note"])
         except VisitDatesRefusedError as refused:
             claim.release()
-            for problem in refused.problems:
-                form.add_error(form.field_for_day(problem.day) if problem.day else None, problem.message)
+            _add_date_problems(form, refused.problems)
         except ValidationError as error:
             add_service_errors(form, error)
             claim.release()
@@ -105,8 +110,16 @@ def visit_dates_propose_view(request, pk: int):
             "form": form,
             "open_proposal": open_proposal_of(review),
             "booked_days": team_booked_days(review),
+            # Which weekdays will not do, before anyone types one: holidays, bank holidays, closure days.
+            "not_working": [run for run in cycle_calendar(review.cycle).runs if run.last >= timezone.localdate()],
         },
     )
+
+
+def _add_date_problems(form: VisitDatesForm, problems: list[DateProblem]) -> None:
+    """Each problem on the box of the day it is about (the error summary links there), the rest above the form."""
+    for problem in problems:
+        form.add_error(form.field_for_day(problem.day) if problem.day else None, problem.message)
 
 
 @login_required

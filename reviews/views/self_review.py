@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from partnership.accounts.adapters import client_ip
+from partnership.common import once
 from partnership.common.forms import add_service_errors, service_errors
 
 from ..forms.visit import AttachmentForm, SelfReviewForm
@@ -66,7 +67,12 @@ def self_review_page(request, pk: int):
                 "improvement_plan_summary": self_review.improvement_plan_summary,
             }
         form = SelfReviewForm(request.POST or None, review=review, initial=initial)
-        if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "self-review") if request.method == "POST" and form.is_valid() else None
+        if claim is not None and claim.repeated:
+            # The same form sent again (Back, a second press): saving it twice would report a conflict with oneself.
+            messages.info(request, "Your self-review was already saved from this form; it has not been saved again.")
+            return redirect("review_self_review", pk=review.pk)
+        if claim is not None:
             share = request.POST.get("action") == "share"
             fields = {
                 "review": review,
@@ -83,6 +89,7 @@ def self_review_page(request, pk: int):
                     self_review_save(**fields, share=True, check_only=True)
                 saved = self_review_save(**fields, share=share and already_shared, version=form.cleaned_data["version"])
             except EditConflict as error:
+                claim.release()
                 conflict = error.current
                 form.with_version(conflict.version)
                 form.add_error(
@@ -92,7 +99,9 @@ def self_review_page(request, pk: int):
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
+                claim.release()
             else:
+                claim.done()
                 if share and not already_shared:
                     return redirect("review_self_review_share", pk=review.pk)
                 if saved.shared_at:
@@ -116,6 +125,8 @@ def self_review_share_page(request, pk: int):
         raise Http404
     self_review = self_review_of(review)
     if self_review is None or self_review.shared_at is not None:
+        if request.method == "POST" and self_review is not None:
+            messages.info(request, "Your self-review is already shared with the review team.")
         return redirect("review_self_review", pk=review.pk)
     if request.method == "POST":
         try:
@@ -156,6 +167,10 @@ def attachment_add_page(request, pk: int):
     review = review_or_404(pk, request.user, can_edit_self_review)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "document")
+        if claim.repeated:
+            messages.info(request, "This document was already uploaded from this form; it has not been uploaded twice.")
+            return redirect(reverse("review_self_review", args=[review.pk]) + "#documents")
         with service_errors(form) as refusal:
             attachment = attachment_add(
                 review=review,
@@ -164,8 +179,10 @@ def attachment_add_page(request, pk: int):
                 kind=form.cleaned_data["kind"],
             )
         if not refusal:
+            claim.done(attachment.pk)
             messages.success(request, f"‘{attachment.original_name}’ is uploaded.")
             return redirect(reverse("review_self_review", args=[review.pk]) + "#documents")
+        claim.release()
     return render(request, "reviews/attachment_add.html", {"review": review, "form": form})
 
 

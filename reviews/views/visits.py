@@ -64,11 +64,19 @@ def activity_add(request, pk: int):
     review = review_or_404(pk, request.user, can_plan_visit)
     form = ActivityForm(request.POST or None, review=review)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "activity")
+        if claim.repeated:
+            # The same form sent again (Back, a second press): the first added the session; add no other.
+            messages.info(request, "This activity was already added to the programme; it has not been added twice.")
+            anchor = f"#activity-{claim.previous}" if claim.previous.isdigit() else ""
+            return redirect(reverse("review_programme", args=[review.pk]) + anchor)
         with service_errors(form) as refusal:
             activity = activity_create(review=review, actor=request.user, **_activity_fields(form))
         if not refusal:
+            claim.done(activity.pk)
             messages.success(request, f"‘{activity}’ is added to the programme.")
-            return redirect("review_programme", pk=review.pk)
+            return redirect(reverse("review_programme", args=[review.pk]) + f"#activity-{activity.pk}")
+        claim.release()
     return render(request, "reviews/activity_form.html", {"review": review, "form": form, "activity": None})
 
 
@@ -198,12 +206,18 @@ def evidence_edit(request, pk: int, note_id: int):
     }
     form = EvidenceNoteForm(request.POST or None, review=review, activities=activities, initial=initial)
     conflict = None
-    if request.method == "POST" and form.is_valid():
+    claim = once.claim(request, form, "evidence-edit") if request.method == "POST" and form.is_valid() else None
+    if claim is not None and claim.repeated:
+        # The same change sent again: saving it twice would only report a conflict with oneself.
+        messages.info(request, "These changes to the note were already saved; they have not been saved again.")
+        return redirect(_back_to_evidence(review, note))
+    if claim is not None:
         try:
             evidence_note_update(
                 note=note, actor=request.user, version=form.cleaned_data["version"], **_note_fields(form)
             )
         except EditConflict as error:
+            claim.release()
             conflict = error.current
             if conflict is None:
                 return _note_deleted_meanwhile(request, review, activities)
@@ -215,7 +229,9 @@ def evidence_edit(request, pk: int, note_id: int):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            claim.release()
         else:
+            claim.done(note.pk)
             messages.success(request, "Your changes to the note are saved.")
             return redirect(_back_to_evidence(review, note))
     return render(

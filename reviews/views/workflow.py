@@ -6,14 +6,17 @@ reviews/services/workflow.py, which records who made it and when.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from partnership.common import once
 from partnership.common.forms import service_errors
 from partnership.common.text import long_date
 
 from ..forms.visit import FactualAccuracyForm
+from ..models import ReviewStatus
 from ..permissions import (
     can_finalise,
     can_mark_visited,
@@ -28,13 +31,17 @@ from ..services.workflow import (
     review_respond_to_factual_accuracy,
     review_share_with_governors,
 )
-from .lookups import review_or_404
+from .lookups import review_for_step
 
 
 @login_required
 @require_POST
 def mark_visited(request, pk: int):
-    review = review_or_404(pk, request.user, can_mark_visited)
+    review = review_for_step(
+        request, pk, can_mark_visited, done_at=ReviewStatus.VISITED, done="The visit is already marked as done."
+    )
+    if isinstance(review, HttpResponse):
+        return review
     with service_errors(request=request) as refusal:
         review = review_mark_visited(review=review, actor=request.user)
     if not refusal:
@@ -50,7 +57,15 @@ def mark_visited(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def factual_accuracy(request, pk: int):
     """The reviewed school's headteacher reads the draft and replies: corrections (or none) and a response."""
-    review = review_or_404(pk, request.user, can_respond_to_factual_accuracy)
+    review = review_for_step(
+        request,
+        pk,
+        can_respond_to_factual_accuracy,
+        done_at=ReviewStatus.FINAL,
+        done="The factual-accuracy check is over: the report is final.",
+    )
+    if isinstance(review, HttpResponse):
+        return review
     report = report_of(review)
     initial = {}
     if report is not None and report.factual_accuracy_responded_at:
@@ -63,6 +78,11 @@ def factual_accuracy(request, pk: int):
         initial = {"school_response": report.school_response}
     form = FactualAccuracyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        claim = once.claim(request, form, "factual-accuracy")
+        if claim.repeated:
+            # The same reply sent again: the lead reviewer has it; a second would be a second entry in the history.
+            messages.info(request, "Your reply was already sent from this form; it has not been sent again.")
+            return redirect("review_detail", pk=review.pk)
         with service_errors(form) as refusal:
             review_respond_to_factual_accuracy(
                 review=review,
@@ -70,7 +90,10 @@ def factual_accuracy(request, pk: int):
                 comments=form.cleaned_data["comments"],
                 school_response=form.cleaned_data["school_response"],
             )
-        if not refusal:
+        if refusal:
+            claim.release()
+        else:
+            claim.done()
             messages.success(
                 request,
                 "Thank you: your reply is sent to the lead reviewer and the partnership's coordinator."
@@ -100,7 +123,9 @@ def confirm_page(request, review, *, title: str, explain: list[str], warning: st
 @login_required
 @require_http_methods(["GET", "POST"])
 def finalise(request, pk: int):
-    review = review_or_404(pk, request.user, can_finalise)
+    review = review_for_step(request, pk, can_finalise, done_at=ReviewStatus.FINAL, done="The report is already final.")
+    if isinstance(review, HttpResponse):
+        return review
     if request.method == "GET":
         return confirm_page(
             request,
@@ -126,7 +151,15 @@ def finalise(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def share_with_governors(request, pk: int):
-    review = review_or_404(pk, request.user, can_share_with_governors)
+    review = review_for_step(
+        request,
+        pk,
+        can_share_with_governors,
+        done_at=ReviewStatus.SHARED,
+        done="The final report is already shared with the school's governors.",
+    )
+    if isinstance(review, HttpResponse):
+        return review
     if request.method == "GET":
         return confirm_page(
             request,

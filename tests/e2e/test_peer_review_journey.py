@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from partnership.tenancy.scoping import partnership_scope
 from reviews.models import ReviewEvent, ReviewStatus, VisitDay
+from tests.e2e.dates import fill_date
 from tests.e2e.test_sign_in_journey import sign_in
 from tests.factories import PartnershipFactory
 from tests.reviews.factories import review_scenario
@@ -61,8 +62,8 @@ def test_head_proposes_reviewer_accepts_records_and_drafts_head_accepts_coordina
     axe(page)
     open_the_review(page, axe)
     page.get_by_role("link", name="Propose visit dates").click()
-    page.get_by_label("First day").fill(first.isoformat())
-    page.get_by_label("Second day").fill(second.isoformat())
+    fill_date(page, "First day", first)
+    fill_date(page, "Second day", second)
     page.get_by_role("button", name="Propose these dates").click()
     expect(page.get_by_role("status")).to_contain_text("Dates proposed")
     axe(page)

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from partnership.tenancy.scoping import partnership_scope
 from reviews.models import ReviewStatus
+from tests.e2e.dates import fill_date
 from tests.e2e.test_sign_in_journey import sign_in
 from tests.factories import PartnershipFactory
 from tests.reviews.factories import review_scenario
@@ -62,7 +63,7 @@ def test_a_head_proposes_dates_and_a_reviewer_accepts(page, site, axe, scenario)
     axe(page)
 
     # An impossible date: the error summary names the day and the reason, and links to the field.
-    page.get_by_label("First day").fill(saturday.isoformat())
+    fill_date(page, "First day", saturday)
     page.get_by_label("Note for the review team").fill("Day two includes our governors.")
     page.get_by_role("button", name="Propose these dates").click()
     summary = page.get_by_role("alert")
@@ -72,8 +73,8 @@ def test_a_head_proposes_dates_and_a_reviewer_accepts(page, site, axe, scenario)
     expect(page.get_by_label("Note for the review team")).to_have_value("Day two includes our governors.")
     axe(page)
 
-    page.get_by_label("First day").fill(first.isoformat())
-    page.get_by_label("Second day").fill(second.isoformat())
+    fill_date(page, "First day", first)
+    fill_date(page, "Second day", second)
     page.get_by_role("button", name="Propose these dates").click()
     expect(page.get_by_role("status")).to_contain_text("Dates proposed")
     expect(page.get_by_text("waiting for the review team to answer")).to_be_visible()

@@ -55,3 +55,18 @@ def head_of(review: Review) -> User:
 
 
 __all__ = ["book", "head_of", "open_window", "other_review", "review_scenario", "school_days"]
+
+
+def date_fields(name: str, day: datetime.date | None) -> dict[str, str]:
+    """What a browser sends for a GOV.UK date input (day, month and year boxes) holding `day`."""
+    if day is None:
+        return {f"{name}_day": "", f"{name}_month": "", f"{name}_year": ""}
+    return {f"{name}_day": str(day.day), f"{name}_month": str(day.month), f"{name}_year": str(day.year)}
+
+
+def proposal_form(*days: datetime.date, note: str = "", **extra: str) -> dict[str, str]:
+    """The visit-dates form with `days` in its first boxes."""
+    form = {"note": note, **extra}
+    for index, day in enumerate(days, start=1):
+        form.update(date_fields(f"day_{index}", day))
+    return form

@@ -242,3 +242,19 @@ def test_during_the_check_the_lead_corrects_and_sees_the_heads_comments(partners
     assert response.status_code == 302
     with scope_of(partnership_a):
         assert Finding.objects.get(focus_area=focus_area).strengths == "Corrected"
+
+
+def test_an_empty_finding_is_refused_not_saved(s, client_at, scope_of):
+    with scope_of(s.partnership):
+        with pytest.raises(ValidationError, match="Enter the strengths or the areas for development"):
+            save_finding(s, s.reviewer, strengths="  ", areas_for_development="\n")
+        assert not Finding.objects.exists()
+        assert s.review.status == ReviewStatus.VISITED  # drafting has not started
+    page = client_at(s.partnership, s.reviewer).post(
+        f"/reviews/{s.review.pk}/findings/{area(s).pk}/",
+        {"version": "0", "strengths": " ", "areas_for_development": ""},
+    )
+    assert page.status_code == 200
+    assert '<a href="#id_strengths">Enter the strengths or the areas for development' in page.content.decode()
+    with scope_of(s.partnership):
+        assert not Finding.objects.exists()

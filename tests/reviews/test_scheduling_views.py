@@ -11,7 +11,7 @@ from reviews.models import Notification, NotificationKind, ReviewStatus, VisitDa
 from reviews.services import notifications, scheduling
 from tests.factories import member
 from tests.reviews.factories import review_scenario, visit_on
-from tests.reviews.factories_scheduling import open_window, school_days
+from tests.reviews.factories_scheduling import date_fields, open_window, proposal_form, school_days
 
 pytestmark = pytest.mark.django_db
 
@@ -138,13 +138,13 @@ def test_an_impossible_date_shows_the_reason_on_its_field_and_keeps_what_was_typ
         if (timezone.localdate() + datetime.timedelta(days=n)).weekday() == 5
     )
     response = client_at(partnership_a, s.head).post(
-        propose_url(s), {"day_1": s.days[0].isoformat(), "day_2": saturday.isoformat(), "note": "Our governors' day"}
+        propose_url(s), proposal_form(s.days[0], saturday, note="Our governors' day")
     )
     assert response.status_code == 200
     page = response.content.decode()
     assert "<title>Error: " in page
-    assert f'<a href="#id_day_2">{saturday.day} {saturday:%B %Y} is a Saturday.</a>' in page
-    assert f'value="{saturday.isoformat()}"' in page and "Our governors&#x27; day" in page
+    assert f'<a href="#id_day_2_day">{saturday.day} {saturday:%B %Y} is a Saturday.</a>' in page
+    assert f'name="day_2_year" value="{saturday.year}"' in page and "Our governors&#x27; day" in page
     with scope_of(partnership_a):
         assert not VisitProposal.objects.exists()
 
@@ -152,16 +152,50 @@ def test_an_impossible_date_shows_the_reason_on_its_field_and_keeps_what_was_typ
 def test_the_form_asks_for_a_first_day_and_each_day_once(partnership_a, client_at):
     s = grouped(partnership_a)
     client = client_at(partnership_a, s.head)
-    assert "Enter the first visit day." in client.post(propose_url(s), {"day_1": ""}).content.decode()
-    same = client.post(propose_url(s), {"day_1": s.days[0].isoformat(), "day_2": s.days[0].isoformat()})
+    assert "Enter the first day." in client.post(propose_url(s), proposal_form(None)).content.decode()
+    same = client.post(propose_url(s), proposal_form(s.days[0], s.days[0]))
     assert "The second day is the same as the first day." in same.content.decode()
-    assert "Enter the first day as a real date" in client.post(propose_url(s), {"day_1": "31/02/2027"}).content.decode()
+    impossible = {**date_fields("day_1", None), "day_1_day": "31", "day_1_month": "2", "day_1_year": "2027"}
+    assert "The first day must be a real date" in client.post(propose_url(s), impossible).content.decode()
+
+
+def test_every_problem_of_a_proposal_is_reported_at_once_each_linked_to_its_box(partnership_a, client_at, scope_of):
+    s = grouped(partnership_a)
+    saturday = next(
+        timezone.localdate() + datetime.timedelta(days=n)
+        for n in range(10, 20)
+        if (timezone.localdate() + datetime.timedelta(days=n)).weekday() == 5
+    )
+    form = proposal_form(s.days[0], saturday, None)
+    form.update({"day_1_month": "", "day_3_day": "30", "day_3_month": "2", "day_3_year": "2027"})
+    page = client_at(partnership_a, s.head).post(propose_url(s), form).content.decode()
+    summary = page.split('class="govuk-error-summary__list"')[1].split("</ul>")[0]
+    # A missing month on the first day and an impossible third day do not hide that the second is a Saturday.
+    assert '<a href="#id_day_1_month">The first day must include a month.</a>' in summary
+    assert f'<a href="#id_day_2_day">{saturday.day} {saturday:%B %Y} is a Saturday.</a>' in summary
+    assert '<a href="#id_day_3_day">The third day must be a real date, for example 27 3 2027.</a>' in summary
+    with scope_of(partnership_a):
+        assert not VisitProposal.objects.exists()
+
+
+def test_the_form_lists_the_weekdays_that_cannot_be_visit_days_before_any_is_typed(partnership_a, client_at, scope_of):
+    from reviews.models import ClosureDay
+
+    s = grouped(partnership_a)
+    past, closure = timezone.localdate() - datetime.timedelta(days=30), s.days[1]
+    with scope_of(partnership_a):
+        ClosureDay.objects.create(partnership=partnership_a, date=closure, reason="INSET: phonics training")
+        ClosureDay.objects.create(partnership=partnership_a, date=past, reason="INSET long ago")
+    page = client_at(partnership_a, s.head).get(propose_url(s)).content.decode()
+    assert "Weekdays that cannot be visit days" in page
+    assert f"{closure:%a} {closure.day} {closure:%b %Y}: a closure day (INSET: phonics training)" in page
+    assert "INSET long ago" not in page  # only days still to come in the visit window
 
 
 def test_the_head_proposes_and_sees_the_dates_waiting_on_the_review_page(partnership_a, client_at, scope_of):
     s = grouped(partnership_a)
     client = client_at(partnership_a, s.head)
-    response = client.post(propose_url(s), {"day_1": s.days[1].isoformat(), "day_3": s.days[0].isoformat()})
+    response = client.post(propose_url(s), {**proposal_form(s.days[1], None, s.days[0])})
     assert response.status_code == 302 and response["Location"] == f"/reviews/{s.review.pk}/#visit-dates"
     page = client.get(response["Location"]).content.decode()
     assert "Dates proposed. The review team has been asked to accept them." in page
