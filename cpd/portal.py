@@ -1,11 +1,12 @@
 """What CPD adds to the portal shell: the programme in the navigation, offers and approvals on the home page, and
 the demo's networks, programme and bookings."""
 
-from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.contributions import Contribution, DemoStep, EmailTopic, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
 from .demo import ensure_cpd_demo
 from .permissions import can_see_cpd
+from .portal_topics import EMAIL_CPD_OFFERS
 from .selectors import home_context
 
 contribution = Contribution(
@@ -19,4 +20,12 @@ contribution = Contribution(
         ),
     ),
     demo=(DemoStep(50, "CPD networks, events and bookings", ensure_cpd_demo),),
+    email_topics=(
+        EmailTopic(
+            40,
+            EMAIL_CPD_OFFERS,
+            "CPD places offered from a waiting list",
+            "When a place becomes free on an event you are waiting for (the offer also shows on your home page).",
+        ),
+    ),
 )

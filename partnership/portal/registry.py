@@ -12,7 +12,7 @@ from importlib import import_module
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
-from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.contributions import Contribution, DemoStep, EmailTopic, HomeSection, NavItem
 
 CONTRIBUTION_MODULE = "portal"
 
@@ -39,3 +39,7 @@ def home_sections() -> list[HomeSection]:
 
 def demo_steps() -> list[DemoStep]:
     return sorted((step for _, c in contributions() for step in c.demo), key=lambda step: step.order)
+
+
+def email_topics() -> list[EmailTopic]:
+    return sorted((topic for _, c in contributions() for topic in c.email_topics), key=lambda topic: topic.order)
