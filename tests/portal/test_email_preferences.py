@@ -27,7 +27,7 @@ def test_a_person_turns_an_email_off_and_on_again(partnership_a, client_at):
     client = client_at(partnership_a, person)
     page = client.get("/account/emails/").content.decode()
     assert "Peer review reminders" in page and "CPD places offered from a waiting list" in page
-    assert page.count('checked') == len(KEYS)  # everything is sent until a person says otherwise
+    assert page.count("checked") == len(KEYS)  # everything is sent until a person says otherwise
     assert "Always sent" in page and "a link to reset your password" in page
     assert "/account/emails/" in client.get("/account/").content.decode()
     on = dict.fromkeys(KEYS - {"review_reminders", "board_papers"}, "on")

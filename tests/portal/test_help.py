@@ -40,7 +40,7 @@ def test_each_role_finds_its_guide_first_and_every_guide_opens(partnership_a, cl
     assert first in mine
     for guide in GUIDES:
         response = client.get(f"/help/{guide.slug}/")
-        assert response.status_code == 200 and f"<h1 class=\"govuk-heading-l\">{guide.title}</h1>" in (
+        assert response.status_code == 200 and f'<h1 class="govuk-heading-l">{guide.title}</h1>' in (
             response.content.decode()
         )
     assert client.get("/help/no-such-guide/").status_code == 404
