@@ -1,12 +1,13 @@
 """What CPD adds to the portal shell: the programme in the navigation, offers and approvals on the home page, and
 the demo's networks, programme and bookings."""
 
-from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.contributions import Contribution, DemoStep, EmailTopic, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
 from .calendar import calendar_source
 from .demo import ensure_cpd_demo, ensure_evaluation_demo, ensure_needs_demo
 from .permissions import can_see_cpd
+from .portal_topics import EMAIL_CPD_OFFERS
 from .selectors import evaluation_home_context, home_context
 
 contribution = Contribution(
@@ -31,4 +32,12 @@ contribution = Contribution(
         DemoStep(54, "CPD events tagged with the focus areas they serve", ensure_needs_demo),
     ),
     calendar=(calendar_source,),
+    email_topics=(
+        EmailTopic(
+            40,
+            EMAIL_CPD_OFFERS,
+            "CPD places offered from a waiting list",
+            "When a place becomes free on an event you are waiting for (the offer also shows on your home page).",
+        ),
+    ),
 )

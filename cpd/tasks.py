@@ -10,12 +10,14 @@ from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone
 
+from partnership.accounts.selectors import wants_email
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.scoping import active_partnership_id
 from partnership.tenancy.tasks import TenantTask, for_each_partnership
 
 from .models import Booking, BookingState, ImpactReminder
+from .portal_topics import EMAIL_CPD_OFFERS
 from .services.bookings import booking_expire, bookings_expire_due
 from .services.certificates import certificate_render, certificates_enqueue_render, certificates_unrendered
 from .services.evaluations import impact_reminders_record
@@ -45,6 +47,8 @@ def send_offer_email(*, booking_id: int) -> bool:
     booking = Booking.objects.select_related("user", "event", "session").filter(pk=booking_id).first()
     if booking is None or booking.state != BookingState.OFFERED:
         return False
+    if not wants_email(booking.user, EMAIL_CPD_OFFERS):
+        return False  # turned off on "Your account": the offer shows on their home page and bookings page
     partnership = Partnership.objects.get(pk=booking.partnership_id)
     link = partnership_url(partnership, reverse("cpd_booking_detail", args=[booking.pk]))
     send_mail(

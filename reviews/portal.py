@@ -1,13 +1,14 @@
 """What the review workflow adds to the portal shell: reviews, cycles and reports in the navigation, its home
 sections, and the demo's cycles, schedules and reports."""
 
-from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.contributions import Contribution, DemoStep, EmailTopic, HomeSection, NavItem
 from partnership.tenancy.permissions import is_coordinator
 from partnership.tenancy.roles import Role
 
 from .demo.cycles import build_review_demo
 from .demo.reports import ensure_demo_reports
 from .demo.scheduling import ensure_demo_scheduling
+from .email_topics import EMAIL_REPORT_SHARED, EMAIL_REVIEW_REMINDERS, EMAIL_REVIEW_UPDATES
 from .home import governor_reports_home_context, reviews_home_context
 from .permissions import can_manage_cycles
 from .reports.permissions import can_use_reports_page
@@ -43,5 +44,25 @@ contribution = Contribution(
         DemoStep(20, "review cycles at every stage", lambda run: build_review_demo(run.partnership, run.today)),
         DemoStep(30, "visit scheduling", lambda run: ensure_demo_scheduling(run.partnership, today=run.today)),
         DemoStep(40, "final reports", lambda run: ensure_demo_reports(run.partnership, run.today)),
+    ),
+    email_topics=(
+        EmailTopic(
+            10,
+            EMAIL_REVIEW_UPDATES,
+            "Peer review visit dates",
+            "When dates for a visit are proposed, agreed, declined or moved.",
+        ),
+        EmailTopic(
+            20,
+            EMAIL_REVIEW_REMINDERS,
+            "Peer review reminders",
+            "A self-review due soon, a visit in the next days, a report or factual-accuracy check overdue.",
+        ),
+        EmailTopic(
+            30,
+            EMAIL_REPORT_SHARED,
+            "Final reports shared with governors",
+            "For governors: when your school's final report is ready to read.",
+        ),
     ),
 )

@@ -1,7 +1,8 @@
 from allauth.account.forms import LoginForm
 from django import forms
 
-from partnership.tenancy.roles import Role, StaffRole
+from partnership.common.once import OnceForm
+from partnership.tenancy.roles import SCHOOL_ROLES, Role, StaffRole
 
 
 class AcceptInvitationForm(forms.Form):
@@ -40,7 +41,7 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(OnceForm):
     """Invite a person into a role. Which roles and schools are offered depends on who is inviting."""
 
     email = forms.EmailField(
@@ -58,14 +59,30 @@ class InvitationForm(forms.Form):
     )
     area = forms.ModelChoiceField(queryset=None, required=False, help_text="For area chairs.")
     cluster = forms.ModelChoiceField(queryset=None, required=False, help_text="For cluster leads.")
-    staff_role = forms.ChoiceField(choices=[("", "Not applicable"), *StaffRole.choices], required=False)
-    is_chair_of_governors = forms.BooleanField(label="Chair of governors", required=False)
+    staff_role = forms.ChoiceField(
+        choices=[("", "Choose their job"), *StaffRole.choices], required=False, label="Job", help_text="For staff."
+    )
+    is_chair_of_governors = forms.BooleanField(
+        label="Chair of governors", required=False, help_text="Tick if they chair their school's governing body."
+    )
     represents = forms.CharField(
         max_length=200,
         required=False,
         label="Body represented",
         help_text="For board members, e.g. Primary Heads' Association.",
     )
+
+    # Which roles each attachment belongs to. The page shows a field only for its roles (static/js/portal.js hides
+    # and disables the others); without JavaScript every field shows with its hint, and the service refuses a value
+    # that does not belong to the chosen role with a message that says so.
+    FIELDS_FOR_ROLES = {
+        "school": sorted(SCHOOL_ROLES),
+        "area": [Role.AREA_CHAIR],
+        "cluster": [Role.CLUSTER_LEAD],
+        "staff_role": [Role.STAFF],
+        "is_chair_of_governors": [Role.GOVERNOR],
+        "represents": [Role.BOARD_MEMBER],
+    }
 
     def __init__(self, *args, roles: list[tuple[str, str]], schools, areas, clusters, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +97,15 @@ class InvitationForm(forms.Form):
             del self.fields["area"]
         if not clusters.exists():
             del self.fields["cluster"]
+        offered = {value for value, _ in roles}
+        for name, for_roles in self.FIELDS_FOR_ROLES.items():
+            if name not in self.fields:
+                continue
+            if not offered.intersection(for_roles):
+                # A headteacher cannot invite a board member: a field no offered role uses is not shown at all.
+                del self.fields[name]
+            else:
+                self.fields[name].for_roles = " ".join(str(role) for role in for_roles)
 
 
 class PortalLoginForm(LoginForm):

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -42,6 +43,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Platform operators who may use the admin.")
     date_joined = models.DateTimeField(default=timezone.now)
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token, editable=False)
+    emails_declined = ArrayField(
+        models.CharField(max_length=40),
+        default=list,
+        blank=True,
+        help_text="The kinds of optional email (EmailTopic keys) this person has turned off.",
+    )
 
     objects = UserManager()
 

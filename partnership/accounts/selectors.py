@@ -20,3 +20,9 @@ def pending_invitation_count() -> int:
     return Invitation.objects.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).count()
+
+
+def wants_email(user, topic: str) -> bool:
+    """Whether `user` still gets the optional emails of `topic` (an EmailTopic key). Emails about the account
+    itself (invitations, confirming an address, resetting a password) are not topics: they are always sent."""
+    return topic not in (user.emails_declined or ())

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -261,3 +262,14 @@ def user_email_address_record(*, user: User) -> None:
     with transaction.atomic():
         EmailAddress.objects.filter(user=user, primary=True).exclude(email=user.email).update(primary=False)
         EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+def user_set_emails_declined(*, user: User, declined: Iterable[str], known: Iterable[str]) -> User:
+    """Record which optional emails a person has turned off; only the kinds the portal knows are kept."""
+    known = set(known)
+    unknown = sorted(set(declined) - known)
+    if unknown:
+        raise ValidationError(f"There is no kind of email called {', '.join(unknown)}.")
+    user.emails_declined = sorted(set(declined))
+    user.save(update_fields=["emails_declined"])
+    return user

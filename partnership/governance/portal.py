@@ -1,11 +1,12 @@
 """What board governance adds to the portal shell: the Boards link, the coordinator's and members' home sections,
 the demo's boards, meetings, minutes and public pages, and the meetings in each member's calendar feed."""
 
-from partnership.tenancy.contributions import CalendarSource, Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.contributions import CalendarSource, Contribution, DemoStep, EmailTopic, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
 from .calendar import meeting_entries
 from .demo import ensure_governance_demo
+from .email_topics import EMAIL_ACTION_REMINDERS, EMAIL_BOARD_PAPERS
 from .home import coordinator_home_context, member_home_context
 from .permissions import can_see_boards_nav, can_use_resources
 
@@ -20,4 +21,12 @@ contribution = Contribution(
     ),
     demo=(DemoStep(60, "boards, meetings and public pages", lambda run: ensure_governance_demo(run)),),
     calendar=(CalendarSource(20, "board meetings", meeting_entries),),
+    email_topics=(
+        EmailTopic(
+            50, EMAIL_BOARD_PAPERS, "Board papers", "When the papers for a meeting of a board you sit on are published."
+        ),
+        EmailTopic(
+            60, EMAIL_ACTION_REMINDERS, "Board action reminders", "When an action you own is due in three days."
+        ),
+    ),
 )

@@ -6,7 +6,14 @@ being in INSTALLED_APPS is enough. Items of each kind are shown in the order of 
 the order of INSTALLED_APPS; docs/architecture.md lists the numbers in use.
 """
 
-from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem, installed_contributions
+from partnership.tenancy.contributions import (
+    Contribution,
+    DemoStep,
+    EmailTopic,
+    HomeSection,
+    NavItem,
+    installed_contributions,
+)
 
 
 def contributions() -> tuple[tuple[str, Contribution], ...]:
@@ -25,3 +32,7 @@ def home_sections() -> list[HomeSection]:
 
 def demo_steps() -> list[DemoStep]:
     return sorted((step for _, c in contributions() for step in c.demo), key=lambda step: step.order)
+
+
+def email_topics() -> list[EmailTopic]:
+    return sorted((topic for _, c in contributions() for topic in c.email_topics), key=lambda topic: topic.order)

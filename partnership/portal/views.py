@@ -11,7 +11,8 @@ from django.templatetags.static import static
 
 from partnership.accounts.forms import InvitationForm
 from partnership.accounts.selectors import pending_invitations
-from partnership.accounts.services import invitation_create
+from partnership.accounts.services import invitation_create, user_set_emails_declined
+from partnership.common import once
 from partnership.common.forms import add_service_errors
 from partnership.tenancy.permissions import (
     can_end_membership,
@@ -22,10 +23,13 @@ from partnership.tenancy.permissions import (
     schools_led_by,
 )
 from partnership.tenancy.roles import ROLES_A_HEADTEACHER_MAY_INVITE, Role
-from partnership.tenancy.selectors import memberships_list, partnerships_of
+from partnership.tenancy.selectors import active_memberships, memberships_list, partnerships_of
 from schools.models import Area, Cluster, School
 
+from . import help as guides
+from .forms import EmailPreferencesForm
 from .home import home_sections
+from .registry import email_topics
 
 PEOPLE_PER_PAGE = 50
 
@@ -106,6 +110,10 @@ def invitation_new(request):
             request.user, request.partnership, role=data["role"], school_id=school.pk if school else None
         ):
             form.add_error("role", "You cannot invite someone into this role at this school.")
+        elif (claim := once.claim(request, form, "invitation")).repeated:
+            # The same form sent again (Back, a second press): the first one was acted on; nothing more is sent.
+            messages.info(request, "That invitation was sent already; it was not sent twice.")
+            return redirect("people")
         else:
             try:
                 invitation = invitation_create(
@@ -124,7 +132,9 @@ def invitation_new(request):
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
+                claim.release()
             else:
+                claim.done(invitation.pk)
                 messages.success(
                     request,
                     f"Invitation sent to {invitation.email}. The link works for "
@@ -137,3 +147,44 @@ def invitation_new(request):
 def favicon(request):
     """The icon's address is read per request: the static files' manifest may not exist when URLs are loaded."""
     return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
+@login_required
+def account_emails(request):
+    """Which optional emails a person gets (the same for every partnership they belong to)."""
+    topics = email_topics()
+    form = EmailPreferencesForm(request.POST or None, topics=topics, declined=set(request.user.emails_declined))
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_set_emails_declined(user=request.user, declined=form.declined(), known=[topic.key for topic in topics])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your email choices are saved.")
+            return redirect("account_emails")
+    return render(request, "portal/account_emails.html", {"form": form})
+
+
+def _roles_here(request) -> set[str]:
+    if request.partnership is None or not request.user.is_authenticated:
+        return set()
+    return {m.role for m in active_memberships(request.user, request.partnership)}
+
+
+@login_required
+def help_index(request):
+    mine, others = guides.guides_for(_roles_here(request))
+    return render(request, "portal/help/index.html", {"mine": mine, "others": others})
+
+
+@login_required
+def help_guide(request, guide: str):
+    found = guides.guide_by_slug(guide)
+    if found is None:
+        raise Http404
+    return render(request, found.template, {"guide": found})
+
+
+@login_required
+def help_glossary(request):
+    return render(request, "portal/help/glossary.html", {"terms": guides.GLOSSARY})

@@ -109,10 +109,23 @@ class CalendarSource:
 
 
 @dataclass(frozen=True)
+class EmailTopic:
+    """A kind of email an app sends that a person may turn off on "Your account" (partnership/portal's email
+    preferences page). The app asks `partnership.accounts.selectors.wants_email(user, key)` before it sends one;
+    what it would have said still shows on the person's home page where the app shows it there."""
+
+    order: int
+    key: str
+    label: str
+    hint: str
+
+
+@dataclass(frozen=True)
 class Contribution:
     nav: tuple[NavItem, ...] = ()
     home: tuple[HomeSection, ...] = ()
     demo: tuple[DemoStep, ...] = ()
+    email_topics: tuple[EmailTopic, ...] = ()
     calendar: tuple[CalendarSource, ...] = ()
 
 

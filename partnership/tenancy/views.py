@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnership.common.forms import add_service_errors, show_service_errors
@@ -69,11 +70,21 @@ def partnership_logo(request):
 
 
 @login_required
-@require_POST
 def membership_end_view(request, pk: int):
-    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, ended_on__isnull=True)
+    """GET: the confirmation page (ending a role cannot be undone); POST: end it."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "school", "area", "cluster"), pk=pk, ended_on__isnull=True
+    )
     if not can_end_membership(request.user, membership):
         raise Http404
+    back = safe_next(request, reverse("people"))
+    asked = request.GET.get("next", "")
+    if request.method != "POST" and url_has_allowed_host_and_scheme(
+        asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = asked  # the page the person came from (their school's people), checked as safe_next checks
+    if request.method != "POST":
+        return render(request, "tenancy/membership_end.html", {"membership": membership, "back": back})
     try:
         membership_end(membership=membership)
     except ValidationError as error:

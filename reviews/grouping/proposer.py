@@ -60,7 +60,6 @@ from .feasibility import (
 )
 from .solver import solve_partition
 from .types import (
-    PREFERENCES,
     RULE_EVERY_SCHOOL_ONCE,
     RULE_GROUP_SIZES,
     RULE_LOCKED_KEPT,
@@ -243,8 +242,8 @@ def describe_group(
     total = sum(costs.values())
     lines = [_phase_line(members), *_distance_lines(members), *_partner_lines(members), _ofsted_line(members)]
     lines += _trust_lines(members, rules, trust_names)
-    parts = [f"{PREFERENCE_LABELS[name]} {costs[name]:.1f}" for name in PREFERENCES if costs[name] > 0]
-    lines.append(f"Cost {total:.1f}" + (f": {', '.join(parts)}" if parts else ""))
+    # The explanation is read by coordinators: plain words only. The weighted figures are kept in `costs` and shown
+    # under a details element for those who want them.
     if locked:
         lines.append("Locked by the coordinator")
     return ProposedGroup(

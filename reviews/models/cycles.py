@@ -56,6 +56,9 @@ class Cycle(TenantOwnedModel):
     factual_accuracy_working_days = models.PositiveSmallIntegerField(default=5)
     impact_visit_months = models.PositiveSmallIntegerField(default=6)
     groups_published_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(
+        null=True, blank=True, help_text="Hidden from current lists; its reviews and reports stay readable."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -33,6 +33,9 @@ class Notification(TenantOwnedModel):
     url = models.CharField(max_length=300, blank=True, help_text="A path on the partnership's address.")
     dedupe_key = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    email_declined = models.BooleanField(
+        default=False, help_text="Not emailed: the person has turned this kind of email off (emailed_at is when)."
+    )
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 

@@ -75,7 +75,8 @@ def cycle_for_page(pk: int) -> Cycle | None:
 
 
 def latest_cycle() -> Cycle | None:
-    return Cycle.objects.order_by("-academic_year_start", "-created_at").first()
+    """The newest cycle that is not archived (an archived cycle stays readable, but is no longer current)."""
+    return Cycle.objects.filter(archived_at__isnull=True).order_by("-academic_year_start", "-created_at").first()
 
 
 # The overview -------------------------------------------------------------------------------------------------

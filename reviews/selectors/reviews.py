@@ -40,7 +40,8 @@ def has_any_review(user: User, partnership: Partnership) -> bool:
 
 
 def current_cycle() -> Cycle | None:
-    return Cycle.objects.order_by("-academic_year_start", "-created_at").first()
+    """The newest cycle that is not archived (an archived cycle stays readable, but is no longer current)."""
+    return Cycle.objects.filter(archived_at__isnull=True).order_by("-academic_year_start", "-created_at").first()
 
 
 def review_for_page(pk: int) -> Review | None:

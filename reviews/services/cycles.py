@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.audit.services import AuditAction, audit_record
 from partnership.common.text import long_date
 from partnership.tenancy.models import Membership, Partnership
 from schools.models import Area, Cluster, School
@@ -28,6 +29,7 @@ from ..models import (
     Finding,
     FocusArea,
     GradingScale,
+    Review,
     ReviewerTraining,
     ReviewGroupMember,
     Term,
@@ -598,3 +600,56 @@ def reviewer_training_remove(*, training: ReviewerTraining) -> None:
     training.delete()
 
 
+# Deleting and archiving a cycle -----------------------------------------------------------------------------------
+
+
+def cycle_delete_problem(cycle: Cycle) -> str:
+    """Why this cycle cannot be deleted ("" when it can): once reviews exist, work has been done in it."""
+    reviews = Review.objects.filter(cycle=cycle).count()
+    if reviews:
+        return (
+            f"{cycle.name} has {reviews} review{'s' if reviews != 1 else ''}, so it cannot be deleted. "
+            "Archive it instead: it leaves the current lists and its reviews and reports stay readable."
+        )
+    return ""
+
+
+@transaction.atomic
+def cycle_delete(*, cycle: Cycle, actor: User | None) -> str:
+    """Delete a cycle in which nothing has been done yet (no reviews): its enrolment, groups and focus areas go
+    with it. Returns its name."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if problem := cycle_delete_problem(cycle):
+        raise ValidationError(problem)
+    name = cycle.name
+    enrolled = Enrolment.objects.filter(cycle=cycle).count()
+    cycle.delete()
+    audit_record(
+        action=AuditAction.SETTINGS_CHANGED,
+        partnership=cycle.partnership_id,
+        actor=actor,
+        subject=f"Review cycle {name} deleted",
+        detail={"cycle": name, "schools_enrolled": enrolled},
+    )
+    return name
+
+
+@transaction.atomic
+def cycle_set_archived(*, cycle: Cycle, archived: bool, actor: User | None) -> Cycle:
+    """Archive a cycle (it leaves the current lists; everything in it stays readable) or bring it back."""
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    if archived and cycle.archived_at is not None:
+        archived_on = long_date(timezone.localdate(cycle.archived_at))
+        raise ValidationError(f"{cycle.name} was already archived on {archived_on}.")
+    if not archived and cycle.archived_at is None:
+        raise ValidationError(f"{cycle.name} is not archived.")
+    cycle.archived_at = timezone.now() if archived else None
+    cycle.save(update_fields=["archived_at"])
+    audit_record(
+        action=AuditAction.SETTINGS_CHANGED,
+        partnership=cycle.partnership_id,
+        actor=actor,
+        subject=f"Review cycle {cycle.name} {'archived' if archived else 'brought back from the archive'}",
+        detail={"cycle": cycle.name},
+    )
+    return cycle

@@ -20,12 +20,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.accounts.selectors import wants_email
 from partnership.common.text import long_date
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import active_partnership_id
 
 from ..calendar import SchoolCalendar, calendar_for_partnership
+from ..email_topics import TOPIC_OF_KIND
 from ..models import Notification, NotificationKind, ReviewStatus, VisitProposal
 from ..selectors.notifications import (
     EMAIL_GIVE_UP_AFTER,
@@ -117,6 +119,12 @@ def notification_email_send(*, notification_id: int) -> bool:
             .first()
         )
         if notification is None or not notification.user.is_active:
+            return False
+        if not wants_email(notification.user, TOPIC_OF_KIND.get(notification.kind, "")):
+            # Turned off on "Your account": it stays on the person's home page; the sweep does not try again.
+            notification.emailed_at = timezone.now()
+            notification.email_declined = True
+            notification.save(update_fields=["emailed_at", "email_declined"])
             return False
         partnership = notification.partnership
         context = {

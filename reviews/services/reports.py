@@ -329,6 +329,35 @@ def report_download_record(
     )
 
 
+@transaction.atomic
+def report_zip_downloads_record(
+    *, cycle: Cycle, renders: list[ReportRender], user: User, ip_address: str | None, user_agent: str
+) -> None:
+    """A cycle's ZIP of final reports: every report in it goes on its review's record of downloads, as if it had been
+    downloaded on its own, and the audit log records the ZIP with the reports it held. A fixed number of queries
+    whatever the number of reports."""
+    audit_record(
+        action=AuditAction.REPORT_DOWNLOADED,
+        partnership=cycle.partnership_id,
+        actor=user,
+        subject=f"Final reports of {cycle.name}: {len(renders)} in one ZIP"[:300],
+        detail={"cycle": cycle.name, "reports": [str(render)[:200] for render in renders]},
+    )
+    ReportDownload.objects.bulk_create(
+        ReportDownload(
+            partnership_id=render.partnership_id,
+            render=render,
+            review_id=render.review_id,
+            user=user,
+            user_name=user.get_full_name() or user.email,
+            user_email=user.email,
+            ip_address=ip_address or None,
+            user_agent=(user_agent or "")[:500],
+        )
+        for render in renders
+    )
+
+
 def report_render_synchronously(*, review: Review, requested_by: User | None = None) -> ReportRender | None:
     """Ask for a review's current report and render it here, without Celery: for management commands (the
     demo data), never for web requests."""

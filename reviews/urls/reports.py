@@ -7,6 +7,7 @@ from ..views import reports
 urlpatterns = [
     path("reports/", reports.reports_index, name="reports_index"),
     path("reports/cycles/<int:cycle_pk>/prepare/", reports.report_batch_create_view, name="report_batch_create"),
+    path("reports/cycles/<int:cycle_pk>/final-reports.zip", reports.report_cycle_zip, name="report_cycle_zip"),
     path("reports/batches/<int:pk>/", reports.report_batch, name="report_batch"),
     path("reports/batches/<int:pk>/status/", reports.report_batch_status, name="report_batch_status"),
     path("reviews/<int:pk>/pdf/", reports.report_download, name="report_download"),

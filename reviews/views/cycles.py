@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from partnership.common.forms import service_errors, show_service_errors
@@ -67,7 +68,22 @@ def _cycle(pk: int):
 
 @coordinator_only
 def cycle_list(request):
-    return render(request, "reviews/cycles/cycle_list.html", {"cycles": selectors.cycles_with_counts()})
+    cycles = list(selectors.cycles_with_counts())
+    return render(
+        request,
+        "reviews/cycles/cycle_list.html",
+        {
+            "cycles": [c for c in cycles if c.archived_at is None],
+            "archived": [c for c in cycles if c.archived_at is not None],
+        },
+    )
+
+
+def _past_cycle_to_confirm(request, form) -> bool:
+    """A cycle whose visit window has already closed is most likely a typing slip in the year: the coordinator
+    confirms it on a page of its own (GOV.UK confirmation pattern) before it is opened."""
+    ends = form.cleaned_data.get("visit_window_ends_on")
+    return bool(ends and ends < timezone.localdate() and request.POST.get("confirm_past") != "yes")
 
 
 @coordinator_only
@@ -86,7 +102,15 @@ def cycle_new(request):
         initial = CycleForm.initial_for(CycleSettings("", None, None, None))
         initial["focus_areas_from"] = services.FOCUS_AREAS_OFSTED
     form = CycleForm(request.POST or None, creating=True, previous_cycle=previous, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    changing = request.POST.get("change") == "yes"
+    if request.method == "POST" and not changing and form.is_valid() and _past_cycle_to_confirm(request, form):
+        carried = [(name, value) for name, value in request.POST.items() if name not in ("csrfmiddlewaretoken",)]
+        return render(
+            request,
+            "reviews/cycles/cycle_confirm_past.html",
+            {"form": form, "carried": carried, "ends": form.cleaned_data["visit_window_ends_on"]},
+        )
+    if request.method == "POST" and not changing and form.is_valid():
         with service_errors(form) as refusal:
             cycle = services.cycle_create(
                 partnership=request.partnership,
@@ -116,11 +140,51 @@ def cycle_edit(request, pk: int):
 @coordinator_only
 def cycle_overview(request, pk: int):
     cycle = _cycle(pk)
+    progress = selectors.cycle_progress(cycle)
     return render(
         request,
         "reviews/cycles/overview.html",
-        {"cycle": cycle, "progress": selectors.cycle_progress(cycle)},
+        {"cycle": cycle, "progress": progress, "may_delete": progress.reviews == 0},
     )
+
+
+@coordinator_only
+def cycle_delete(request, pk: int):
+    """GET: the confirmation page; POST: delete. A cycle with reviews is refused (archive it instead)."""
+    cycle = _cycle(pk)
+    problem = services.cycle_delete_problem(cycle)
+    if request.method == "POST" and not problem:
+        with service_errors(request=request) as refusal:
+            name = services.cycle_delete(cycle=cycle, actor=request.user)
+        if not refusal:
+            messages.success(request, f"{name} is deleted.")
+            return redirect("cycle_list")
+        return redirect("cycle_overview", cycle.pk)
+    return render(
+        request,
+        "reviews/cycles/cycle_delete.html",
+        {"cycle": cycle, "problem": problem, "progress": selectors.cycle_progress(cycle)},
+    )
+
+
+@coordinator_only
+def cycle_archive(request, pk: int):
+    """GET: the confirmation page; POST: archive (or, with archived=0, bring the cycle back)."""
+    cycle = _cycle(pk)
+    if request.method == "POST":
+        archived = request.POST.get("archived", "1") != "0"
+        with service_errors(request=request) as refusal:
+            services.cycle_set_archived(cycle=cycle, archived=archived, actor=request.user)
+        if not refusal:
+            messages.success(
+                request,
+                f"{cycle.name} is archived: it is listed under archived cycles, and everything in it stays readable."
+                if archived
+                else f"{cycle.name} is back among the current cycles.",
+            )
+            return redirect("cycle_list" if archived else "cycle_overview", *([] if archived else [cycle.pk]))
+        return redirect("cycle_overview", cycle.pk)
+    return render(request, "reviews/cycles/cycle_archive.html", {"cycle": cycle})
 
 
 # Focus areas --------------------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """Report pages: the Reports page, downloads (checked and audited), progress while a report is prepared, and
 bulk preparation for a cycle. No view renders a PDF: a missing report is asked for and its progress shown."""
 
+import io
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
@@ -19,6 +20,7 @@ from partnership.common.http import safe_next
 from ..models import Cycle, Review
 from ..models.reports import ReportBatch, ReportRender
 from ..permissions import can_view_a_report, can_view_review
+from ..reports.archive import zip_stream
 from ..reports.content import report_kind_for
 from ..reports.permissions import (
     can_download_kind,
@@ -29,6 +31,7 @@ from ..reports.permissions import (
 from ..selectors.reports import (
     batch_progress,
     cycle_report_counts,
+    final_reports_of_cycle,
     final_reviews_of_cycle,
     latest_ready_final_version,
     recent_batches,
@@ -43,6 +46,7 @@ from ..services.reports import (
     report_file_missing,
     report_request,
     report_retry,
+    report_zip_downloads_record,
 )
 from .lookups import review_or_404
 
@@ -269,3 +273,62 @@ def report_batch_status(request, pk: int):
     response = render_page(request, "reviews/reports/includes/batch_status.html", _batch_context(request, batch))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def report_cycle_zip(request, cycle_pk: int):
+    """Every final report of a cycle in one ZIP, streamed as it is written. Each report in it is one the person may
+    download on its own (checked one by one) and is recorded as downloaded; a file missing from storage is left out
+    and named in a note inside the ZIP."""
+    if not can_prepare_cycle_reports(request.user, request.partnership):
+        raise Http404
+    cycle = Cycle.objects.filter(pk=cycle_pk).first()
+    if cycle is None:
+        raise Http404
+    included, missing = [], []
+    for review, render in final_reports_of_cycle(cycle):
+        if not can_download_render(request.user, render, latest_final_version=render.version):
+            continue
+        if render.file.storage.exists(render.file.name):
+            included.append((review, render))
+        else:
+            missing.append(review.school.name)
+    if not included:
+        messages.error(
+            request,
+            f"No final report of {cycle.name} is ready to download yet. Prepare them first, then download the ZIP.",
+        )
+        return redirect(f"{reverse('reports_index')}?cycle={cycle.pk}")
+    report_zip_downloads_record(
+        cycle=cycle,
+        renders=[render for _review, render in included],
+        user=request.user,
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+    )
+    files, seen = [], set()
+    for review, render in included:
+        name = download_filename(review, render)
+        if name in seen:  # two schools of one name (there are many St Mary's): the URN tells them apart
+            name = name.replace(" - peer review report", f" (URN {review.school.urn}) - peer review report", 1)
+        seen.add(name)
+        files.append((name, _opener(render)))
+    if missing:
+        note = "These final reports were not in storage and are not in this ZIP; prepare them again:\n"
+        note += "".join(f"- {name}\n" for name in missing)
+        files.append(("Reports not included.txt", _text_opener(note)))
+    year = cycle.academic_year.replace("/", "-")
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", cycle.name).strip(" .-") or "Cycle"
+    response = StreamingHttpResponse(zip_stream(files), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{name} - final reports {year}.zip"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _opener(render: ReportRender):
+    storage, name = render.file.storage, render.file.name
+    return lambda: storage.open(name, "rb")
+
+
+def _text_opener(text: str):
+    return lambda: io.BytesIO(text.encode("utf-8"))

@@ -61,6 +61,10 @@ def world(partnership_a, scope_of):
         f"/cycles/{p}/publish/",
         f"/cycles/{p}/reviews/",
         f"/cycles/{p}/reviews/{scenario.review.pk}/team/",
+        f"/cycles/{c}/delete/",
+        f"/cycles/{p}/delete/",
+        f"/cycles/{c}/archive/",
+        f"/cycles/{p}/archive/",
     ]
     posts = [
         f"/cycles/{c}/focus-areas/{area.pk}/move/",

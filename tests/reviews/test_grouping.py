@@ -272,7 +272,8 @@ def test_explanation_states_each_preference_and_its_cost():
     assert group.units == {"phase": 2, "distance": pytest.approx(12.0), "repeat_partners": 1, "ofsted_mix": 0}
     assert group.costs == {"phase": 40, "distance": pytest.approx(12.0), "repeat_partners": 30, "ofsted_mix": 0}
     assert group.total_cost == pytest.approx(82.0)
-    assert group.explanation[-1] == "Cost 82.0: phase 40.0, distance 12.0, last cycle's partners 30.0"
+    # Issue 12: the explanation is in words; the figures stay in `costs` (shown under details).
+    assert not any(word in line.lower() for line in group.explanation for word in ("cost", "points", "bound"))
 
 
 def test_ofsted_mix_points():

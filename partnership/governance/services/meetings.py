@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.accounts.selectors import wants_email
 from partnership.audit.services import AuditAction, audit_record
+from partnership.governance.email_topics import EMAIL_BOARD_PAPERS
 from partnership.tenancy.hosts import partnership_url
 
 from ..files import checked_document, sha256_of, store_file
@@ -356,7 +358,7 @@ def email_members(meeting: Meeting, subject: str, template: str, context: dict |
             [m.user.email],
         )
         for m in members
-        if m.user.email
+        if m.user.email and wants_email(m.user, EMAIL_BOARD_PAPERS)
     ]
     return send_mass_mail(messages)
 

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.accounts.selectors import wants_email
+from partnership.governance.email_topics import EMAIL_ACTION_REMINDERS
 from partnership.tenancy.hosts import partnership_url
 
 from ..models import (
@@ -227,6 +229,8 @@ def action_reminders_send(*, today: datetime.date | None = None) -> int:
     for action in due:
         if not action.owner.email:
             continue
+        if not wants_email(action.owner, EMAIL_ACTION_REMINDERS):
+            continue  # turned off on "Your account"; the action still shows on the board's page
         with transaction.atomic():
             locked = Action.objects.select_for_update().filter(pk=action.pk, reminded_at__isnull=True).first()
             if locked is None:
