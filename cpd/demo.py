@@ -28,6 +28,7 @@ from .services.bookings import (
 )
 from .services.certificates import certificates_release
 from .services.invoices import credit_note_issue, invoice_issue, invoices_prepare
+from .services.notices import reminders_send
 from .services.programme import (
     cpd_leader_appoint,
     cpd_settings_save,
@@ -83,7 +84,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         offer_hours=48,
         late_cancellation_charge=Decimal("25.00"),
         no_show_charge=Decimal("15.00"),
-        reminder_days=2,
+        reminder_days=3,
     )
     for school in School.objects.order_by("urn")[::2]:
         school_sla_set(school=school, academic_year_start=academic_year_start(today))
@@ -196,6 +197,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     _, update = event("Safeguarding update", EventKind.COURSE, 3, capacity=25, deadline_days=4)
     late = book(update, teachers[0], 150)
     booking_expire(booking_id=late.pk, now=now)
+    book(update, heads[5 % len(heads)], 152)  # a place three days off: reminded below
 
     # A two-session course that has run: both registers marked and closed (one person missed the second day, a
     # no-show), so its certificates can be released.
@@ -251,3 +253,6 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         reason="Goodwill: the session started 40 minutes late",
         by=coordinator,
     )
+
+    # This morning's reminders: everyone with a place on a session in the next three days (sent once each).
+    reminders_send(today=today)
