@@ -42,6 +42,7 @@ from .services.certificates import certificates_release
 from .services.evaluations import evaluation_form_for, evaluation_forms_ensure, evaluation_submit, live_questions
 from .services.focus import event_focus_areas_set, focus_area_names
 from .services.invoices import credit_note_issue, invoice_issue, invoices_prepare
+from .services.notices import reminders_send
 from .services.programme import (
     cpd_leader_appoint,
     cpd_settings_save,
@@ -100,7 +101,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         offer_hours=48,
         late_cancellation_charge=Decimal("25.00"),
         no_show_charge=Decimal("15.00"),
-        reminder_days=2,
+        reminder_days=3,
     )
     for school in School.objects.order_by("urn")[::2]:
         school_sla_set(school=school, academic_year_start=academic_year_start(today))
@@ -213,6 +214,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     _, update = event("Safeguarding update", EventKind.COURSE, 3, capacity=25, deadline_days=4)
     late = book(update, teachers[0], 150)
     booking_expire(booking_id=late.pk, now=now)
+    book(update, heads[5 % len(heads)], 152)  # a place three days off: reminded below
 
     # A two-session course that has run: both registers marked and closed (one person missed the second day, a
     # no-show), so its certificates can be released.
@@ -298,6 +300,8 @@ def ensure_cpd_demo(run: DemoRun) -> None:
         by=coordinator,
     )
 
+    # This morning's reminders: everyone with a place on a session in the next three days (sent once each).
+    reminders_send(today=today)
 
 def ensure_evaluation_demo(run: DemoRun) -> None:
     """Evaluations at all three points: the Early reading leadership course's before and on-the-day answers, and a

@@ -179,6 +179,14 @@ class Event(TenantOwnedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audience_phase_labels(self) -> list[str]:
+        return [School.Phase(p).label for p in self.audience_phases]
+
+    @property
+    def audience_role_labels(self) -> list[str]:
+        return [Role(r).label for r in self.audience_roles]
+
 
 class Session(TenantOwnedModel):
     """A dated meeting of an event. Its row is the lock every booking of its places takes."""
