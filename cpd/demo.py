@@ -303,6 +303,7 @@ def ensure_cpd_demo(run: DemoRun) -> None:
     # This morning's reminders: everyone with a place on a session in the next three days (sent once each).
     reminders_send(today=today)
 
+
 def ensure_evaluation_demo(run: DemoRun) -> None:
     """Evaluations at all three points: the Early reading leadership course's before and on-the-day answers, and a
     behaviour course that ran seven weeks ago with impact answers from three heads; head@ and teacher1@ attended it

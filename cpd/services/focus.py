@@ -16,19 +16,20 @@ def focus_area_names() -> list[str]:
 
 
 def event_focus_areas_set(*, event: Event, names: list[str], by: User) -> list[str]:
-    """Make the event's tags exactly `names` (setting the same tags twice changes nothing). A name that is no focus
-    area of the partnership's cycles, or a cancelled event, is refused and nothing changes."""
+    """Make the event's tags exactly `names` (setting the same tags twice changes nothing). A new name that is no
+    focus area of the partnership's cycles, or a cancelled event, is refused and nothing changes."""
     if event.status == EventStatus.CANCELLED:
         raise ValidationError("This event is cancelled: its focus areas can no longer be changed.")
     wanted = list(dict.fromkeys(name.strip() for name in names if name and name.strip()))
-    known = set(focus_area_names())
+    current = set(EventFocusArea.objects.filter(event=event).values_list("name", flat=True))
+    # A tag the event already has may stay even if no cycle uses the name any more (a focus area renamed).
+    known = set(focus_area_names()) | current
     unknown = [name for name in wanted if name not in known]
     if unknown:
         raise ValidationError(
             {"names": f"Not a focus area of any review cycle: {', '.join(unknown)}. Choose from the list."}
         )
     with transaction.atomic():
-        current = set(EventFocusArea.objects.filter(event=event).values_list("name", flat=True))
         EventFocusArea.objects.filter(event=event).exclude(name__in=wanted).delete()
         EventFocusArea.objects.bulk_create(
             [

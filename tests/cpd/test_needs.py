@@ -190,6 +190,11 @@ def test_tagging_sets_exactly_the_names_given_and_refuses_unknown_ones(world, sc
         assert EventFocusArea.objects.filter(event=other).count() == 2
         event_focus_areas_set(event=other, names=[], by=None)
         assert not EventFocusArea.objects.filter(event=other).exists()
+        other.status = EventStatus.CANCELLED
+        other.save()
+        with pytest.raises(ValidationError, match="This event is cancelled"):
+            event_focus_areas_set(event=other, names=["Achievement"], by=None)
+        assert not EventFocusArea.objects.filter(event=other).exists()
 
 
 def test_the_coordinator_tags_an_event_and_bad_input_changes_nothing(world, client_at, scope_of):

@@ -124,9 +124,7 @@ def test_a_coordinator_sees_every_figure_and_they_add_up(with_cpd, scope_of):
         board = Dashboard(Filters(cycles[-1], ALL, ALL, cycles, geo), COORDINATOR, timezone.localdate())
         panel = cpd_panel(board)
         start, end = cpd_needs.academic_year(cycles[-1].academic_year_start)
-        attended_schools = (
-            cpd_needs.attendance_rows(start, end).values("booking__school_id").distinct().count()
-        )
+        attended_schools = cpd_needs.attendance_rows(start, end).values("booking__school_id").distinct().count()
         cube, _ = take_up(geo, start, end, for_board=False)
     by_area = next(t for t in panel.tables if t.id == "cpd-by-area")
     assert not by_area.has_hidden
