@@ -80,7 +80,7 @@ def _enqueue(partnership_id: int, pdf_id: int) -> None:
     try:
         render_annual_report_task.delay(partnership_id=partnership_id, pdf_id=pdf_id)
     except OperationalError as error:  # the broker is away: the page says so, and asking again sends it again
-        AnnualReportPdf.objects.filter(pk=pdf_id).update(
+        AnnualReportPdf.objects.filter(pk=pdf_id).exclude(status=PdfStatus.READY).update(
             status=PdfStatus.FAILED, error=f"The PDF could not be queued ({error}). Ask for it again."
         )
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import ProgrammingError, connection, transaction
 from django.utils import timezone
 
+from improvement.models import AnnualReportPdf
 from partnership.portal.demo import build_demo
 from partnership.privacy.models import RetentionPeriod, StoredFileDeletion
 from partnership.tenancy.data_version import PartnershipDataVersion
@@ -138,6 +139,7 @@ def populate(partnership) -> None:
         PartnershipDataVersion.objects.get_or_create(
             partnership=partnership, defaults={"token": uuid.uuid4(), "changed_at": timezone.now()}
         )
+        AnnualReportPdf.objects.create(partnership=partnership, year=2026, content_hash="0" * 64, html="<p>A</p>")
         activity = add_activity(s.review, datetime.date(2026, 11, 3))
         activity.participants.add(s.head)
         add_note(s.review, s.lead_reviewer, activity=activity, focus_areas=list(s.review.cycle.focus_areas.all()[:1]))
