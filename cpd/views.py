@@ -442,6 +442,11 @@ def workshop_add_view(request, pk: int):
     )
 
 
+def _search_text(request) -> str:
+    # What was typed into a search box; a NUL byte (which PostgreSQL refuses in text) simply matches nothing.
+    return request.GET.get("q", "").replace("\x00", "").strip()[:100]
+
+
 def _session_for_register(request, pk: int) -> Session:
     """A coordinator, or the portal user named as the session's facilitator; anyone else gets the missing page."""
     session = Session.objects.select_related("event").filter(pk=pk).first()
@@ -459,7 +464,7 @@ def session_register(request, pk: int):
     register = selectors.register_of(session)
     marks = selectors.register_marks(register)
     form = None
-    search = request.GET.get("q", "").strip()[:100]
+    search = _search_text(request)
     walk_ins = []
     if register is not None and not register.is_closed:
         workshops = list(session.workshops.all())
@@ -737,7 +742,6 @@ def certificate_pdf_view(request, pk: int):
         request,
         "cpd/certificate_preparing.html",
         {"certificate": certificate, "status_url": reverse("cpd_certificate_status", args=[pk])},
-        status=202,
     )
 
 
@@ -927,7 +931,6 @@ def cpd_record_pdf(request, user_id: int):
         request,
         "cpd/record_preparing.html",
         {"person": person, "queued": queued, "ready": False, "here": request.path},
-        status=202,
     )
 
 
@@ -936,7 +939,7 @@ def staff_records_view(request):
     """The CPD records a CPD leader (their schools' people) or a coordinator (everyone at a school) may open."""
     if not can_see_school_records(request.user, request.partnership):
         raise Http404
-    search = request.GET.get("q", "").strip()[:100]
+    search = _search_text(request)
     rows = selectors.staff_records(request.user, request.partnership, search=search)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cpd/staff_records.html", {"page": page, "search": search})
