@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from partnership.common.forms import add_service_errors, show_service_errors
@@ -77,12 +76,7 @@ def membership_end_view(request, pk: int):
     )
     if not can_end_membership(request.user, membership):
         raise Http404
-    back = safe_next(request, reverse("people"))
-    asked = request.GET.get("next", "")
-    if request.method != "POST" and url_has_allowed_host_and_scheme(
-        asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = asked  # the page the person came from (their school's people), checked as safe_next checks
+    back = safe_next(request, reverse("people"))  # on the page: where the person came from (?next=), if safe
     if request.method != "POST":
         return render(request, "tenancy/membership_end.html", {"membership": membership, "back": back})
     try:

@@ -40,3 +40,14 @@ def test_a_secure_request_is_not_sent_back_to_plain_http():
     assert safe_next(posted("https://alpha.localhost/reviews/7/", secure=True), FALLBACK) == (
         "https://alpha.localhost/reviews/7/"
     )
+
+
+def test_on_a_get_the_address_in_the_query_is_checked_the_same_way():
+    """A confirmation page (ending a role) goes back where the person came from, never off the site."""
+    asked = RequestFactory().get("/", {"next": "/schools/100001/"}, HTTP_HOST="alpha.localhost")
+    assert safe_next(asked, FALLBACK) == "/schools/100001/"
+    crafted = RequestFactory().get("/", {"next": "https://evil.example/"}, HTTP_HOST="alpha.localhost")
+    assert safe_next(crafted, FALLBACK) == FALLBACK
+    # A POST reads only what was posted, not the query.
+    posted_to = RequestFactory().post("/?next=/reviews/7/", {}, HTTP_HOST="alpha.localhost")
+    assert safe_next(posted_to, FALLBACK) == FALLBACK

@@ -24,6 +24,7 @@ PEOPLE = (
 NOT_PAGES = {
     "account_logout",
     "report_download",
+    "report_cycle_zip",
     "review_attachment_download",
     "calendar_feed",
     "visit_ics",
