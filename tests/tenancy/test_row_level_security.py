@@ -106,7 +106,8 @@ def a_row_as_json(table: str, partnership) -> str | None:
     if not rows:
         return None
     row = rows[0][0]
-    row["id"] = -row["id"]  # a new row, so only the guard can refuse it
+    # A new row, so only the guard can refuse it (a random key where the key is a UUID).
+    row["id"] = str(uuid.uuid4()) if isinstance(row["id"], str) else -row["id"]
     return json.dumps(row)
 
 
