@@ -105,7 +105,8 @@ def a_row_as_json(table: str, partnership) -> str | None:
     if not rows:
         return None
     row = rows[0][0]
-    row["id"] = -row["id"]  # a new row, so only the guard can refuse it
+    # A new row, so only the guard can refuse it (a random key for a table keyed by UUID, such as evaluation answers).
+    row["id"] = -row["id"] if isinstance(row["id"], int) else str(uuid.uuid4())
     return json.dumps(row)
 
 
