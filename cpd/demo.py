@@ -39,7 +39,14 @@ from .services.bookings import (
     booking_request,
 )
 from .services.certificates import certificates_release
-from .services.evaluations import evaluation_form_for, evaluation_forms_ensure, evaluation_submit, live_questions
+from .services.evaluations import (
+    evaluation_form_for,
+    evaluation_forms_ensure,
+    evaluation_settings_save,
+    evaluation_submit,
+    impact_reminders_record,
+    live_questions,
+)
 from .services.focus import event_focus_areas_set, focus_area_names
 from .services.invoices import credit_note_issue, invoice_issue, invoices_prepare
 from .services.notices import reminders_send
@@ -320,6 +327,9 @@ def ensure_evaluation_demo(run: DemoRun) -> None:
     users = {u.email: u for u in User.objects.filter(email__endswith=f"@{domain}")}
     head, coordinator = users[f"head@{domain}"], users[f"coordinator@{domain}"]
     today = run.today
+    evaluation_settings_save(
+        partnership=partnership, anonymous=False, impact_weeks=6, certificate_needs_evaluation=False
+    )
     evaluation_forms_ensure(partnership_id=partnership.pk)
     rng = random.Random(f"cpd-evaluations-{partnership.slug}")
 
@@ -410,6 +420,8 @@ def ensure_evaluation_demo(run: DemoRun) -> None:
     now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8)))
     for person in others:  # head@ and teacher1@ have not answered yet: it waits on their home pages
         answer(event, EvaluationPoint.IMPACT, person, now)
+    # Their reminders are recorded as the daily beat task would (no email is sent from the demo).
+    impact_reminders_record(today=today)
 
 
 DEMO_COMMENTS = {

@@ -106,8 +106,8 @@ def a_row_as_json(table: str, partnership) -> str | None:
     if not rows:
         return None
     row = rows[0][0]
-    # A new row, so only the guard can refuse it (a random key where the key is a UUID).
-    row["id"] = str(uuid.uuid4()) if isinstance(row["id"], str) else -row["id"]
+    # A new row, so only the guard can refuse it (a random key for a table keyed by UUID, such as evaluation answers).
+    row["id"] = -row["id"] if isinstance(row["id"], int) else str(uuid.uuid4())
     return json.dumps(row)
 
 
