@@ -1,5 +1,6 @@
 import factory.random
 import pytest
+from celery._state import _set_task_join_will_block
 from django.test import Client
 from factory.django import DjangoModelFactory
 
@@ -43,6 +44,11 @@ def isolated_cache_and_eager_tasks(settings):
     settings.PLATFORM_ADMIN_REQUIRES_TWO_FACTOR = False
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # Celery marks "a task is running here, do not wait on results" in one process-wide flag, set and restored around
+    # each eager task. Eager tasks run at once in the threads of a race test can restore each other's value and leave
+    # it set, and a later test in the same process that waits on a real worker's result is then refused
+    # ("Never call result.get() within a task!"). No task runs between two tests, so each starts with it clear.
+    _set_task_join_will_block(False)
     yield
     from django.core.cache import cache
 

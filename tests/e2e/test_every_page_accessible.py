@@ -35,6 +35,7 @@ NOT_PAGES = {
     "cpd_credit_note_csv",
     "cpd_credit_note_pdf",
     "cpd_record_pdf",
+    "cpd_event_evaluations_csv",
     "school_export",
     "audit_log_export",
     "governance_paper_download",
