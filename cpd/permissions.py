@@ -143,10 +143,14 @@ def can_manage_evaluations(user: User, partnership: Partnership) -> bool:
 
 
 def can_view_evaluation_results(user: User, event) -> bool:
-    """An event's evaluation results: coordinators. A session's facilitator is a name today, not a person of the
-    portal; when facilitators become users, this is where they are let in (results are the same for them: never
-    for fewer than three responses, and without names where the partnership chose anonymity)."""
-    return is_coordinator(user, Partnership(pk=event.partnership_id))
+    """An event's evaluation results and its on-the-day link: coordinators, and the portal user named as the
+    facilitator of one of its sessions (results are the same for them: never for fewer than three responses, and
+    without names where the partnership chose anonymity)."""
+    if is_coordinator(user, Partnership(pk=event.partnership_id)):
+        return True
+    from .models import Session
+
+    return Session.objects.filter(event_id=event.pk, facilitator_user_id=user.pk).exists()
 
 
 def can_view_programme_evaluations(user: User, partnership: Partnership) -> bool:

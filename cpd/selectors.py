@@ -567,6 +567,9 @@ class CpdRecord:
     lines: list[RecordLine]
     certificates: list[Certificate]
     spend: Any = 0
+    # Which evaluations the person answered (event and point), never what they answered: an anonymous answer has no
+    # person, and a named one is the results' business, not the record's.
+    evaluations: list[EvaluationCompletion] = field(default_factory=list)
 
     @property
     def attended(self) -> int:
@@ -587,8 +590,8 @@ def person_school_ids(person: User) -> set[int]:
 
 
 def cpd_record(person: User, *, limit: int = 500) -> CpdRecord:
-    """Everything the person booked (with its attendance mark), and the certificates they were given: four
-    queries however long the record."""
+    """Everything the person booked (with its attendance mark), the certificates they were given and the evaluations
+    they answered: five queries however long the record."""
     from .models import AttendanceMark
 
     labels = dict(AttendanceMark.choices)
@@ -612,7 +615,12 @@ def cpd_record(person: User, *, limit: int = 500) -> CpdRecord:
     spend = sum((b.price for b in bookings if b.state == BookingState.CONFIRMED), start=0) + sum(
         (b.charge for b in bookings), start=0
     )
-    return CpdRecord(person=person, schools=schools, lines=lines, certificates=certificates, spend=spend)
+    evaluations = list(
+        EvaluationCompletion.objects.filter(user=person).select_related("event").order_by("event__title", "point")
+    )
+    return CpdRecord(
+        person=person, schools=schools, lines=lines, certificates=certificates, spend=spend, evaluations=evaluations
+    )
 
 
 def staff_records(user: User, partnership: Partnership, *, search: str = "") -> QuerySet[Membership]:

@@ -177,6 +177,7 @@ def _event_page(request, event: Event, *, session: Session | None = None, book_f
             "event": event,
             "sessions": sessions,
             "can_manage": can_manage_programme(request.user, request.partnership),
+            "facilitates": any(s.session.facilitator_user_id == request.user.pk for s in sessions),
             "bookable": event.status == "published" and timezone.now() <= event.booking_deadline,
         },
         status=status,

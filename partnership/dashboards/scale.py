@@ -590,50 +590,19 @@ def create_cpd_evaluations(
     events_per_year: int = 300,
     seed: int = 2026,
 ) -> int:
-    """A CPD programme's events (`events_per_year` in each academic year, some of them networks' meetings) and the
-    on-the-day and impact evaluations answered about them, as the board's CPD evaluation panel reads them: each
-    response with its person's school's area and phase. Bookings, registers and who answered are not made (the panel
-    reads none of them). Returns how many responses were made."""
+    """On-the-day and impact evaluations of the county's CPD programme, as the board's CPD evaluation panel reads them:
+    each response with its person's school's area and phase. The programme is `create_cpd_programme`'s (made here
+    first, `events_per_year` in each academic year, when the partnership has none), so the take-up and the evaluation
+    panels read one programme. Who answered is not recorded (the panel reads only responses). Returns how many
+    responses were made."""
     rng = random.Random(seed)
     open_schools = [school for school in schools if school.status != School.Status.CLOSED] or list(schools)
+    create_cpd_programme(
+        partnership, schools, years=years, today=timezone.localdate(), seed=seed, events_per_year=events_per_year
+    )
     with partnership_scope(partnership), transaction.atomic():
-        networks = Network.objects.bulk_create(
-            Network(partnership=partnership, name=name)
-            for name in ("SENDCo network", "EYFS leads", "School business managers", "Maths leads", "Governors")
-        )
-        events, sessions, responses = [], [], []
-        for year in years:
-            start = datetime.date(year, 9, 3)
-            for n in range(events_per_year):
-                day = start + datetime.timedelta(days=rng.randint(0, 300))
-                network = rng.choice(networks) if rng.random() < 0.3 else None
-                events.append(
-                    Event(
-                        partnership=partnership,
-                        kind=EventKind.NETWORK_MEETING
-                        if network
-                        else rng.choice([EventKind.COURSE, EventKind.BRIEFING]),
-                        title=f"CPD event {year}-{n + 1}",
-                        status=EventStatus.PUBLISHED,
-                        network=network,
-                        capacity=30,
-                        booking_deadline=_at(day - datetime.timedelta(days=7)),
-                    )
-                )
-                sessions.append(day)
-        made = Event.objects.bulk_create(events)
-        Session.objects.bulk_create(
-            Session(
-                partnership=partnership,
-                event=event,
-                date=day,
-                starts_at=datetime.time(9, 30),
-                ends_at=datetime.time(15, 30),
-                venue="Partnership Centre",
-            )
-            for event, day in zip(made, sessions, strict=True)
-        )
-        for event in made:
+        responses = []
+        for event in Event.objects.order_by("pk"):
             for point, answered in ((EvaluationPoint.ON_THE_DAY, rng.randint(4, 25)), (EvaluationPoint.IMPACT, 0)):
                 answered = answered or rng.randint(0, 12)
                 for _ in range(answered):

@@ -280,3 +280,23 @@ def test_results_and_programme_queries_are_bounded(partnership_a, scope_of, clie
     home.get("/")
     with django_assert_max_num_queries(40):
         assert home.get("/").status_code == 200
+
+
+def test_a_sessions_facilitator_sees_that_events_results_and_link_but_not_the_programmes(
+    course, client_at, partnership_a, scope_of
+):
+    event, _, _ = course
+    with scope_of(partnership_a):
+        facilitator = person(partnership_a, SchoolFactory(partnership=partnership_a), Role.STAFF)
+        session = event.sessions.get()
+        session.facilitator_user = facilitator
+        session.save(update_fields=["facilitator_user"])
+        other, _, _ = today_course(partnership_a, n=1, title="Another course")
+    client = client_at(partnership_a, facilitator)
+    for name, url in pages(event).items():
+        status = client.get(url).status_code
+        assert status == (200 if name in ("results", "csv", "link") else 404), (name, status)
+    assert b"Evaluation results" in client.get(reverse("cpd_event_detail", args=[event.pk])).content
+    for name in ("results", "csv", "link"):  # only the events they facilitate
+        assert client.get(pages(other)[name]).status_code == 404, name
+    assert b"Evaluation results" not in client.get(reverse("cpd_event_detail", args=[other.pk])).content

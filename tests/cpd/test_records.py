@@ -113,3 +113,28 @@ def test_the_record_pdf_is_queued_stored_by_hash_and_served(records, partnership
         people["holder"].save(update_fields=["first_name"])
         _, after = record_document(person=people["holder"], partnership=partnership_a, today=NOW.date())
     assert before != after
+
+
+def test_the_record_lists_the_evaluations_answered_but_never_the_answers(records, partnership_a, client_at, scope_of):
+    from cpd.models import EvaluationCompletion, EvaluationPoint, EvaluationResponse
+
+    people, event = records
+    with scope_of(partnership_a):
+        EvaluationCompletion.objects.create(
+            partnership=partnership_a, event=event, point=EvaluationPoint.ON_THE_DAY, user=people["holder"]
+        )
+        EvaluationResponse.objects.create(
+            partnership=partnership_a,
+            event=event,
+            point=EvaluationPoint.ON_THE_DAY,
+            anonymous=True,
+            answers={"1": "The afternoon dragged badly"},
+        )
+        html, _ = record_document(person=people["holder"], partnership=partnership_a, today=NOW.date())
+    page = client_at(partnership_a, people["holder"]).get("/cpd/record/")
+    assert [(e.event_id, e.point) for e in page.context["record"].evaluations] == [(event.pk, "on_the_day")]
+    for text in (page.text, html):
+        assert "Evaluations answered" in text and "On the day" in text
+        assert "afternoon dragged" not in text
+    other = client_at(partnership_a, people["other_head"]).get("/cpd/record/").context["record"]
+    assert other.evaluations == []
