@@ -14,7 +14,7 @@ from partnership.accounts.selectors import wants_email
 from partnership.tenancy.hosts import partnership_url
 from partnership.tenancy.models import Partnership
 from partnership.tenancy.scoping import active_partnership_id
-from partnership.tenancy.tasks import TenantTask, for_each_partnership
+from partnership.tenancy.tasks import RETRY_WHEN_UNREACHABLE, TenantTask, for_each_partnership
 
 from .models import Booking, BookingState, ImpactReminder
 from .portal_topics import EMAIL_CPD_OFFERS
@@ -40,9 +40,7 @@ def expire_due_bookings() -> int:
     return sum(for_each_partnership(lambda partnership_id: bookings_expire_due()))
 
 
-@shared_task(
-    base=TenantTask, name="cpd.tasks.send_offer_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
+@shared_task(base=TenantTask, name="cpd.tasks.send_offer_email", **RETRY_WHEN_UNREACHABLE)
 def send_offer_email(*, booking_id: int) -> bool:
     booking = Booking.objects.select_related("user", "event", "session").filter(pk=booking_id).first()
     if booking is None or booking.state != BookingState.OFFERED:
@@ -72,9 +70,7 @@ def enqueue_offer_follow_up(partnership_id: int, booking_ids: list[int], expires
             logger.exception("Could not queue the follow-up of offer %s", booking_id)
 
 
-@shared_task(
-    base=TenantTask, name="cpd.tasks.send_booking_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5
-)
+@shared_task(base=TenantTask, name="cpd.tasks.send_booking_email", **RETRY_WHEN_UNREACHABLE)
 def send_booking_email(*, booking_id: int, notice: str) -> bool:
     """Tell the person what someone else did to their booking (cpd/services/notices.py)."""
     return booking_email_send(booking_id=booking_id, notice=notice)
@@ -120,9 +116,7 @@ def send_impact_reminders() -> int:
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRY_WHEN_UNREACHABLE,
 )
 def render_certificates(*, certificate_ids: list[int]) -> int:
     """On the `pdf` queue: lay out and store a batch of certificates' PDFs (those not stored yet). Returns how
@@ -169,9 +163,7 @@ def render_record(*, user_id: int) -> str:
 @shared_task(
     base=TenantTask,
     name="cpd.tasks.send_impact_reminder_email",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRY_WHEN_UNREACHABLE,
 )
 def send_impact_reminder_email(*, reminder_id: int) -> bool:
     reminder = ImpactReminder.objects.select_related("user", "event").filter(pk=reminder_id).first()

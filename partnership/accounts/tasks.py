@@ -3,13 +3,13 @@ import datetime
 from celery import shared_task
 from django.utils import timezone
 
-from partnership.tenancy.tasks import TenantTask, for_each_partnership
+from partnership.tenancy.tasks import RETRY_WHEN_UNREACHABLE, TenantTask, for_each_partnership
 
 from .models import Invitation
 from .services import invitation_send
 
 
-@shared_task(base=TenantTask, bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(base=TenantTask, bind=True, **RETRY_WHEN_UNREACHABLE)
 def send_invitation(self, *, invitation_id: int) -> None:
     invitation = Invitation.objects.filter(pk=invitation_id).first()
     if invitation is not None:

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from partnership.tenancy.tasks import TenantTask, for_each_partnership
+from partnership.tenancy.tasks import RETRY_WHEN_UNREACHABLE, TenantTask, for_each_partnership
 
 from .models import AgendaChange, Meeting, Minutes
 from .services.meetings import meeting_cancelled_notify, meeting_changed_notify, pack_published_notify
@@ -18,10 +18,8 @@ def assemble_pack_task(*, pack_id: int) -> None:
 @shared_task(
     base=TenantTask,
     name="governance.tasks.notify_pack_published",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
     ignore_result=True,
+    **RETRY_WHEN_UNREACHABLE,
 )
 def notify_pack_published_task(*, meeting_id: int) -> None:
     meeting = Meeting.objects.select_related("body__partnership").filter(pk=meeting_id).first()
@@ -32,10 +30,8 @@ def notify_pack_published_task(*, meeting_id: int) -> None:
 @shared_task(
     base=TenantTask,
     name="governance.tasks.notify_meeting_changed",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
     ignore_result=True,
+    **RETRY_WHEN_UNREACHABLE,
 )
 def notify_meeting_changed_task(*, change_id: int) -> None:
     change = AgendaChange.objects.select_related("meeting__body__partnership").filter(pk=change_id).first()
@@ -46,10 +42,8 @@ def notify_meeting_changed_task(*, change_id: int) -> None:
 @shared_task(
     base=TenantTask,
     name="governance.tasks.notify_meeting_cancelled",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
     ignore_result=True,
+    **RETRY_WHEN_UNREACHABLE,
 )
 def notify_meeting_cancelled_task(*, meeting_id: int) -> None:
     meeting = Meeting.objects.select_related("body__partnership").filter(pk=meeting_id).first()
@@ -60,10 +54,8 @@ def notify_meeting_cancelled_task(*, meeting_id: int) -> None:
 @shared_task(
     base=TenantTask,
     name="governance.tasks.notify_minutes_circulated",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
     ignore_result=True,
+    **RETRY_WHEN_UNREACHABLE,
 )
 def notify_minutes_circulated_task(*, minutes_id: int) -> None:
     minutes = Minutes.objects.select_related("meeting__body__partnership").filter(pk=minutes_id).first()

@@ -11,6 +11,11 @@ from .scoping import active_partnership_id, partnership_scope
 T = TypeVar("T")
 
 
+# Options for a task whose work fails while the mail server or the file storage cannot be reached: it tries again,
+# further apart each time, five times.
+RETRY_WHEN_UNREACHABLE = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
+
+
 def for_each_partnership(work: Callable[[int], T]) -> list[T]:
     """The body of a beat task that covers every partnership: `work(partnership_id)` inside that partnership's
     scope, one partnership after another in id order; returns what each call returned, in that order."""

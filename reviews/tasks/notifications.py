@@ -4,7 +4,7 @@ service; the beat tasks fan out one task per partnership."""
 from celery import shared_task
 from django.utils import timezone
 
-from partnership.tenancy.tasks import TenantTask, for_each_partnership
+from partnership.tenancy.tasks import RETRY_WHEN_UNREACHABLE, TenantTask, for_each_partnership
 
 from ..selectors.notifications import unsent_notification_ids
 from ..services import notifications
@@ -14,9 +14,7 @@ from ..services import notifications
     base=TenantTask,
     bind=True,
     name="reviews.tasks.send_notification_email",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
+    **RETRY_WHEN_UNREACHABLE,
 )
 def send_notification_email(self, *, notification_id: int) -> bool:
     return notifications.notification_email_send(notification_id=notification_id)
