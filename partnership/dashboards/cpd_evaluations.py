@@ -102,7 +102,10 @@ def evaluation_panel(dashboard) -> Panel:
     if f.cycle is None:
         panel.empty = "No review cycle has been opened yet: the panel follows the chosen cycle's academic year."
         return panel
-    figures = evaluation_figures(f.cycle.academic_year_start, dashboard.geo, for_board=board)
+    year = f.cycle.academic_year_start
+    figures = dashboard._remembered(
+        f"cpd-evaluations:{year}", lambda: evaluation_figures(year, dashboard.geo, for_board=board)
+    )
     panel.intro = (
         f"People who answered the on-the-day and impact evaluations of CPD events in {f.cycle.academic_year}, and "
         "their average rating out of 5. Averages are shown for at least 3 people."

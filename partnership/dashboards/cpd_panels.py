@@ -6,8 +6,8 @@ applies to them as to every other panel: one cube per view, suppressed for board
 with the same offer as elsewhere (by area or by phase, never both; networks for the whole partnership only). The
 needs come from cpd/needs.py, for the whole partnership only, as the themes panel offers areas for development.
 
-The CPD tables are not under the data version (docs/data-version.md), so these figures are computed on each view
-rather than remembered: six aggregate queries whatever the size, and the suppression is remembered by digest.
+The CPD tables the panel reads are under the data version (docs/data-version.md), so its figures are remembered
+like every other panel's (store.py), per cycle: six aggregate queries on a first view, none after.
 """
 
 import datetime
@@ -131,7 +131,9 @@ def cpd_panel(board: Dashboard) -> Panel:
         panel.empty = "No review cycle has been opened yet: CPD figures follow the cycle's academic year."
         return panel
     start, end = cpd_needs.academic_year(f.cycle.academic_year_start)
-    cube, rates = take_up(geo, start, end, for_board=board.audience.suppress)
+    cube, rates = board._remembered(
+        f"cpd:{f.cycle.pk}", lambda: take_up(geo, start, end, for_board=board.audience.suppress)
+    )
     panel.intro = (
         f"Schools whose staff booked a place on the CPD programme in {f.cycle.academic_year} "
         f"({start:%-d %B %Y} to {end:%-d %B %Y}), whether anyone from them came, and the attendance rate (the share "
@@ -200,20 +202,22 @@ def _needs_tables(board: Dashboard) -> list[Table]:
     and those it does not, for the whole partnership (what reviews found is not offered by area or phase)."""
     cycle = board.filters.cycle
     choice = cpd_needs.CycleChoice(cycle.pk, cycle.name, cycle.academic_year_start)
-    if board.audience.suppress:
-        needs = [
-            (need.focus, [Cell(n) for n in need.figures], len(need.events))
-            for need in cpd_needs.board_rows(choice, focus_names=cycle.focus_areas)
-        ]
-    else:
-        needs = [
-            (
-                need.focus,
-                [Cell(need.schools), Cell(need.schools_attended), Cell(need.schools - need.schools_attended)],
-                len(need.events),
-            )
+
+    def compute() -> list[tuple[str, list[int | None], int]]:
+        if board.audience.suppress:
+            return [
+                (need.focus, list(need.figures), len(need.events))
+                for need in cpd_needs.board_rows(choice, focus_names=cycle.focus_areas)
+            ]
+        return [
+            (need.focus, [need.schools, need.schools_attended, need.schools - need.schools_attended], len(need.events))
             for need in cpd_needs.needs_analysis(choice, focus_names=cycle.focus_areas, area_names=False).rows
         ]
+
+    needs = [
+        (focus, [Cell(n) for n in figures], events)
+        for focus, figures, events in board._remembered(f"cpd-needs:{cycle.pk}", compute)
+    ]
     columns = ["Schools with areas for development", "Someone attended a tagged event", "Nobody attended one"]
     met = Table(
         id="cpd-needs-met",

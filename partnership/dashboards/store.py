@@ -41,7 +41,7 @@ T = TypeVar("T")
 TIMEOUT = 60 * 60  # an hour: entries of old versions are not worth keeping long
 _HERE = Path(__file__).resolve().parent
 # The code the remembered figures come from (panels.py only lays them out, views.py only reads them).
-_SOURCES = ("selectors.py", "store.py")
+_SOURCES = ("selectors.py", "store.py", "cpd_panels.py", "cpd_evaluations.py")
 
 
 def _code_digest() -> str:
@@ -50,8 +50,9 @@ def _code_digest() -> str:
         digest.update((_HERE / name).read_bytes())
     digest.update((Path(settings.BASE_DIR) / "partnership" / "common" / "disclosure.py").read_bytes())
     digest.update((Path(settings.BASE_DIR) / "reviews" / "calendar.py").read_bytes())
+    digest.update((Path(settings.BASE_DIR) / "cpd" / "needs.py").read_bytes())
     digest.update((Path(settings.BASE_DIR) / "partnership" / "tenancy" / "data_version.py").read_bytes())
-    for app in ("schools", "reviews", "partnership/tenancy"):
+    for app in ("schools", "reviews", "cpd", "partnership/tenancy"):
         for migration in sorted((Path(settings.BASE_DIR) / app / "migrations").glob("*.py")):
             digest.update(migration.name.encode())
     with contextlib.suppress(importlib.metadata.PackageNotFoundError):

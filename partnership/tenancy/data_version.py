@@ -5,11 +5,13 @@ never stale) is described once, in docs/data-version.md.
 """
 
 from django.db import models
+from django.db.migrations.operations.base import Operation
 
 from .scoping import TenantOwnedModel
 
 # Tables the dashboard reads, each with the triggers (tests/dashboards/test_data_version.py checks that every
-# table the dashboard's queries touch is here and has them).
+# table the dashboard's queries touch is here and has them). The first fourteen got theirs in migration
+# tenancy 0003; a table added later gets them from its own app's migration, with `TrackDataVersion` below.
 TRACKED_TABLES = (
     "schools_area",
     "schools_cluster",
@@ -25,6 +27,15 @@ TRACKED_TABLES = (
     "reviews_reportdraft",
     "reviews_term",
     "reviews_closureday",
+    # The CPD panels (migration cpd 0007_data_version).
+    "cpd_network",
+    "cpd_event",
+    "cpd_eventfocusarea",
+    "cpd_session",
+    "cpd_booking",
+    "cpd_register",
+    "cpd_attendance",
+    "cpd_evaluationresponse",
 )
 # Tables without a partnership column: (table, its key to a tracked table, that table).
 TRACKED_LINK_TABLES = (("reviews_selfreview_focus_areas", "selfreview_id", "reviews_selfreview"),)
@@ -55,3 +66,49 @@ class PendingDataChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.xid}: {self.partnership_id}"
+
+
+def _triggers_sql(table: str, function: str) -> str:
+    return f"""
+CREATE TRIGGER data_version_changed_insert AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function};
+CREATE TRIGGER data_version_changed_update AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {function};
+CREATE TRIGGER data_version_changed_delete AFTER DELETE ON {table}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {function};
+CREATE TRIGGER data_version_changed_truncate AFTER TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION data_version_bump_all_versions();
+"""
+
+
+def _drop_triggers_sql(table: str) -> str:
+    return "".join(
+        f"DROP TRIGGER IF EXISTS data_version_changed_{event} ON {table};\n"
+        for event in ("insert", "update", "delete", "truncate")
+    )
+
+
+class TrackDataVersion(Operation):
+    """Migration operation: put a tenant table (one with its own `partnership_id`) under the data version, with
+    the triggers of docs/data-version.md. Add the table to TRACKED_TABLES too."""
+
+    reversible = True
+    reduces_to_sql = True
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def deconstruct(self):
+        return (self.__class__.__qualname__, [self.table], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        schema_editor.execute(_triggers_sql(self.table, "data_version_note_change()"))
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        schema_editor.execute(_drop_triggers_sql(self.table))
+
+    def describe(self):
+        return f"Data version triggers on {self.table}"

@@ -12,6 +12,20 @@ from django.db import ProgrammingError, connection, transaction
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
+from cpd.models import (
+    Attendance,
+    AttendanceMark,
+    Booking,
+    BookingState,
+    EvaluationPoint,
+    EvaluationResponse,
+    Event,
+    EventFocusArea,
+    Network,
+    PriceBand,
+    Register,
+    Session,
+)
 from partnership.dashboards.store import CubeStore, data_version
 from partnership.tenancy.data_version import TRACKED_LINK_TABLES, TRACKED_TABLES
 from partnership.tenancy.models import Partnership
@@ -30,7 +44,8 @@ from reviews.models import (
     VisitDay,
 )
 from schools.models import Area, Cluster, School, Trust
-from tests.factories import AreaFactory, ClusterFactory, SchoolFactory, TrustFactory, member
+from tests.cpd.factories import NOW, event_with_session
+from tests.factories import AreaFactory, ClusterFactory, SchoolFactory, TrustFactory, UserFactory, member
 from tests.reviews.factories import CycleFactory, ReviewFactory, ReviewGroupFactory, enrol, visit_on
 
 from .versioning import as_if_committed, pending_of, token_of, triggers_on
@@ -50,6 +65,11 @@ class World:
     focus: list[FocusArea]
     review: Review  # with a self-review, findings and a report draft
     bare_review: Review  # with none of those
+    event: Event  # a CPD event with a session, a booking on it and an open register
+    session: Session
+    unregistered_session: Session  # a second session of the event, without a register
+    booking: Booking  # not yet marked
+    register: Register
 
 
 def build_world(partnership) -> World:
@@ -76,7 +96,50 @@ def build_world(partnership) -> World:
         partnership=p, name="Autumn 2026", starts_on=datetime.date(2026, 9, 2), ends_on=datetime.date(2026, 12, 18)
     )
     ClosureDay.objects.create(partnership=p, date=datetime.date(2026, 11, 2))
-    return World(p, area, cluster, trust, school, spare, cycle, focus, review, bare)
+    event, session = event_with_session(p)
+    booking = new_booking(p, event, session, school)
+    booking.save()
+    register = Register.objects.create(partnership=p, session=session, opened_at=NOW)
+    unregistered = Session.objects.create(
+        partnership=p,
+        event=event,
+        date=session.date,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        venue="Hall",
+    )
+    return World(
+        p,
+        area,
+        cluster,
+        trust,
+        school,
+        spare,
+        cycle,
+        focus,
+        review,
+        bare,
+        event,
+        session,
+        unregistered,
+        booking,
+        register,
+    )
+
+
+def new_booking(p, event, session, school) -> Booking:
+    return Booking(
+        partnership=p,
+        event=event,
+        session=session,
+        user=UserFactory(),
+        school=school,
+        state=BookingState.CONFIRMED,
+        price_band=PriceBand.SLA,
+        price=40,
+        created_at=NOW,
+        updated_at=NOW,
+    )
 
 
 @pytest.fixture
@@ -110,6 +173,27 @@ NEW_ROW = {
         ends_on=datetime.date(2027, 3, 31),
     ),
     ClosureDay: lambda w: ClosureDay(partnership=w.partnership, date=datetime.date(2026, 11, 3)),
+    Network: lambda w: Network(partnership=w.partnership, name="SENDCo network"),
+    Event: lambda w: Event(
+        **{f.attname: getattr(w.event, f.attname) for f in Event._meta.concrete_fields if not f.primary_key},
+    ),
+    EventFocusArea: lambda w: EventFocusArea(partnership=w.partnership, event=w.event, name=w.focus[0].name),
+    Session: lambda w: Session(
+        partnership=w.partnership,
+        event=w.event,
+        date=w.session.date,
+        starts_at=w.session.starts_at,
+        ends_at=w.session.ends_at,
+        venue="Hall",
+    ),
+    Booking: lambda w: new_booking(w.partnership, w.event, w.session, w.spare_school),
+    Register: lambda w: Register(partnership=w.partnership, session=w.unregistered_session, opened_at=NOW),
+    Attendance: lambda w: Attendance(
+        partnership=w.partnership, register=w.register, booking=w.booking, mark=AttendanceMark.PRESENT, marked_at=NOW
+    ),
+    EvaluationResponse: lambda w: EvaluationResponse(
+        partnership=w.partnership, event=w.event, point=EvaluationPoint.ON_THE_DAY, anonymous=True, score=4
+    ),
 }
 OPERATIONS = ["save new", "bulk_create", "save existing", "queryset update", "delete", "queryset delete"]
 
@@ -271,7 +355,7 @@ def test_every_table_the_dashboards_figures_come_from_is_tracked(small_groups, c
 
     monkeypatch.setattr(CubeStore, "get", computing)
     assert client.get("/dashboard/").status_code == 200
-    for slug in ("members", "pipeline", "overdue", "themes", "trends", "not-reviewed"):
+    for slug in ("members", "pipeline", "overdue", "themes", "trends", "not-reviewed", "cpd", "cpd-evaluations"):
         assert client.get(f"/dashboard/{slug}.csv").status_code == 200
     read = {table for query in figure_queries for table in TABLE.findall(query["sql"])}
     tracked = set(TRACKED_TABLES) | {table for table, _, _ in TRACKED_LINK_TABLES}

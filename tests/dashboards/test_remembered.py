@@ -14,6 +14,7 @@ from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cpd.models import Booking, BookingState, EvaluationPoint, EvaluationResponse, PriceBand
 from partnership.dashboards.panels import BOARD, COORDINATOR, CUBE_GROUPS, FRAME, Dashboard, Filters, frame
 from partnership.dashboards.store import CubeStore, data_version
 from partnership.tenancy.roles import Role
@@ -30,7 +31,8 @@ from reviews.models import (
     VisitDay,
 )
 from schools.models import Area, Cluster, School
-from tests.factories import SchoolFactory, member
+from tests.cpd.factories import NOW, event_with_session
+from tests.factories import SchoolFactory, UserFactory, member
 
 from .versioning import as_if_committed, token_of
 
@@ -112,6 +114,34 @@ def _rename_cycle(p, schools):
     cycle.save()
 
 
+def _cpd_booking(p, schools):
+    """A school's first confirmed place on the programme in the newest cycle's academic year."""
+    event, session = event_with_session(p, day=datetime.date(newest_cycle().academic_year_start, 11, 12))
+    Booking.objects.create(
+        partnership=p,
+        event=event,
+        session=session,
+        user=UserFactory(),
+        school=schools[0],
+        state=BookingState.CONFIRMED,
+        price_band=PriceBand.SLA,
+        price=40,
+        created_at=NOW,
+        updated_at=NOW,
+    )
+    return event
+
+
+def _cpd_evaluations(p, schools):
+    event = _cpd_booking(p, schools)
+    EvaluationResponse.objects.bulk_create(
+        EvaluationResponse(
+            partnership=p, event=event, point=EvaluationPoint.ON_THE_DAY, anonymous=True, score=4, area=schools[0].area
+        )
+        for _ in range(3)
+    )
+
+
 def _delete_a_review(p, schools):
     # Any review: which stages this cycle's reviews have reached depends on the day the test runs.
     Review.objects.filter(cycle=newest_cycle()).order_by("pk").first().delete()
@@ -160,6 +190,8 @@ CHANGES = [
             partnership=p, name="Far", starts_on=datetime.date(2000, 1, 4), ends_on=datetime.date(2000, 3, 31)
         ),
     ),
+    ("a CPD place booked (create)", None, _cpd_booking),
+    ("CPD evaluations answered (bulk_create)", None, _cpd_evaluations),
 ]
 
 
@@ -210,9 +242,12 @@ def test_the_same_store_serves_every_filter(small_groups, client_at, scope_of):
     _, warm = view(client)
     _, filtered = view(client, area=area.pk, phase="primary")
     assert filtered == warm < cold
-    # Another cycle: only its overdue items are computed (the other panels hold every cycle), then remembered.
+    # Another cycle: only its overdue items and its academic year's CPD figures are computed (the other panels hold
+    # every cycle), then remembered.
     _, past_cycle = view(client, area=area.pk, cycle=cycles[0])
-    assert past_cycle == warm + 3  # the partnership's terms and closure days, and the cycle's overdue items
+    # the partnership's terms and closure days, and the cycle's overdue items (3); CPD take-up, needs met and
+    # evaluations (7)
+    assert past_cycle == warm + 3 + 7
     assert view(client, cycle=cycles[0])[1] == warm
     _, csv = view(client, "/dashboard/themes.csv", area=area.pk)
     assert csv - 1 < warm  # the same, less the navigation's, plus the record of the export in the audit log
