@@ -36,4 +36,6 @@ contribution = Contribution(
         ),
     ),
     demo=(DemoStep(70, "school improvement", build_improvement_demo),),
+    # The dashboard's overdue panel reads plans, their actions and impact visits (migration 0008's triggers).
+    tracked_tables=("improvement_actionplan", "improvement_action", "improvement_impactvisit"),
 )

@@ -6,6 +6,7 @@ never stale) is described once, in docs/data-version.md.
 
 from django.db import models
 
+from .contributions import installed_contributions
 from .scoping import TenantOwnedModel
 
 # Tables the dashboard reads, each with the triggers (tests/dashboards/test_data_version.py checks that every
@@ -28,6 +29,14 @@ TRACKED_TABLES = (
 )
 # Tables without a partnership column: (table, its key to a tracked table, that table).
 TRACKED_LINK_TABLES = (("reviews_selfreview_focus_areas", "selfreview_id", "reviews_selfreview"),)
+
+
+def tracked_tables() -> tuple[str, ...]:
+    """Every table with the triggers: the core's list above (its triggers made by the core's migration) and the
+    tables a feature app declares in its contribution (`Contribution.tracked_tables`, triggers made by that app's
+    own migration with the core's trigger functions), so the core names no feature that came after it."""
+    contributed = tuple(table for _, c in installed_contributions() for table in c.tracked_tables)
+    return (*TRACKED_TABLES, *contributed)
 
 
 class PartnershipDataVersion(TenantOwnedModel):

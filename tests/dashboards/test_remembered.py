@@ -14,6 +14,7 @@ from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from improvement.models import Action, ActionPlan, ActionStatus, ImpactVisit
 from partnership.dashboards.panels import BOARD, COORDINATOR, CUBE_GROUPS, FRAME, Dashboard, Filters, frame
 from partnership.dashboards.store import CubeStore, data_version
 from partnership.tenancy.roles import Role
@@ -94,6 +95,33 @@ def _overdue_check_with_its_draft(p, schools):
     )
 
 
+def _finished_review() -> Review:
+    review = Review.objects.filter(cycle=newest_cycle()).order_by("pk").first()
+    Review.objects.filter(pk=review.pk).update(status="final")
+    return review
+
+
+def _plan_with_an_overdue_action(p, schools):
+    """A finished review's action plan with an open action due three weeks ago (improvement)."""
+    review = _finished_review()
+    plan = ActionPlan.objects.create(partnership=p, review=review, champion=member(p, Role.HEADTEACHER))
+    Action.objects.create(
+        partnership=p,
+        plan=plan,
+        answers_recommendations=True,
+        description="Phonics across the school",
+        owner="Deputy headteacher",
+        success_criteria="Seen in lessons",
+        due_on=timezone.localdate() - datetime.timedelta(days=21),
+    )
+
+
+def _plan_whose_impact_visit_is_overdue(p, schools):
+    review = _finished_review()
+    Review.objects.filter(pk=review.pk).update(impact_visit_on=timezone.localdate() - datetime.timedelta(days=21))
+    ActionPlan.objects.create(partnership=p, review=review, champion=member(p, Role.HEADTEACHER))
+
+
 def _closure_days(p, schools):
     today = timezone.localdate()
     days = [today - datetime.timedelta(days=n) for n in range(1, 60)]
@@ -154,6 +182,24 @@ CHANGES = [
     ),
     ("closure days added (bulk_create)", _overdue_items, _closure_days),
     (
+        "an overdue action done (queryset update)",
+        _plan_with_an_overdue_action,
+        lambda p, s: Action.objects.update(status=ActionStatus.DONE),
+    ),
+    (
+        "an overdue action's due date moved on (save)",
+        _plan_with_an_overdue_action,
+        lambda p, s: _move_action_on(),
+    ),
+    (
+        "an overdue impact visit recorded (create)",
+        _plan_whose_impact_visit_is_overdue,
+        lambda p, s: ImpactVisit.objects.create(
+            partnership=p, plan=ActionPlan.objects.get(), visited_on=timezone.localdate(), summary="Good progress"
+        ),
+    ),
+    ("an action plan deleted (delete)", _plan_with_an_overdue_action, lambda p, s: ActionPlan.objects.get().delete()),
+    (
         "a term far from today (create)",
         _overdue_items,
         lambda p, s: Term.objects.create(
@@ -161,6 +207,12 @@ CHANGES = [
         ),
     ),
 ]
+
+
+def _move_action_on():
+    action = Action.objects.get()
+    action.due_on = timezone.localdate() + datetime.timedelta(days=30)
+    action.save()
 
 
 def _move_school(school):
