@@ -180,3 +180,21 @@ class SupportMidpointReview(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Mid-point review of {self.agreement}"
+
+
+class SupportChange(TenantOwnedModel):
+    """A change to the agreement or to a visit's notes while the support is open: what they said before, who
+    changed them and when. The agreement's page lists them, newest first."""
+
+    agreement = models.ForeignKey(SupportAgreement, on_delete=models.CASCADE, related_name="changes")
+    visit = models.ForeignKey(SupportVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
+    before = models.TextField(help_text="What the changed fields said before, in words.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(before=""), name="support_change_says_what_changed")]
+
+    def __str__(self) -> str:
+        return f"Change to {'a visit' if self.visit_id else 'the agreement'} on {self.changed_at:%d %b %Y}"
