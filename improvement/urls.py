@@ -102,4 +102,5 @@ urlpatterns = [
     ),
     path("public/annual-reports/", public.public_annual_reports, name="public_annual_reports"),
     path("public/annual-reports/<int:year>/", public.public_annual_report, name="public_annual_report"),
+    path("public/annual-reports/<int:year>/pdf/", public.public_annual_report_pdf, name="public_annual_report_pdf"),
 ]
