@@ -1,6 +1,7 @@
 """Remembered cubes (partnership/dashboards/store.py): a repeated view reuses them, a view after any change
 shows the new figures, and nobody ever gets another audience's or another partnership's figures."""
 
+import csv
 import datetime
 import re
 import threading
@@ -249,6 +250,33 @@ def test_a_view_after_any_change_shows_the_new_figures(small_groups, client_at, 
     assert after == fresh  # exactly what is computed with nothing remembered
     if role == Role.COORDINATOR:  # (a board member may not see it: the small-group rule hides small changes)
         assert after != before, f"the test data does not show the change: {what}"
+
+
+def test_an_overdue_action_appears_on_the_remembered_panel_and_leaves_it_when_done(small_groups, client_at, scope_of):
+    partnership, schools = small_groups
+    client = client_at(partnership, member(partnership, Role.COORDINATOR))
+    as_if_committed()
+
+    def overdue_plans() -> str:
+        """The 'Overdue' figure of the action plans' row, as the CSV of the panel (remembered like the page) says."""
+        rows = csv.reader(client.get("/dashboard/overdue.csv").content.decode().splitlines())
+        return next(r[-1] for r in rows if r[5:7] == ["Action plans with actions not done", "Overdue"])
+
+    view(client)
+    before = overdue_plans()
+    with scope_of(partnership):
+        _plan_with_an_overdue_action(partnership, schools)
+    as_if_committed()
+    assert overdue_plans() == str(int(before) + 1)
+    _, cold = view(client)
+    _, warm = view(client)
+    assert warm < cold and overdue_plans() == str(int(before) + 1)  # remembered with the action in it
+    with scope_of(partnership):
+        action = Action.objects.get()
+        action.status = ActionStatus.DONE
+        action.save()
+    as_if_committed()
+    assert overdue_plans() == before  # the remembered figures went with the data version
 
 
 def test_the_same_store_serves_every_filter(small_groups, client_at, scope_of):
