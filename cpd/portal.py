@@ -40,4 +40,15 @@ contribution = Contribution(
             "When a place becomes free on an event you are waiting for (the offer also shows on your home page).",
         ),
     ),
+    # The dashboard's CPD take-up, needs and evaluation panels read these (migration 0007_data_version's triggers).
+    tracked_tables=(
+        "cpd_network",
+        "cpd_event",
+        "cpd_eventfocusarea",
+        "cpd_session",
+        "cpd_booking",
+        "cpd_register",
+        "cpd_attendance",
+        "cpd_evaluationresponse",
+    ),
 )

@@ -11,7 +11,7 @@ from .models import LEVELS, Action, ActionStatus, Designation, Impact, Progress
 
 RECOMMENDATIONS = "recommendations"
 NO_EVIDENCE = "Enter the evidence for this category: a category without evidence is refused."
-NO_CONFIRMATION = "Record who confirmed the category and where, e.g. the board's decision."
+NO_CONFIRMATION = "Choose the board's decision, or record who confirmed the category and where."
 
 
 def _textarea(rows: int = 4) -> forms.Textarea:
@@ -181,13 +181,39 @@ class ProposeCategoryForm(OnceForm):
 
 
 class ConfirmCategoryForm(forms.Form):
+    """The board's decision from approved minutes, or (where the decision is not in the portal) a confirmation in
+    words. The service checks the decision chosen (improvement/services/categories.py)."""
+
+    decision = forms.IntegerField(
+        label="The board's decision",
+        required=False,
+        widget=forms.Select(),
+        help_text="Decisions the board carried, recorded in approved minutes.",
+        error_messages={"invalid": "Choose a decision from the list."},
+    )
     confirmation = forms.CharField(
         label="Confirmation",
         max_length=1000,
+        required=False,
         widget=_textarea(3),
-        help_text="Who confirmed the category and where, e.g. ‘School Improvement Board, 12 March, item 4’.",
-        error_messages={"required": NO_CONFIRMATION},
+        help_text=(
+            "If the decision is not recorded in the portal: who confirmed the category and where, e.g. "
+            "‘School Improvement Board, 12 March, item 4’. With a decision chosen, leave it empty to cite the decision."
+        ),
     )
+
+    def __init__(self, *args, decisions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].widget.choices = [
+            ("", "No decision in the portal: record the confirmation below"),
+            *((d.pk, d.citation) for d in decisions),
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and cleaned.get("decision") is None and not cleaned.get("confirmation", "").strip():
+            self.add_error("confirmation", NO_CONFIRMATION)
+        return cleaned
 
 
 def _choice_field(label: str, required_message: str, **kwargs) -> forms.TypedChoiceField:

@@ -181,3 +181,27 @@ def can_rate_cluster(user: User, partnership: Partnership, cluster_id: int) -> b
     return is_coordinator(user, partnership) or any(
         m.role == Role.CLUSTER_LEAD and m.cluster_id == cluster_id for m in active_memberships(user, partnership)
     )
+
+
+def can_edit_impact_visit(user: User, plan: ActionPlan) -> bool:
+    """Who recorded the impact visit, and the coordinators, may correct it until its report reaches the governors
+    (the review's reports shared with them)."""
+    if not has_impact_visit(plan) or plan.review.status == "shared":
+        return False
+    return plan.impact_visit.recorded_by_id == user.pk or is_coordinator(user, plan.partnership)
+
+
+SUPPORT_OPEN = ("agreed", "under_way")
+
+
+def can_edit_support_agreement(user: User, request) -> bool:
+    """The agreement is the coordinators' (they broker it), while the support is open: not once evaluated or
+    withdrawn."""
+    return request.status in SUPPORT_OPEN and is_coordinator(user, request.partnership)
+
+
+def can_edit_support_visit(user: User, request, visit) -> bool:
+    """A visit's notes: whoever wrote them, and the coordinators, while the support is open."""
+    return request.status in SUPPORT_OPEN and (
+        (user.is_authenticated and visit.written_by_id == user.pk) or is_coordinator(user, request.partnership)
+    )

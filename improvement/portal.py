@@ -1,10 +1,11 @@
 """What school improvement adds to the portal shell: its navigation item, the follow-up on the home page and the
 demo's plans and categories."""
 
-from partnership.tenancy.contributions import Contribution, DemoStep, HomeSection, NavItem
+from partnership.tenancy.contributions import Contribution, DemoStep, EmailTopic, HomeSection, NavItem
 from partnership.tenancy.roles import Role
 
 from .demo import build_improvement_demo
+from .email_topics import EMAIL_SUPPORT_REMINDERS
 from .home import (
     cluster_lead_home_context,
     follow_up_home_context,
@@ -36,4 +37,15 @@ contribution = Contribution(
         ),
     ),
     demo=(DemoStep(70, "school improvement", build_improvement_demo),),
+    email_topics=(
+        EmailTopic(
+            70,
+            EMAIL_SUPPORT_REMINDERS,
+            "School-to-school support reminders",
+            "When support you broker, receive or give waits for its next step: the agreement, the mid-point review "
+            "or the evaluation.",
+        ),
+    ),
+    # The dashboard's overdue panel reads plans, their actions and impact visits (migration 0008's triggers).
+    tracked_tables=("improvement_actionplan", "improvement_action", "improvement_impactvisit"),
 )

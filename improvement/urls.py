@@ -10,6 +10,11 @@ urlpatterns = [
     path("improvement/plans/<int:pk>/actions/add/", after_review.action_add, name="improvement_action_add"),
     path("improvement/actions/<int:pk>/", after_review.action_edit, name="improvement_action_edit"),
     path("improvement/plans/<int:pk>/impact-visit/", after_review.impact_visit, name="improvement_impact_visit"),
+    path(
+        "improvement/plans/<int:pk>/impact-visit/edit/",
+        after_review.impact_visit_edit,
+        name="improvement_impact_visit_edit",
+    ),
     path("improvement/categories/", categories.categories_index, name="improvement_categories"),
     path("improvement/categories/new/", categories.category_new, name="improvement_category_new"),
     path(
@@ -38,6 +43,16 @@ urlpatterns = [
     path("improvement/support/<int:pk>/evaluate/", support.support_evaluate_page, name="improvement_support_evaluate"),
     path("improvement/support/<int:pk>/midpoint/", support.support_midpoint_page, name="improvement_support_midpoint"),
     path("improvement/support/<int:pk>/edit/", support.support_edit, name="improvement_support_edit"),
+    path(
+        "improvement/support/<int:pk>/agreement/edit/",
+        support.support_agreement_edit,
+        name="improvement_support_agreement_edit",
+    ),
+    path(
+        "improvement/support/<int:pk>/visits/<int:visit_pk>/edit/",
+        support.support_visit_edit,
+        name="improvement_support_visit_edit",
+    ),
     path("improvement/support/<int:pk>/withdraw/", support.support_withdraw_page, name="improvement_support_withdraw"),
     path("improvement/support/balance/", support.support_balance_page, name="improvement_support_balance"),
     path("improvement/grants/", grants.grant_list, name="improvement_grants"),
@@ -87,4 +102,5 @@ urlpatterns = [
     ),
     path("public/annual-reports/", public.public_annual_reports, name="public_annual_reports"),
     path("public/annual-reports/<int:year>/", public.public_annual_report, name="public_annual_report"),
+    path("public/annual-reports/<int:year>/pdf/", public.public_annual_report_pdf, name="public_annual_report_pdf"),
 ]

@@ -37,6 +37,10 @@ app.conf.beat_schedule = {
         "task": "improvement.tasks.send_grant_reminders",
         "schedule": crontab(hour=6, minute=50),
     },
+    "send-support-reminders": {
+        "task": "improvement.tasks.send_support_reminders",
+        "schedule": crontab(hour=6, minute=55),
+    },
     "send-action-reminders": {
         "task": "governance.tasks.send_action_reminders",
         "schedule": crontab(hour=6, minute=45),

@@ -291,3 +291,25 @@ def test_certificates_released_are_rendered_by_a_worker_process_into_the_bucket(
         mine = Certificate.objects.get(pk=mine.pk)
     response = client_at(partnership_a, people[0]).get(f"/cpd/certificates/{mine.pk}/certificate.pdf")
     assert response.status_code == 200 and b"".join(response.streaming_content) == bucket.read(mine.pdf.name)
+
+
+def test_a_published_annual_reports_pdf_is_stored_in_the_bucket_and_downloaded_by_the_public(
+    bucket, partnership_a, client_at, scope_of, django_capture_on_commit_callbacks
+):
+    from improvement.models import AnnualReportPdf
+    from improvement.services.annual_report import annual_report_publish, foreword_save
+    from partnership.governance.models import PublicPages
+
+    with scope_of(partnership_a):
+        PublicPages.objects.create(partnership=partnership_a, enabled=True)
+        foreword_save(partnership=partnership_a, year=2025, text="Our year.", actor=None)
+        annual_report_publish(partnership=partnership_a, year=2025, actor=None)
+    anyone = client_at(partnership_a)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker (Celery runs eagerly in tests)
+        assert anyone.get("/public/annual-reports/2025/pdf/").status_code == 302
+    with scope_of(partnership_a):
+        pdf = AnnualReportPdf.objects.get()
+    assert bucket.keys() == [pdf.file.name]
+    stored = bucket.read(pdf.file.name)
+    response = anyone.get("/public/annual-reports/2025/pdf/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == stored

@@ -46,6 +46,8 @@ QUEUED_NAMES = {
     "improvement.tasks.remind_grant_reports",
     "improvement.tasks.render_annual_report",
     "improvement.tasks.send_grant_reminders",
+    "improvement.tasks.remind_support_next_steps",
+    "improvement.tasks.send_support_reminders",
 }
 
 # What a worker does at start: set Django up, then let Celery's autodiscovery import each app's tasks.

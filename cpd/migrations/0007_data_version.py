@@ -5,7 +5,7 @@ from django.db import migrations
 
 from partnership.tenancy.data_version import TrackDataVersion
 
-# Frozen here (a migration must not follow later changes to TRACKED_TABLES).
+# Frozen here (a migration must not follow later changes to the contribution's list).
 TABLES = (
     "cpd_network",
     "cpd_event",

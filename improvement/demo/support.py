@@ -13,6 +13,7 @@ from ..selectors.support import proposals_for
 from ..services.support import (
     leader_conflict_declare,
     support_agree,
+    support_agreement_update,
     support_evaluate,
     support_midpoint_review,
     support_request_create,
@@ -115,6 +116,17 @@ def ensure_demo_support(partnership: Partnership, today: datetime.date) -> None:
                 "next half term.",
                 actor=leader.user,
                 today=today,
+            )
+        if stage == SupportStatus.UNDER_WAY:
+            # The school asked for the last visit after a staff training day: the agreement ends a fortnight later.
+            support_agreement_update(
+                agreement=agreement,
+                aims=agreement.aims,
+                days=agreement.days,
+                starts_on=agreement.starts_on,
+                ends_on=agreement.ends_on + datetime.timedelta(days=14),
+                cost=agreement.cost,
+                actor=actor,
             )
         if stage == SupportStatus.EVALUATED:
             support_midpoint_review(

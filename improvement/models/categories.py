@@ -47,6 +47,14 @@ class SchoolCategory(TenantOwnedModel):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmation = models.TextField(blank=True, help_text="Who confirmed it and where, e.g. the board's decision.")
+    decision = models.ForeignKey(
+        "governance.Decision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The board's decision that confirmed it, where it is recorded in the portal's minutes.",
+    )
     is_current = models.BooleanField(default=False)
 
     class Meta:
@@ -68,6 +76,10 @@ class SchoolCategory(TenantOwnedModel):
             models.CheckConstraint(
                 condition=Q(confirmed_at__isnull=True) | ~Q(confirmation=""),
                 name="school_category_confirmation_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision__isnull=True) | Q(confirmed_at__isnull=False),
+                name="school_category_decision_confirms",
             ),
         ]
 

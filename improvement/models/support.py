@@ -76,6 +76,8 @@ class SupportRequest(TenantOwnedModel):
     status = models.CharField(max_length=12, choices=SupportStatus.choices, default=SupportStatus.REQUESTED)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
+    # When the coordinators were emailed that it still waits for its agreement (once: improvement/services/reminders).
+    agree_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
@@ -101,6 +103,9 @@ class SupportAgreement(TenantOwnedModel):
     cost = models.DecimalField(max_digits=9, decimal_places=2, default=0)
     agreed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     agreed_at = models.DateTimeField(auto_now_add=True)
+    # When those who hold the next step were emailed that it is due (once each: improvement/services/reminders).
+    midpoint_reminded_at = models.DateTimeField(null=True, blank=True)
+    evaluation_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -180,3 +185,21 @@ class SupportMidpointReview(TenantOwnedModel):
 
     def __str__(self) -> str:
         return f"Mid-point review of {self.agreement}"
+
+
+class SupportChange(TenantOwnedModel):
+    """A change to the agreement or to a visit's notes while the support is open: what they said before, who
+    changed them and when. The agreement's page lists them, newest first."""
+
+    agreement = models.ForeignKey(SupportAgreement, on_delete=models.CASCADE, related_name="changes")
+    visit = models.ForeignKey(SupportVisit, null=True, blank=True, on_delete=models.CASCADE, related_name="changes")
+    before = models.TextField(help_text="What the changed fields said before, in words.")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(before=""), name="support_change_says_what_changed")]
+
+    def __str__(self) -> str:
+        return f"Change to {'a visit' if self.visit_id else 'the agreement'} on {self.changed_at:%d %b %Y}"

@@ -37,6 +37,11 @@ def latest_pdf(year: int) -> AnnualReportPdf | None:
     return AnnualReportPdf.objects.filter(year=year).defer("html").first()
 
 
+def pdf_of_content(year: int, digest: str) -> AnnualReportPdf | None:
+    """The year's PDF of exactly this content (any state), if it was ever asked for."""
+    return AnnualReportPdf.objects.filter(year=year, content_hash=digest).defer("html").first()
+
+
 def latest_ready_pdf(year: int) -> AnnualReportPdf | None:
     return AnnualReportPdf.objects.filter(year=year, status=PdfStatus.READY).defer("html").first()
 

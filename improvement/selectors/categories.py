@@ -52,4 +52,10 @@ def schools_with_categories() -> QuerySet[School]:
 
 
 def school_history(school: School) -> list[SchoolCategory]:
-    return list(SchoolCategory.objects.filter(school=school).select_related("category", "proposed_by", "confirmed_by"))
+    """The school's categories, newest first, each with the board decision that confirmed it (its meeting's id
+    links to the minutes)."""
+    return list(
+        SchoolCategory.objects.filter(school=school).select_related(
+            "category", "proposed_by", "confirmed_by", "decision__item"
+        )
+    )

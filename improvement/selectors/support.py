@@ -132,7 +132,7 @@ def request_for_page(pk: int) -> SupportRequest | None:
 def agreement_of(request: SupportRequest) -> SupportAgreement | None:
     return (
         SupportAgreement.objects.select_related("leader__user", "leader__school", "midpoint_review")
-        .prefetch_related("visits")
+        .prefetch_related("visits", "changes__changed_by")
         .filter(request=request)
         .first()
     )

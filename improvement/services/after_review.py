@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Membership
-from reviews.models import Finding, Review, ReviewEvent, ReviewTeamMember
+from reviews.models import Finding, Review, ReviewEvent, ReviewStatus, ReviewTeamMember
 
 from ..models import Action, ActionPlan, ActionProgress, ActionStatus, ImpactVisit, Progress
 from ..permissions import FINAL_STATUSES
@@ -197,3 +197,70 @@ def action_plan_update(*, plan: ActionPlan, workshop_on: datetime.date | None) -
     plan.workshop_on = workshop_on
     plan.save(update_fields=["workshop_on"])
     return plan
+
+
+SHARED_WITH_GOVERNORS = (
+    "The review's reports are shared with the governors, who read this impact visit: it can no longer change."
+)
+
+
+def impact_visit_update(
+    *,
+    visit: ImpactVisit,
+    visited_on: datetime.date,
+    summary: str,
+    progress: dict[int, tuple[str, str]],
+    actor: User | None,
+    today: datetime.date | None = None,
+) -> ImpactVisit:
+    """Correct the impact visit (its date, summary and each action's progress and evidence) until its report
+    reaches the governors (the review's reports shared with them). The review's record keeps each version: a
+    correction is a new entry in its history beside the first. Saving it unchanged records nothing."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        plan = ActionPlan.objects.select_for_update().select_related("review").get(pk=visit.plan_id)
+        visit = ImpactVisit.objects.select_for_update().get(pk=visit.pk)
+        review = plan.review
+        if review.status == ReviewStatus.SHARED:
+            raise ValidationError(SHARED_WITH_GOVERNORS)
+        judged = {row.action_id: row for row in ActionProgress.objects.filter(visit=visit)}
+        errors: dict[str, str] = {}
+        if visited_on > today:
+            errors["visited_on"] = "The impact visit cannot be recorded before it has happened."
+        elif visited_on < timezone.localtime(plan.named_at).date():
+            errors["visited_on"] = "The impact visit comes after the champion is named, not before."
+        if not summary.strip():
+            errors["summary"] = "Enter a short summary of the impact visit."
+        elif len(summary) > SUMMARY_LIMIT:
+            errors["summary"] = f"Keep the summary to {SUMMARY_LIMIT} characters: it joins the review's record."
+        for action_id in judged:
+            given = progress.get(action_id)
+            if given is None or given[0] not in Progress.values:
+                errors[f"progress_{action_id}"] = "Choose the progress made on this action."
+        if set(progress) - set(judged):
+            errors["__all__"] = "Judge only the actions the impact visit judged."
+        if errors:
+            raise ValidationError(errors)
+        summary = summary.strip()
+        changed_rows = [
+            row
+            for action_id, row in judged.items()
+            if (row.progress, row.evidence) != (progress[action_id][0], progress[action_id][1].strip())
+        ]
+        if visited_on == visit.visited_on and summary == visit.summary and not changed_rows:
+            return visit
+        for row in changed_rows:
+            row.progress, row.evidence = progress[row.action_id][0], progress[row.action_id][1].strip()
+        ActionProgress.objects.bulk_update(changed_rows, ["progress", "evidence"])
+        visit.visited_on, visit.summary = visited_on, summary
+        visit.save(update_fields=["visited_on", "summary"])
+        ReviewEvent.objects.create(
+            partnership=plan.partnership,
+            review=review,
+            from_status=review.status,
+            to_status=review.status,
+            actor=actor,
+            note=f"Impact visit on {visited_on:%-d %B %Y}, corrected: {summary}",
+        )
+        Review.objects.filter(pk=review.pk).update(impact_visit_on=visited_on)
+        return visit

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from partnership.accounts.models import User
+from partnership.governance.selectors import decision_citation, decision_of
 from partnership.tenancy.models import Partnership
 from schools.models import School
 
@@ -68,20 +69,45 @@ def school_category_propose(*, school: School, category: Category, notes: str, a
         )
 
 
-def school_category_confirm(*, proposal: SchoolCategory, confirmation: str, actor: User | None) -> SchoolCategory:
-    """Confirm a proposed category (recording who confirmed it and where): it becomes the school's current one."""
+NOT_A_DECISION = "That is not a decision of this partnership's boards: choose one from the list."
+NOT_CARRIED = "That motion was not carried, so it does not confirm a category: choose a decision the board carried."
+MINUTES_NOT_APPROVED = (
+    "The minutes recording that decision are not approved yet: choose a decision from approved minutes, "
+    "or record who confirmed the category and where."
+)
+NOTHING_RECORDED = "Choose the board's decision, or record who confirmed the category and where."
+
+
+def school_category_confirm(
+    *, proposal: SchoolCategory, confirmation: str = "", decision_id: int | None = None, actor: User | None
+) -> SchoolCategory:
+    """Confirm a proposed category: by a decision the board carried, recorded in approved minutes (issue 16: "a
+    decision of the governance issue where it exists"), or by a recorded confirmation in words. It becomes the
+    school's current one; the decision is cited in the history and linked to its minutes."""
     confirmation = confirmation.strip()
+    decision = None
+    if decision_id is not None:
+        decision = decision_of(decision_id)
+        if decision is None:
+            raise ValidationError({"decision": NOT_A_DECISION})
+        if not decision.carried:
+            raise ValidationError({"decision": NOT_CARRIED})
+        if not decision.minutes_approved:
+            raise ValidationError({"decision": MINUTES_NOT_APPROVED})
+        confirmation = confirmation or decision_citation(decision)
     if not confirmation:
-        raise ValidationError(
-            {"confirmation": "Record who confirmed the category and where, e.g. the board's decision."}
-        )
+        raise ValidationError({"confirmation": NOTHING_RECORDED})
     with transaction.atomic():
         proposal = SchoolCategory.objects.select_for_update().get(pk=proposal.pk)
         if proposal.confirmed_at is not None:
             raise ValidationError("This category is already confirmed.")
         SchoolCategory.objects.filter(school_id=proposal.school_id, is_current=True).update(is_current=False)
         SchoolCategory.objects.filter(pk=proposal.pk).update(
-            confirmed_at=timezone.now(), confirmed_by=actor, confirmation=confirmation, is_current=True
+            confirmed_at=timezone.now(),
+            confirmed_by=actor,
+            confirmation=confirmation,
+            decision=decision,
+            is_current=True,
         )
         proposal.refresh_from_db()
         return proposal

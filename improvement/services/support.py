@@ -18,6 +18,7 @@ from ..models import (
     Impact,
     LeaderConflict,
     SupportAgreement,
+    SupportChange,
     SupportEvaluation,
     SupportMidpointReview,
     SupportRequest,
@@ -279,3 +280,132 @@ def support_withdraw(*, request: SupportRequest) -> SupportRequest:
             locked.status = SupportStatus.WITHDRAWN
             locked.save(update_fields=["status"])
         return locked
+
+
+OPEN_STATUSES = (SupportStatus.AGREED, SupportStatus.UNDER_WAY)
+
+
+def _open_request(agreement: SupportAgreement, what: str) -> SupportRequest:
+    """The agreement's request, locked, while the support is open (agreed or under way)."""
+    request = SupportRequest.objects.select_for_update().get(pk=agreement.request_id)
+    if request.status == SupportStatus.EVALUATED:
+        raise ValidationError(f"The support is evaluated: {what} can no longer change.")
+    if request.status not in OPEN_STATUSES:
+        raise ValidationError(f"The support is withdrawn: {what} can no longer change.")
+    return request
+
+
+def _said(value: object) -> str:
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, Decimal):
+        return f"£{value:.2f}"
+    return str(value)
+
+
+def _before(labels: dict[str, str], old: object, new: dict[str, object]) -> str:
+    """The fields that change, as they were: "Days: 4. Ends on: 1 May 2027." ("" when nothing changes)."""
+    return " ".join(
+        f"{label}: {_said(getattr(old, name))}." for name, label in labels.items() if getattr(old, name) != new[name]
+    )
+
+
+AGREEMENT_LABELS = {"aims": "Aims", "days": "Days", "starts_on": "Starts on", "ends_on": "Ends on", "cost": "Cost"}
+
+
+def support_agreement_update(
+    *,
+    agreement: SupportAgreement,
+    aims: str,
+    days: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    cost: Decimal,
+    actor: User | None,
+) -> SupportAgreement:
+    """Change the agreement while the support is open (not once evaluated or withdrawn): more days only within
+    the leader's capacity, never starting after a visit already made. What it said before is kept (SupportChange);
+    saving it unchanged records nothing."""
+    errors = {}
+    aims = aims.strip()
+    if not aims:
+        errors["aims"] = "Enter the aims agreed."
+    if days < 1:
+        errors["days"] = "Agree at least one day."
+    if ends_on < starts_on:
+        errors["ends_on"] = "The support ends on or after the day it starts."
+    if cost < 0:
+        errors["cost"] = "The cost cannot be negative."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        _open_request(agreement, "its agreement")
+        SystemLeader.objects.select_for_update().get(pk=agreement.leader_id)  # (as when agreeing: days spent once)
+        agreement = SupportAgreement.objects.select_for_update().select_related("leader__user").get(pk=agreement.pk)
+        if days > agreement.days:
+            facts = leader_facts(SystemLeader.objects.filter(pk=agreement.leader_id))[0]
+            most = facts.remaining + agreement.days
+            if days > most:
+                errors["days"] = (
+                    f"{agreement.leader} has {max(facts.remaining, 0)} more days left this term: agree {most} days "
+                    "at most."
+                )
+        first_visit = SupportVisit.objects.filter(agreement=agreement).order_by("visited_on").first()
+        if first_visit is not None and starts_on > first_visit.visited_on:
+            errors["starts_on"] = (
+                f"A visit on {first_visit.visited_on:%-d %B %Y} is recorded: the support cannot start after it."
+            )
+        if errors:
+            raise ValidationError(errors)
+        new = {"aims": aims, "days": days, "starts_on": starts_on, "ends_on": ends_on, "cost": cost}
+        before = _before(AGREEMENT_LABELS, agreement, new)
+        if not before:
+            return agreement
+        for name, value in new.items():
+            setattr(agreement, name, value)
+        agreement.save(update_fields=list(new))
+        SupportChange.objects.create(
+            partnership=agreement.partnership, agreement=agreement, before=before, changed_by=actor
+        )
+        return agreement
+
+
+VISIT_LABELS = {"visited_on": "Date of the visit", "notes": "Notes"}
+
+
+def support_visit_update(
+    *,
+    visit: SupportVisit,
+    visited_on: datetime.date,
+    notes: str,
+    actor: User | None,
+    today: datetime.date | None = None,
+) -> SupportVisit:
+    """Correct a visit's notes while the support is open; what they said before is kept (SupportChange)."""
+    today = today or timezone.localdate()
+    notes = notes.strip()
+    errors = {}
+    if not notes:
+        errors["notes"] = "Enter the notes of the visit."
+    with transaction.atomic():
+        visit = SupportVisit.objects.select_for_update().select_related("agreement").get(pk=visit.pk)
+        agreement = visit.agreement
+        _open_request(agreement, "its visit notes")
+        if visited_on < agreement.starts_on:
+            errors["visited_on"] = (
+                f"The support starts on {agreement.starts_on:%-d %B %Y}: a visit cannot be before it."
+            )
+        elif visited_on > today:
+            errors["visited_on"] = "Record a visit once it has happened."
+        if errors:
+            raise ValidationError(errors)
+        new = {"visited_on": visited_on, "notes": notes}
+        before = _before(VISIT_LABELS, visit, new)
+        if not before:
+            return visit
+        visit.visited_on, visit.notes = visited_on, notes
+        visit.save(update_fields=["visited_on", "notes"])
+        SupportChange.objects.create(
+            partnership=visit.partnership, agreement=agreement, visit=visit, before=before, changed_by=actor
+        )
+        return visit

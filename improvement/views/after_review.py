@@ -16,6 +16,7 @@ from ..forms import ActionForm, ChampionForm, ImpactVisitForm, PlanForm
 from ..models import Action, ActionPlan
 from ..permissions import (
     can_edit_actions,
+    can_edit_impact_visit,
     can_edit_plan,
     can_manage_categories,
     can_name_champion,
@@ -41,6 +42,7 @@ from ..services.after_review import (
     action_plan_update,
     action_update,
     impact_visit_record,
+    impact_visit_update,
 )
 
 
@@ -113,6 +115,7 @@ def plan_detail(request, pk: int):
             "can_edit": can_edit_actions(request.user, plan),
             "can_edit_plan": can_edit_plan(request.user, plan),
             "can_record_visit": can_record_impact_visit(request.user, plan),
+            "can_edit_visit": can_edit_impact_visit(request.user, plan),
             "today": timezone.localdate(),
         },
     )
@@ -211,3 +214,36 @@ def plan_edit(request, pk: int):
             messages.success(request, "The plan is saved.")
             return redirect("improvement_plan", pk=plan.pk)
     return render(request, "improvement/plan_form.html", {"plan": plan, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def impact_visit_edit(request, pk: int):
+    """Correct the impact visit until its report reaches the governors; the review's record keeps each version."""
+    plan = _plan_or_404(pk, request.user)
+    if not can_edit_impact_visit(request.user, plan):
+        raise Http404
+    visit = impact_visit_of(plan)
+    judged = {row.action_id: row for row in visit.progress.all()}
+    actions = [action for action in plan_actions(plan) if action.pk in judged]
+    initial = {"visited_on": visit.visited_on, "summary": visit.summary}
+    for action_id, row in judged.items():
+        initial[f"progress_{action_id}"], initial[f"evidence_{action_id}"] = row.progress, row.evidence
+    form = ImpactVisitForm(request.POST or None, actions=actions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            impact_visit_update(
+                visit=visit,
+                visited_on=form.cleaned_data["visited_on"],
+                summary=form.cleaned_data["summary"],
+                progress=form.progress(),
+                actor=request.user,
+            )
+        if not refusal:
+            messages.success(request, "The impact visit is corrected; the review's record keeps both versions.")
+            return redirect("improvement_plan", pk=plan.pk)
+    return render(
+        request,
+        "improvement/impact_visit_form.html",
+        {"plan": plan, "form": form, "actions": actions, "editing": True},
+    )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from partnership.common import once
 from partnership.common.forms import service_errors
+from partnership.governance.selectors import citable_decisions, decision_citation
 from partnership.tenancy.selectors import active_memberships
 from schools.models import School
 
@@ -129,11 +130,17 @@ def category_confirm(request, pk: int):
     if proposal.confirmed_at is not None:
         messages.info(request, "This category is already confirmed.")
         return redirect("improvement_school_category", school_pk=proposal.school_id)
-    form = ConfirmCategoryForm(request.POST or None)
+    decisions = citable_decisions()
+    for decision in decisions:
+        decision.citation = decision_citation(decision)
+    form = ConfirmCategoryForm(request.POST or None, decisions=decisions)
     if request.method == "POST" and form.is_valid():
         with service_errors(form) as refusal:
             school_category_confirm(
-                proposal=proposal, confirmation=form.cleaned_data["confirmation"], actor=request.user
+                proposal=proposal,
+                confirmation=form.cleaned_data["confirmation"],
+                decision_id=form.cleaned_data["decision"],
+                actor=request.user,
             )
         if not refusal:
             messages.success(request, f"{proposal.school.name} is now in {proposal.category.name}.")

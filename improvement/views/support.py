@@ -25,10 +25,12 @@ from ..forms import (
     SupportVisitForm,
     SystemLeaderForm,
 )
-from ..models import LeaderConflict, SupportRequest, SupportStatus, SystemLeader
+from ..models import LeaderConflict, SupportRequest, SupportStatus, SupportVisit, SystemLeader
 from ..permissions import (
     can_broker_support,
     can_change_support_request,
+    can_edit_support_agreement,
+    can_edit_support_visit,
     can_evaluate_support,
     can_record_support_visit,
     can_review_support_midpoint,
@@ -50,11 +52,13 @@ from ..selectors.support import (
 from ..services.support import (
     leader_conflict_declare,
     support_agree,
+    support_agreement_update,
     support_evaluate,
     support_midpoint_review,
     support_request_create,
     support_request_update,
     support_visit_add,
+    support_visit_update,
     support_withdraw,
     system_leader_add,
 )
@@ -243,6 +247,12 @@ def support_detail(request, pk: int):
             "can_evaluate": can_evaluate_support(request.user, support),
             "can_change": can_change_support_request(request.user, support),
             "can_withdraw": can_withdraw_support(request.user, support),
+            "can_edit_agreement": agreement is not None and can_edit_support_agreement(request.user, support),
+            "editable_visits": {
+                visit.pk
+                for visit in (agreement.visits.all() if agreement else [])
+                if can_edit_support_visit(request.user, support, visit)
+            },
             "can_review_midpoint": agreement is not None
             and not hasattr(agreement, "midpoint_review")
             and can_review_support_midpoint(request.user, support),
@@ -411,3 +421,64 @@ def support_withdraw_page(request, pk: int):
             messages.success(request, f"The support for {support.school.name} is withdrawn.")
         return redirect("improvement_support", pk=support.pk)
     return render(request, "improvement/support_withdraw.html", {"support": support})
+
+
+AGREEMENT_FIELDS = ("aims", "days", "starts_on", "ends_on", "cost")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_agreement_edit(request, pk: int):
+    """Change the agreement (aims, days, dates, cost) while the support is open; the leader stays the same."""
+    support = _request_or_404(pk, request.user, can_edit_support_agreement)
+    agreement = agreement_of(support)
+    if agreement is None:
+        raise Http404
+    form = AgreementForm(
+        request.POST or None,
+        leaders=[agreement.leader],
+        initial={"leader": agreement.leader_id, **{name: getattr(agreement, name) for name in AGREEMENT_FIELDS}},
+    )
+    form.fields["leader"].disabled = True  # another leader is a new agreement, matched again
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_agreement_update(
+                agreement=agreement,
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in AGREEMENT_FIELDS},
+            )
+        if not refusal:
+            messages.success(request, "The agreement is saved; what it said before is kept on this page.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(
+        request,
+        "improvement/support_record_edit.html",
+        {"support": support, "form": form, "heading": "Change the agreement", "button": "Save the agreement"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_visit_edit(request, pk: int, visit_pk: int):
+    """Correct a visit's notes while the support is open: whoever wrote them, and the coordinators."""
+    support = _request_or_404(pk, request.user)
+    visit = SupportVisit.objects.filter(pk=visit_pk, agreement__request=support).first()
+    if visit is None or not can_edit_support_visit(request.user, support, visit):
+        raise Http404
+    form = SupportVisitForm(request.POST or None, initial={"visited_on": visit.visited_on, "notes": visit.notes})
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as refusal:
+            support_visit_update(
+                visit=visit,
+                visited_on=form.cleaned_data["visited_on"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
+        if not refusal:
+            messages.success(request, "The visit notes are saved; what they said before is kept on this page.")
+            return redirect("improvement_support", pk=support.pk)
+    return render(
+        request,
+        "improvement/support_record_edit.html",
+        {"support": support, "form": form, "heading": "Correct the visit notes", "button": "Save the notes"},
+    )

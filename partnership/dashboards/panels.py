@@ -511,7 +511,9 @@ class Dashboard:
         cube, dims = self.overdue_cube, ("kind", "bucket", "geo", "phase")
         panel.intro = (
             f"Open items in {f.cycle.name} past their deadline, counted in working days "
-            "(weekdays in term that are not bank holidays or closure days)."
+            "(weekdays in term that are not bank holidays or closure days). After the final report, a school's "
+            "impact visit not recorded by its date is overdue; otherwise its action plan is, from its earliest "
+            "action not done by its due date. Each school's review is counted once."
         )
         kinds = [*[k for k, _ in s.OVERDUE_KINDS], ALL]
         buckets = [*[b for b, _, _ in s.OVERDUE_BUCKETS], ALL]

@@ -16,7 +16,9 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -26,6 +28,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from improvement.models import Action, ActionPlan, ImpactVisit
+from improvement.models.after_review import OPEN_ACTION_STATUSES
 from partnership.common.disclosure import ALL, Cube, Dim, tree_dim
 from reviews.calendar import SchoolCalendar, bank_holidays_of_england, calendar_for_partnership
 from reviews.models import Cycle, Enrolment, Finding, FocusArea, Review, ReviewStatus, SelfReview, VisitDay
@@ -420,6 +424,8 @@ OVERDUE_KINDS = [
     ("self_review", "Self-reviews not shared"),
     ("report", "Reports not sent for the factual-accuracy check"),
     ("factual_accuracy", "Factual-accuracy checks not returned"),
+    ("impact_visit", "Impact visits not recorded"),
+    ("action", "Action plans with actions not done"),
 ]
 OVERDUE_BUCKETS = [("1-5", 1, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21+", 21, None)]
 OVERDUE_BUCKET_LABELS = {
@@ -482,16 +488,36 @@ def overdue_buckets(today: datetime.date, calendar: SchoolCalendar | None = None
     }
 
 
-def overdue_rows() -> QuerySet[Review]:
-    """Open items with a deadline, annotated with their `kind` and `due` date (filter on `due` for lateness)."""
+def overdue_rows(overdue_before: datetime.date) -> QuerySet[Review]:
+    """Open items with a deadline, annotated with their `kind` and `due` date (filter on `due` for lateness).
+
+    One item per review, so a school is counted once: before the final report, the review's own stage; after it
+    (improvement: the action plan), the impact visit not recorded by its date, otherwise the plan's earliest open
+    action due before `overdue_before` (the day before which an item is overdue by at least one working day)."""
     open_self_review = Q(self_review__isnull=True) | Q(self_review__shared_at__isnull=True)
     not_returned = Q(report__isnull=True) | Q(report__factual_accuracy_responded_at__isnull=True)
     before_visit = [ReviewStatus.GROUPED, ReviewStatus.SCHEDULED]
     drafting = [ReviewStatus.VISITED, ReviewStatus.DRAFT]
+    finished = [ReviewStatus.FINAL, ReviewStatus.SHARED]
+    first_open_action = (
+        Action.objects.filter(plan__review=OuterRef("pk"), status__in=OPEN_ACTION_STATUSES)
+        .order_by()
+        .values("plan__review")
+        .annotate(first=Min("due_on"))
+        .values("first")
+    )
+    visit_missing = Exists(ActionPlan.objects.filter(review=OuterRef("pk"))) & ~Exists(
+        ImpactVisit.objects.filter(plan__review=OuterRef("pk"))
+    )
     kind = Case(
         When(Q(status__in=before_visit) & open_self_review, then=Value("self_review")),
         When(status__in=drafting, then=Value("report")),
         When(Q(status=ReviewStatus.FACTUAL_ACCURACY) & not_returned, then=Value("factual_accuracy")),
+        When(
+            Q(status__in=finished, impact_visit_on__lt=overdue_before) & visit_missing,
+            then=Value("impact_visit"),
+        ),
+        When(Q(status__in=finished, first_action__lt=overdue_before), then=Value("action")),
         default=None,
         output_field=CharField(),
     )
@@ -499,15 +525,25 @@ def overdue_rows() -> QuerySet[Review]:
         When(status__in=before_visit, then=F("self_review_due_on")),
         When(status__in=drafting, then=F("report_due_on")),
         When(status=ReviewStatus.FACTUAL_ACCURACY, then=F("factual_accuracy_due_on")),
-        default=None,
+        When(Q(impact_visit_on__lt=overdue_before) & visit_missing, then=F("impact_visit_on")),
+        default=F("first_action"),
     )
-    return Review.objects.annotate(kind=kind, due=due).filter(kind__isnull=False, due__isnull=False)
+    return (
+        Review.objects.annotate(first_action=Subquery(first_open_action))
+        .annotate(kind=kind, due=due)
+        .filter(kind__isnull=False, due__isnull=False)
+    )
+
+
+def overdue_before(buckets: dict[str, tuple]) -> datetime.date:
+    """An item due before this day is overdue by at least one working day."""
+    return buckets[OVERDUE_BUCKETS[0][0]][1]
 
 
 def bucket_q(bucket: str, buckets: dict[str, tuple]) -> Q:
     """Items overdue by the bucket's number of working days (ALL: by at least one)."""
     if bucket == ALL:
-        return Q(due__lt=buckets[OVERDUE_BUCKETS[0][0]][1])
+        return Q(due__lt=overdue_before(buckets))
     start, before = buckets[bucket]
     return Q(due__lt=before) & (Q(due__gte=start) if start is not None else Q())
 
@@ -533,7 +569,7 @@ def overdue_cubes(
         return {}
     buckets = overdue_buckets(today)
     rows = (
-        overdue_rows()
+        overdue_rows(overdue_before(buckets))
         .filter(bucket_q(ALL, buckets), cycle_id__in=list(leaves))
         .values_list("cycle_id", "kind", "due", "school__area_id", "school__phase")
         .annotate(n=Tally("pk"))
@@ -773,7 +809,7 @@ def schools_behind(
         if bucket != ALL and bucket not in buckets:
             raise KeyError(bucket)
         rows = (
-            overdue_rows()
+            overdue_rows(overdue_before(buckets))
             .filter(cycle_id=cycle.pk)
             .filter(
                 _overdue_q("kind", nodes.get("kind", ALL)),

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from partnership.accounts.models import User
@@ -19,6 +19,7 @@ from .models import (
     Attendance,
     Body,
     BodyMembership,
+    Decision,
     InterestDeclaration,
     Meeting,
     MeetingPack,
@@ -322,3 +323,34 @@ def resource_tags_for(user: User | None, partnership: Partnership, *, public_onl
     """Every tag on a resource this person may see, to filter by (one query)."""
     tags = _resources_visible(user, partnership, public_only=public_only).values_list("tags", flat=True)
     return sorted({tag for resource_tags in tags for tag in resource_tags})
+
+
+# -- Decisions another feature may cite (improvement: a school's category confirmed by the board) -------------
+
+
+def _decisions_with_their_minutes() -> QuerySet[Decision]:
+    approved = Minutes.objects.filter(meeting=OuterRef("item__meeting"), approved_at__isnull=False)
+    return Decision.objects.select_related("item__meeting__body").annotate(minutes_approved=Exists(approved))
+
+
+def citable_decisions(limit: int = 100) -> list[Decision]:
+    """Motions a board carried, recorded in minutes approved at a later meeting: the board's settled decisions,
+    newest meeting first (one query)."""
+    return list(
+        _decisions_with_their_minutes()
+        .filter(carried=True, minutes_approved=True)
+        .order_by("-item__meeting__starts_at", "item__number", "pk")[:limit]
+    )
+
+
+def decision_of(pk: int) -> Decision | None:
+    """One of this partnership's decisions, with `minutes_approved`; None for any other id."""
+    return _decisions_with_their_minutes().filter(pk=pk).first()
+
+
+def decision_citation(decision: Decision) -> str:
+    """How a decision is cited: "School Improvement Board, 12 March 2027, item 4 (Categories): <motion>"."""
+    meeting = decision.item.meeting
+    when = timezone.localtime(meeting.starts_at)
+    item = decision.item
+    return f"{meeting.body.name}, {when:%-d %B %Y}, item {item.number} ({item.title}): {decision.motion}"

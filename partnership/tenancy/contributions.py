@@ -127,6 +127,9 @@ class Contribution:
     demo: tuple[DemoStep, ...] = ()
     email_topics: tuple[EmailTopic, ...] = ()
     calendar: tuple[CalendarSource, ...] = ()
+    # Tables of this app that the county dashboard reads: the app's own migration gives each the data version's
+    # triggers (docs/data-version.md), and `tracked_tables()` in data_version.py lists them with the core's own.
+    tracked_tables: tuple[str, ...] = ()
 
 
 CONTRIBUTION_MODULE = "portal"

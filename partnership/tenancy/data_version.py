@@ -7,11 +7,11 @@ never stale) is described once, in docs/data-version.md.
 from django.db import models
 from django.db.migrations.operations.base import Operation
 
+from .contributions import installed_contributions
 from .scoping import TenantOwnedModel
 
-# Tables the dashboard reads, each with the triggers (tests/dashboards/test_data_version.py checks that every
-# table the dashboard's queries touch is here and has them). The first fourteen got theirs in migration
-# tenancy 0003; a table added later gets them from its own app's migration, with `TrackDataVersion` below.
+# The core's tables the dashboard reads, each with the triggers of migration tenancy 0003
+# (tests/dashboards/test_data_version.py checks that every table the dashboard's queries touch is tracked).
 TRACKED_TABLES = (
     "schools_area",
     "schools_cluster",
@@ -27,18 +27,17 @@ TRACKED_TABLES = (
     "reviews_reportdraft",
     "reviews_term",
     "reviews_closureday",
-    # The CPD panels (migration cpd 0007_data_version).
-    "cpd_network",
-    "cpd_event",
-    "cpd_eventfocusarea",
-    "cpd_session",
-    "cpd_booking",
-    "cpd_register",
-    "cpd_attendance",
-    "cpd_evaluationresponse",
 )
 # Tables without a partnership column: (table, its key to a tracked table, that table).
 TRACKED_LINK_TABLES = (("reviews_selfreview_focus_areas", "selfreview_id", "reviews_selfreview"),)
+
+
+def tracked_tables() -> tuple[str, ...]:
+    """Every table with the triggers: the core's list above (its triggers made by the core's migration) and the
+    tables a feature app declares in its contribution (`Contribution.tracked_tables`, triggers made by that app's
+    own migration with the core's trigger functions), so the core names no feature that came after it."""
+    contributed = tuple(table for _, c in installed_contributions() for table in c.tracked_tables)
+    return (*TRACKED_TABLES, *contributed)
 
 
 class PartnershipDataVersion(TenantOwnedModel):
@@ -90,7 +89,8 @@ def _drop_triggers_sql(table: str) -> str:
 
 class TrackDataVersion(Operation):
     """Migration operation: put a tenant table (one with its own `partnership_id`) under the data version, with
-    the triggers of docs/data-version.md. Add the table to TRACKED_TABLES too."""
+    the triggers of docs/data-version.md and the core's trigger functions. The app lists the table in its
+    contribution's `tracked_tables` too."""
 
     reversible = True
     reduces_to_sql = True

@@ -5,12 +5,13 @@ import datetime
 
 import pytest
 
+from improvement.models import Action, ActionPlan, ActionStatus, ImpactVisit
 from partnership.common.disclosure import ALL
 from partnership.dashboards import selectors as s
 from partnership.dashboards.panels import BOARD, COORDINATOR, Dashboard, Filters
-from reviews.models import Finding, FocusArea, ReportDraft, SelfReview
+from reviews.models import Finding, FocusArea, ReportDraft, Review, SelfReview
 from reviews.models.cycles import GradingScale
-from tests.factories import AreaFactory, ClusterFactory, SchoolFactory
+from tests.factories import AreaFactory, ClusterFactory, SchoolFactory, UserFactory
 from tests.reviews.factories import CycleFactory, ReviewFactory, ReviewGroupFactory, enrol, visit_on
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +183,50 @@ def test_filters_narrow_every_panel(county, scope_of):
     assert rows == {"North": ["4"]} and columns == ["Primary"]
     overall, _ = table(panels["pipeline"], "pipeline-overall")
     assert overall["Enrolled"] == ["4"]
+
+
+def _plan_on_the_shared_review(p, *, due_on):
+    """North 0's shared review gets an action plan: one open action due `due_on`, one done long ago."""
+    review = Review.objects.get(school__name="North 0", cycle__academic_year_start=2026)
+    plan = ActionPlan.objects.create(partnership=p, review=review, champion=UserFactory())
+    common = {
+        "partnership": p,
+        "plan": plan,
+        "answers_recommendations": True,
+        "owner": "Deputy",
+        "success_criteria": "Seen",
+    }
+    Action.objects.create(description="Open", due_on=due_on, **common)
+    Action.objects.create(description="Done", due_on=datetime.date(2026, 9, 1), status=ActionStatus.DONE, **common)
+    return review, plan
+
+
+def test_action_plans_and_impact_visits_join_the_overdue_items_each_review_once(county, scope_of):
+    p = county[0]
+    with scope_of(p):
+        review, plan = _plan_on_the_shared_review(p, due_on=datetime.date(2026, 11, 9))  # 7 working days late
+    rows, _ = table(dashboard(p, scope_of)[1]["overdue"], "overdue-items")
+    assert rows["Action plans with actions not done"] == ["0", "1", "0", "0", "1"]  # the done action is not late
+    assert rows["Impact visits not recorded"] == ["0", "0", "0", "0", "0"]
+    assert rows["All overdue items"] == ["2", "2", "0", "0", "4"]
+    with scope_of(p):
+        cycle = s.cycles_oldest_first()[-1]
+        behind = s.schools_behind("overdue", {"kind": "action"}, cycle=cycle, today=TODAY, geography=s.geography())
+        assert list(behind.values_list("name", flat=True)) == ["North 0"]
+        # The impact visit due on Monday and not recorded: the review counts there, not twice.
+        Review.objects.filter(pk=review.pk).update(impact_visit_on=datetime.date(2026, 11, 16))
+    rows, _ = table(dashboard(p, scope_of)[1]["overdue"], "overdue-items")
+    assert rows["Impact visits not recorded"] == ["1", "0", "0", "0", "1"]
+    assert rows["Action plans with actions not done"] == ["0", "0", "0", "0", "0"]
+    assert rows["All overdue items"][-1] == "4"
+    with scope_of(p):
+        ImpactVisit.objects.create(partnership=p, plan=plan, visited_on=TODAY, summary="Good progress")
+    rows, _ = table(dashboard(p, scope_of)[1]["overdue"], "overdue-items")
+    assert rows["Impact visits not recorded"][-1] == "0" and rows["Action plans with actions not done"][-1] == "1"
+    with scope_of(p):
+        Action.objects.filter(plan=plan).update(status=ActionStatus.DONE)
+    rows, _ = table(dashboard(p, scope_of)[1]["overdue"], "overdue-items")
+    assert rows["Action plans with actions not done"][-1] == "0" and rows["All overdue items"][-1] == "3"
 
 
 def test_a_board_member_sees_the_same_panels_with_small_groups_hidden(county, scope_of):

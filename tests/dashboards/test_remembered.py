@@ -1,6 +1,7 @@
 """Remembered cubes (partnership/dashboards/store.py): a repeated view reuses them, a view after any change
 shows the new figures, and nobody ever gets another audience's or another partnership's figures."""
 
+import csv
 import datetime
 import re
 import threading
@@ -15,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cpd.models import Booking, BookingState, EvaluationPoint, EvaluationResponse, PriceBand
+from improvement.models import Action, ActionPlan, ActionStatus, ImpactVisit
 from partnership.dashboards.panels import BOARD, COORDINATOR, CUBE_GROUPS, FRAME, Dashboard, Filters, frame
 from partnership.dashboards.store import CubeStore, data_version
 from partnership.tenancy.roles import Role
@@ -94,6 +96,33 @@ def _overdue_check_with_its_draft(p, schools):
     ReportDraft.objects.update_or_create(
         review=review, defaults={"partnership": p, "factual_accuracy_responded_at": None}
     )
+
+
+def _finished_review() -> Review:
+    review = Review.objects.filter(cycle=newest_cycle()).order_by("pk").first()
+    Review.objects.filter(pk=review.pk).update(status="final")
+    return review
+
+
+def _plan_with_an_overdue_action(p, schools):
+    """A finished review's action plan with an open action due three weeks ago (improvement)."""
+    review = _finished_review()
+    plan = ActionPlan.objects.create(partnership=p, review=review, champion=member(p, Role.HEADTEACHER))
+    Action.objects.create(
+        partnership=p,
+        plan=plan,
+        answers_recommendations=True,
+        description="Phonics across the school",
+        owner="Deputy headteacher",
+        success_criteria="Seen in lessons",
+        due_on=timezone.localdate() - datetime.timedelta(days=21),
+    )
+
+
+def _plan_whose_impact_visit_is_overdue(p, schools):
+    review = _finished_review()
+    Review.objects.filter(pk=review.pk).update(impact_visit_on=timezone.localdate() - datetime.timedelta(days=21))
+    ActionPlan.objects.create(partnership=p, review=review, champion=member(p, Role.HEADTEACHER))
 
 
 def _closure_days(p, schools):
@@ -184,6 +213,24 @@ CHANGES = [
     ),
     ("closure days added (bulk_create)", _overdue_items, _closure_days),
     (
+        "an overdue action done (queryset update)",
+        _plan_with_an_overdue_action,
+        lambda p, s: Action.objects.update(status=ActionStatus.DONE),
+    ),
+    (
+        "an overdue action's due date moved on (save)",
+        _plan_with_an_overdue_action,
+        lambda p, s: _move_action_on(),
+    ),
+    (
+        "an overdue impact visit recorded (create)",
+        _plan_whose_impact_visit_is_overdue,
+        lambda p, s: ImpactVisit.objects.create(
+            partnership=p, plan=ActionPlan.objects.get(), visited_on=timezone.localdate(), summary="Good progress"
+        ),
+    ),
+    ("an action plan deleted (delete)", _plan_with_an_overdue_action, lambda p, s: ActionPlan.objects.get().delete()),
+    (
         "a term far from today (create)",
         _overdue_items,
         lambda p, s: Term.objects.create(
@@ -193,6 +240,12 @@ CHANGES = [
     ("a CPD place booked (create)", None, _cpd_booking),
     ("CPD evaluations answered (bulk_create)", None, _cpd_evaluations),
 ]
+
+
+def _move_action_on():
+    action = Action.objects.get()
+    action.due_on = timezone.localdate() + datetime.timedelta(days=30)
+    action.save()
 
 
 def _move_school(school):
@@ -229,6 +282,33 @@ def test_a_view_after_any_change_shows_the_new_figures(small_groups, client_at, 
     assert after == fresh  # exactly what is computed with nothing remembered
     if role == Role.COORDINATOR:  # (a board member may not see it: the small-group rule hides small changes)
         assert after != before, f"the test data does not show the change: {what}"
+
+
+def test_an_overdue_action_appears_on_the_remembered_panel_and_leaves_it_when_done(small_groups, client_at, scope_of):
+    partnership, schools = small_groups
+    client = client_at(partnership, member(partnership, Role.COORDINATOR))
+    as_if_committed()
+
+    def overdue_plans() -> str:
+        """The 'Overdue' figure of the action plans' row, as the CSV of the panel (remembered like the page) says."""
+        rows = csv.reader(client.get("/dashboard/overdue.csv").content.decode().splitlines())
+        return next(r[-1] for r in rows if r[5:7] == ["Action plans with actions not done", "Overdue"])
+
+    view(client)
+    before = overdue_plans()
+    with scope_of(partnership):
+        _plan_with_an_overdue_action(partnership, schools)
+    as_if_committed()
+    assert overdue_plans() == str(int(before) + 1)
+    _, cold = view(client)
+    _, warm = view(client)
+    assert warm < cold and overdue_plans() == str(int(before) + 1)  # remembered with the action in it
+    with scope_of(partnership):
+        action = Action.objects.get()
+        action.status = ActionStatus.DONE
+        action.save()
+    as_if_committed()
+    assert overdue_plans() == before  # the remembered figures went with the data version
 
 
 def test_the_same_store_serves_every_filter(small_groups, client_at, scope_of):

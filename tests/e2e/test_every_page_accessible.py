@@ -43,6 +43,7 @@ NOT_PAGES = {
     "governance_terms_download",
     "governance_resource_download",
     "improvement_annual_report_pdf",
+    "public_annual_report_pdf",
 }
 
 

@@ -146,7 +146,7 @@ def test_the_coordinator_proposes_and_confirms_through_the_pages(partnership_a, 
     with scope_of(partnership_a):
         proposal = SchoolCategory.objects.get()
     confirm = reverse("improvement_category_confirm", args=[proposal.pk])
-    assert "Record who confirmed" in client.post(confirm, {"confirmation": ""}).content.decode()
+    assert "record who confirmed" in client.post(confirm, {"confirmation": ""}).content.decode()
     assert client.post(confirm, {"confirmation": "Board, 4 May"}).status_code == 302
     assert client.post(confirm, {"confirmation": "Board, 4 May"}).status_code == 302  # a second click changes nothing
     with scope_of(partnership_a):

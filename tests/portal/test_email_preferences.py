@@ -13,7 +13,15 @@ from tests.factories import member
 from tests.reviews.factories import review_scenario
 
 pytestmark = pytest.mark.django_db
-KEYS = {"review_updates", "review_reminders", "report_shared", "cpd_offers", "board_papers", "action_reminders"}
+KEYS = {
+    "review_updates",
+    "review_reminders",
+    "report_shared",
+    "cpd_offers",
+    "board_papers",
+    "action_reminders",
+    "support_reminders",
+}
 
 
 def test_every_app_declares_its_optional_emails_in_order():
