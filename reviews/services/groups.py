@@ -47,6 +47,7 @@ from ..selectors.groups import (
     training_reference_date,
     trust_clash,
 )
+from .archived import archived_message, ensure_not_archived
 from .cycles import ensure_not_published
 from .events import review_event, review_event_record
 from .locks import lock_review
@@ -57,7 +58,10 @@ RUN_ABANDONED_AFTER = timedelta(minutes=10)
 
 
 def _lock_cycle(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+    """The cycle's row locked until the transaction ends; an archived cycle refuses every change."""
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    ensure_not_archived(locked)
+    return locked
 
 
 # Groups made by hand ------------------------------------------------------------------------------------------
@@ -291,6 +295,8 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun | None:
     cycle = run.cycle
     if cycle.groups_published_at is not None:
         return _finish(run, GroupingRun.Status.FAILED, reasons=["The groups were published meanwhile."])
+    if cycle.archived_at is not None:
+        return _finish(run, GroupingRun.Status.FAILED, reasons=[archived_message(cycle)])
     inputs = grouping_inputs(cycle)
     run.schools_to_group = len(inputs.schools) - sum(len(ids) for ids in inputs.locked.values())
     run.locked_groups = len(inputs.locked)
@@ -301,9 +307,11 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun | None:
     except GroupingInfeasible as infeasible:
         return _finish(run, GroupingRun.Status.INFEASIBLE, reasons=list(infeasible.reasons))
     with transaction.atomic():
-        cycle = _lock_cycle(cycle)
+        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
         if cycle.groups_published_at is not None:
             return _finish(run, GroupingRun.Status.FAILED, reasons=["The groups were published meanwhile."])
+        if cycle.archived_at is not None:
+            return _finish(run, GroupingRun.Status.FAILED, reasons=[archived_message(cycle)])
         if grouping_inputs(cycle).fingerprint != inputs.fingerprint:
             return _finish(
                 run,
