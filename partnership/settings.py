@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "partnership.tenancy.middleware.TenantMiddleware",
     "partnership.audit.context.AuditContextMiddleware",
     "partnership.accounts.middleware.TwoFactorRequiredMiddleware",
+    "reviews.middleware.ArchivedReviewMiddleware",
 ]
 
 ROOT_URLCONF = "partnership.urls"

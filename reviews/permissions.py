@@ -55,6 +55,12 @@ def governs_reviewed_school(user: User, review: Review) -> bool:
     return Role.GOVERNOR in _school_roles(user, _partnership_of(review), review.school_id)
 
 
+def in_archived_cycle(review: Review) -> bool:
+    """An archived cycle is read-only (reviews/services/archived.py): every "may change" below is False for its
+    reviews, so their pages offer no control that changes anything; what may be seen is unchanged."""
+    return review.cycle.archived_at is not None
+
+
 def can_view_review(user: User, review: Review) -> bool:
     """The whole review: self-review, programme, evidence, findings and drafts."""
     return (
@@ -85,60 +91,72 @@ def can_manage_cycles(user: User, partnership: Partnership) -> bool:
 
 
 def can_propose_visit_dates(user: User, review: Review) -> bool:
-    if review.status not in (ReviewStatus.GROUPED, ReviewStatus.SCHEDULED):
+    if review.status not in (ReviewStatus.GROUPED, ReviewStatus.SCHEDULED) or in_archived_cycle(review):
         return False
     return is_headteacher_of_reviewed_school(user, review) or is_coordinator(user, _partnership_of(review))
 
 
 def can_respond_to_visit_dates(user: User, review: Review) -> bool:
+    if in_archived_cycle(review):
+        return False
     return is_on_team(user, review) or is_coordinator(user, _partnership_of(review))
 
 
 def can_edit_self_review(user: User, review: Review) -> bool:
-    if review.has_reached(ReviewStatus.VISITED):
+    if review.has_reached(ReviewStatus.VISITED) or in_archived_cycle(review):
         return False
     return leads_reviewed_school(user, review)
 
 
 def can_plan_visit(user: User, review: Review) -> bool:
     """The visit programme is agreed jointly: the school's leaders and the review team."""
-    if review.has_reached(ReviewStatus.DRAFT):
+    if review.has_reached(ReviewStatus.DRAFT) or in_archived_cycle(review):
         return False
     return leads_reviewed_school(user, review) or is_on_team(user, review)
 
 
 def can_record_evidence(user: User, review: Review) -> bool:
+    if in_archived_cycle(review):
+        return False
     return review.status in (ReviewStatus.SCHEDULED, ReviewStatus.VISITED, ReviewStatus.DRAFT) and is_on_team(
         user, review
     )
 
 
 def can_mark_visited(user: User, review: Review) -> bool:
-    return review.status == ReviewStatus.SCHEDULED and (
+    return review.status == ReviewStatus.SCHEDULED and not in_archived_cycle(review) and (
         is_on_team(user, review) or is_coordinator(user, _partnership_of(review))
     )
 
 
 def can_write_findings(user: User, review: Review) -> bool:
     """The team drafts; during the factual-accuracy check only the lead reviewer makes corrections."""
+    if in_archived_cycle(review):
+        return False
     if review.status in (ReviewStatus.VISITED, ReviewStatus.DRAFT):
         return is_on_team(user, review)
     return review.status == ReviewStatus.FACTUAL_ACCURACY and is_lead_reviewer(user, review)
 
 
 def can_submit_draft(user: User, review: Review) -> bool:
+    if in_archived_cycle(review):
+        return False
     return review.status in (ReviewStatus.VISITED, ReviewStatus.DRAFT) and is_lead_reviewer(user, review)
 
 
 def can_respond_to_factual_accuracy(user: User, review: Review) -> bool:
+    if in_archived_cycle(review):
+        return False
     return review.status == ReviewStatus.FACTUAL_ACCURACY and is_headteacher_of_reviewed_school(user, review)
 
 
 def can_finalise(user: User, review: Review) -> bool:
+    if in_archived_cycle(review):
+        return False
     return review.status == ReviewStatus.FACTUAL_ACCURACY and is_coordinator(user, _partnership_of(review))
 
 
 def can_share_with_governors(user: User, review: Review) -> bool:
-    return review.status == ReviewStatus.FINAL and (
+    return review.status == ReviewStatus.FINAL and not in_archived_cycle(review) and (
         is_coordinator(user, _partnership_of(review)) or is_headteacher_of_reviewed_school(user, review)
     )

@@ -3,9 +3,10 @@ Safe to run again: what exists is left alone.
 
 Each demo partnership gets its terms and INSET days, reviewer training for its headteachers (and the demo senior
 leader), and this academic year's cycle (the year the demo is loaded in: reviews/demo/story.py): every open
-school enrolled, review groups published (Riverside: three triads) and reviews at every stage of the workflow,
-made with the workflow services. The demo headteacher's school (head@<slug>.example) has its review shared with
-governors, and that headteacher leads a review of another school.
+school enrolled, review groups proposed by the solver (as the coordinator's "propose groups" does) and published
+(Riverside: three triads), and reviews at every stage of the workflow, made with the workflow services. The demo
+headteacher's school (head@<slug>.example) has its review shared with governors, and that headteacher leads a
+review of another school.
 Northshire also has last year's cycle, every review shared, so that "last cycle's partners" and the dashboards have
 a year behind them. Schools are picked by query (name, area, cluster), never by URN.
 """
@@ -28,6 +29,7 @@ from ..models import (
     Cycle,
     EvidenceNote,
     Finding,
+    GroupingRun,
     ReportDraft,
     Review,
     ReviewerTraining,
@@ -39,7 +41,6 @@ from ..models import (
     VisitDay,
     VisitProposal,
 )
-from ..selectors.groups import trust_ids
 from ..services import workflow
 from ..services.cycles import (
     CycleSettings,
@@ -49,7 +50,7 @@ from ..services.cycles import (
     previous_cycle,
     term_create,
 )
-from ..services.groups import group_create, groups_publish
+from ..services.groups import grouping_run_now, groups_publish
 from . import school_facts
 from .story import Story
 
@@ -156,7 +157,6 @@ def build_review_demo(partnership: Partnership, today: datetime.date | None = No
             people,
             rng,
             story,
-            year=2025,
             settings=CycleSettings(
                 name=story.cycle_name(2025),
                 academic_year_start=story.academic_year(2025),
@@ -172,7 +172,6 @@ def build_review_demo(partnership: Partnership, today: datetime.date | None = No
         people,
         rng,
         story,
-        year=2026,
         settings=CycleSettings(
             name=story.cycle_name(2026),
             academic_year_start=story.academic_year(2026),
@@ -266,7 +265,6 @@ def _cycle(
     rng: random.Random,
     story: Story,
     *,
-    year: int,
     settings: CycleSettings,
     schools: list[School],
     all_shared: bool,
@@ -277,50 +275,19 @@ def _cycle(
         copy = "previous" if previous_cycle() is not None else "ofsted"
         cycle = cycle_create(partnership=partnership, actor=people.coordinator, values=settings, focus_areas_from=copy)
         enrolment_add(cycle=cycle, schools=schools, actor=people.coordinator)
-        for members in _triads(_grouping_order(schools, people.home_school, year), cycle.separate_trusts):
-            group_create(cycle=cycle, schools=members)
+        _propose_groups(cycle, people)
         groups_publish(cycle=cycle, actor=people.coordinator, include_senior_leaders=True)
         _backdate_publication(cycle, settings.visit_window_starts_on)
         _stages(cycle, people, rng, all_shared, story)
 
 
-def _grouping_order(schools: list[School], home: School, year: int) -> list[School]:
-    """Neighbours next to each other, the demo head's school first: by cluster this year, and by area (names the
-    other way round) the year before, so that last cycle's partners differ."""
-
-    def key(school: School):
-        area = school.area.name if school.area else ""
-        cluster = school.cluster.name if school.cluster else ""
-        if year == 2026:  # as written: the story's current year
-            in_home_area = school.area_id == home.area_id
-            return (school.cluster_id != home.cluster_id, not in_home_area, area, cluster, school != home, school.name)
-        return (school.area_id != home.area_id, area, school != home, [-ord(c) for c in school.name])
-
-    return sorted(schools, key=key)
-
-
-def _triads(schools: list[School], separate_trusts: bool) -> list[list[School]]:
-    """Groups of three in the given order, skipping ahead past a trust clash; the last one or two schools join
-    earlier groups."""
-    remaining = list(schools)
-    groups: list[list[School]] = []
-    while len(remaining) >= 3:
-        group = [remaining.pop(0)]
-        for school in list(remaining):
-            if len(group) == 3:
-                break
-            if not separate_trusts or not any(trust_ids(school) & trust_ids(other) for other in group):
-                group.append(school)
-                remaining.remove(school)
-        groups.append(group)
-    for school in remaining:
-        home = next(
-            g
-            for g in reversed(groups)
-            if len(g) < 5 and (not separate_trusts or not any(trust_ids(school) & trust_ids(o) for o in g))
-        )
-        home.append(school)
-    return groups
+def _propose_groups(cycle: Cycle, people: DemoPeople) -> None:
+    """The groups the coordinator's "propose groups" makes (the solver, run here rather than in the task queue), so
+    that the demo's groups read as proposed by the portal, with its explanation in words. The solver is
+    deterministic (fixed seed, one worker) and takes well under a second for the demo's schools."""
+    run = grouping_run_now(cycle=cycle, actor=people.coordinator)
+    if run.status != GroupingRun.Status.DONE:
+        raise RuntimeError(f"The demo's groups for {cycle.name} could not be proposed: {' '.join(run.reasons)}")
 
 
 def _backdate_publication(cycle: Cycle, window_opens: datetime.date) -> None:

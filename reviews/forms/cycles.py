@@ -4,6 +4,7 @@ groups.py) decide what is allowed and say why not."""
 from django import forms
 
 from partnership.accounts.models import User
+from partnership.common.forms import GovukDateField
 from schools.models import Area, Cluster, School
 
 from ..models import GradingScale
@@ -11,6 +12,8 @@ from ..services.cycles import FOCUS_AREAS_OFSTED, FOCUS_AREAS_PREVIOUS, CycleSet
 from ..wording import parse_grade_labels
 
 
+# The browser's date picker, kept for the governance forms that still use it (partnership/governance/forms.py);
+# the cycle's own forms use the GOV.UK date input (day_field).
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -30,6 +33,13 @@ def date_field(label: str, help_text: str = "", required: str = "") -> forms.Dat
             "required": required,
         },
     )
+
+
+def day_field(label: str, name: str, help_text: str = "") -> GovukDateField:
+    """A date of the cycle's set-up in the GOV.UK date input (day, month and year). `name` is how its messages
+    name it: "The first day visits can take place" gives "Enter the first day visits can take place."."""
+    example = "For example, 27 3 2027"
+    return GovukDateField(label=label, name=name, help_text=f"{help_text} {example}" if help_text else example)
 
 
 def number_field(label: str, required: str, help_text: str = "", unit: str = "days") -> forms.IntegerField:
@@ -79,11 +89,11 @@ class CycleForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Only for the partnership's own scale: one grade a line, best first.",
     )
-    visit_window_starts_on = date_field(
-        "Visit window opens", "The first day a visit can take place.", "Enter the first day visits can take place."
+    visit_window_starts_on = day_field(
+        "Visit window opens", "The first day visits can take place", "The first day a visit can take place."
     )
-    visit_window_ends_on = date_field(
-        "Visit window closes", "The last day a visit can take place.", "Enter the last day visits can take place."
+    visit_window_ends_on = day_field(
+        "Visit window closes", "The last day visits can take place", "The last day a visit can take place."
     )
     self_review_due_days_before_visit = number_field(
         "Self-review due (days before the visit)",
@@ -168,12 +178,12 @@ class TermForm(forms.Form):
         help_text="For example Autumn 2026.",
         error_messages={"required": "Enter the name of the term, for example Autumn 2026."},
     )
-    starts_on = date_field("First day", required="Enter the first day of the term.")
-    ends_on = date_field("Last day", "Including any INSET days at the end.", required="Enter the last day of the term.")
+    starts_on = day_field("First day", "The first day of the term")
+    ends_on = day_field("Last day", "The last day of the term", "Including any INSET days at the end.")
 
 
 class ClosureDayForm(forms.Form):
-    date = date_field("Date", required="Enter the date of the closure day.")
+    date = day_field("Date", "The date of the closure day")
     reason = forms.CharField(
         label="Reason", max_length=120, initial="INSET day", error_messages={"required": "Enter the reason."}
     )
@@ -215,7 +225,7 @@ class TrainingForm(forms.Form):
             "required": "Choose the person who was trained.",
         },
     )
-    trained_on = date_field("Date of training", required="Enter the date of the training.")
+    trained_on = day_field("Date of training", "The date of the training")
     provider = forms.CharField(
         label="Provider",
         max_length=200,

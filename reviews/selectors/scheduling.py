@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..permissions import can_view_review
 from ..wording import overdue_label, person_name
+from .cycles import calendar_page
 from .reviews import school_ids_led_by
 
 # A proposal that was accepted at some time (and perhaps later replaced by new dates) has been answered without
@@ -297,3 +298,77 @@ def team_booked_days(review: Review, *, today: datetime.date | None = None) -> l
         if user_id in names:
             booked.setdefault(day, set()).add(names[user_id])
     return [(day, ", ".join(sorted(people))) for day, people in sorted(booked.items())]
+
+
+# Which days are free, month by month (the calendar beside the date input) -------------------------------------------
+
+DAY_LABELS = {
+    # kind: (what the day's box says, in words as well as in colour)
+    "free": "Free",
+    "booked": "Booked",
+    "weekend": "",
+    "holiday": "Hol.",
+    "bank-holiday": "BH",
+    "closure": "Closed",
+    "past": "",
+    "outside": "",
+}
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    date: datetime.date
+    kind: str
+    reason: str  # in words, for everyone: "free", "a bank holiday (Boxing Day)", "review team booked: A, B"
+
+    @property
+    def label(self) -> str:
+        return DAY_LABELS[self.kind]
+
+
+@dataclass(frozen=True)
+class ProposalCalendar:
+    """The weekdays that cannot be visit days (as runs, for the list) and the months of the visit window still to
+    come, each a list of weeks of seven `CalendarDay`s (None outside the month)."""
+
+    runs: list
+    months: list[dict]
+    booked: list[tuple[datetime.date, str]]
+
+
+def proposal_calendar(review: Review, *, today: datetime.date | None = None) -> ProposalCalendar:
+    """Which days of the visit window are free for this review's visit: the cycle's calendar page (terms, closure
+    days, bank holidays: reviews/selectors/cycles.py calendar_page) with the days the review team is already on
+    another visit (`team_booked_days`). Three queries whatever the length of the window (terms, closure days, the
+    team's other visit days; the team comes with the review, as `review_for_page` prefetches it)."""
+    today = today or timezone.localdate()
+    page = calendar_page(review.cycle)
+    booked = team_booked_days(review, today=today)
+    booked_by_day = dict(booked)
+    months = []
+    for month in page.months:
+        last_day = datetime.date(month["month"].year, month["month"].month, 28) + datetime.timedelta(days=4)
+        if last_day.replace(day=1) - datetime.timedelta(days=1) < today:
+            continue  # a month wholly in the past
+        weeks = []
+        for week in month["weeks"]:
+            days = []
+            for cell in week:
+                if cell is None:
+                    days.append(None)
+                    continue
+                day, kind, reason = cell["date"], cell["kind"], cell["reason"]
+                if kind == "outside":
+                    pass
+                elif day < today:
+                    kind, reason = "past", "in the past"
+                elif kind == "working" and day in booked_by_day:
+                    kind, reason = "booked", f"review team booked: {booked_by_day[day]}"
+                elif kind == "working":
+                    kind, reason = "free", "free"
+                days.append(CalendarDay(day, kind, reason))
+            weeks.append(days)
+        months.append({"month": month["month"], "weeks": weeks})
+    runs = [run for run in page.runs if run.last >= today]
+    return ProposalCalendar(runs=runs, months=months, booked=booked)
+

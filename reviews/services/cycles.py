@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..models.cycles import DEFAULT_FOCUS_AREAS
 from ..selectors.cycles import focus_area_uses, previous_cycle
+from .archived import ensure_not_archived
 
 MIN_GROUP_SIZE, MAX_GROUP_SIZE = 2, 5
 FOCUS_AREAS_OFSTED = "ofsted"
@@ -247,6 +248,7 @@ def cycle_create(
 @transaction.atomic
 def cycle_update(*, cycle: Cycle, values: CycleSettings) -> Cycle:
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    ensure_not_archived(cycle)
     values = _validate_cycle(values, cycle)
     for name, value in values.__dict__.items():
         setattr(cycle, name, value)
@@ -261,6 +263,7 @@ def cycle_update(*, cycle: Cycle, values: CycleSettings) -> Cycle:
 
 
 def _validate_focus_area(cycle: Cycle, name: str, description: str, area: FocusArea | None) -> tuple[str, str]:
+    ensure_not_archived(cycle)
     errors = {}
     name, description = (name or "").strip(), (description or "").strip()
     if not name:
@@ -307,6 +310,7 @@ def focus_area_update(*, area: FocusArea, name: str, description: str = "") -> F
 @transaction.atomic
 def focus_area_move(*, area: FocusArea, up: bool) -> None:
     """Move a focus area one place up or down the cycle's list."""
+    ensure_not_archived(area.cycle)
     areas = list(FocusArea.objects.select_for_update().filter(cycle_id=area.cycle_id).order_by("position", "name"))
     index = next(i for i, a in enumerate(areas) if a.pk == area.pk)
     other = index - 1 if up else index + 1
@@ -319,6 +323,7 @@ def focus_area_move(*, area: FocusArea, up: bool) -> None:
 
 @transaction.atomic
 def focus_area_remove(*, area: FocusArea) -> None:
+    ensure_not_archived(area.cycle)
     if uses := focus_area_uses(area):
         raise ValidationError(f"{area.name} is already used ({', '.join(uses)}), so it cannot be removed.")
     if FocusArea.objects.filter(cycle_id=area.cycle_id).count() <= 1:
@@ -462,7 +467,9 @@ class EnrolmentOutcome:
 
 
 def _lock_cycle(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    ensure_not_archived(locked)
+    return locked
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.db import transaction
 from partnership.accounts.models import User
 
 from ..models import Activity, EvidenceNote, FocusArea, Review, ReviewStatus
+from .archived import ensure_not_archived
 from .concurrency import EditConflict, update_if_unchanged
 
 RECORDING_STATUSES = (ReviewStatus.SCHEDULED, ReviewStatus.VISITED, ReviewStatus.DRAFT)
@@ -18,6 +19,7 @@ MAX_NOTE_LENGTH = 10_000
 
 
 def _check_recording(review: Review) -> None:
+    ensure_not_archived(review.cycle)
     if review.status not in RECORDING_STATUSES:
         raise ValidationError("Evidence can be recorded from the time the visit is scheduled until the draft is sent.")
 

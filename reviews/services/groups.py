@@ -47,6 +47,7 @@ from ..selectors.groups import (
     training_reference_date,
     trust_clash,
 )
+from .archived import archived_message, ensure_not_archived
 from .cycles import ensure_not_published
 from .events import review_event, review_event_record
 from .locks import lock_review
@@ -57,7 +58,10 @@ RUN_ABANDONED_AFTER = timedelta(minutes=10)
 
 
 def _lock_cycle(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+    """The cycle's row locked until the transaction ends; an archived cycle refuses every change."""
+    locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+    ensure_not_archived(locked)
+    return locked
 
 
 # Groups made by hand ------------------------------------------------------------------------------------------
@@ -199,6 +203,33 @@ def _expire_abandoned_runs(cycle: Cycle) -> None:
     )
 
 
+@transaction.atomic
+def _grouping_run_create(cycle: Cycle, actor: User | None) -> tuple[GroupingRun, bool]:
+    """A queued run for every enrolled school outside locked groups, or the run already being worked out (False)."""
+    cycle = _lock_cycle(cycle)
+    ensure_not_published(cycle)
+    _expire_abandoned_runs(cycle)
+    active = GroupingRun.objects.filter(cycle=cycle, status__in=GroupingRun.ACTIVE).first()
+    if active is not None:
+        return active, False
+    locked_schools = ReviewGroupMember.objects.filter(cycle=cycle, group__locked=True).values("school_id")
+    to_group = Enrolment.objects.filter(cycle=cycle).exclude(school_id__in=locked_schools).count()
+    if to_group < 2:
+        raise ValidationError(
+            f"There {'is' if to_group == 1 else 'are'} {to_group} enrolled "
+            f"school{'' if to_group == 1 else 's'} outside locked groups; enrol at least two schools "
+            "(or unlock a group) to propose groups."
+        )
+    return GroupingRun.objects.create(partnership_id=cycle.partnership_id, cycle=cycle, requested_by=actor), True
+
+
+def grouping_run_now(*, cycle: Cycle, actor: User | None) -> GroupingRun:
+    """The coordinator's "propose groups", worked out in this process instead of the task queue (the demo data):
+    the same checks, the same solver, the same run record and the same groups, marked as proposed by the portal."""
+    run, _ = _grouping_run_create(cycle, actor)
+    return grouping_run_execute(run_id=run.pk) or run
+
+
 def grouping_run_start(*, cycle: Cycle, actor: User | None) -> GroupingRun:
     """Queue a proposal for every enrolled school outside locked groups. Returns the run to watch.
 
@@ -207,22 +238,9 @@ def grouping_run_start(*, cycle: Cycle, actor: User | None) -> GroupingRun:
     """
     from ..tasks import propose_review_groups
 
-    with transaction.atomic():
-        cycle = _lock_cycle(cycle)
-        ensure_not_published(cycle)
-        _expire_abandoned_runs(cycle)
-        active = GroupingRun.objects.filter(cycle=cycle, status__in=GroupingRun.ACTIVE).first()
-        if active is not None:
-            return active
-        locked_schools = ReviewGroupMember.objects.filter(cycle=cycle, group__locked=True).values("school_id")
-        to_group = Enrolment.objects.filter(cycle=cycle).exclude(school_id__in=locked_schools).count()
-        if to_group < 2:
-            raise ValidationError(
-                f"There {'is' if to_group == 1 else 'are'} {to_group} enrolled "
-                f"school{'' if to_group == 1 else 's'} outside locked groups; enrol at least two schools "
-                "(or unlock a group) to propose groups."
-            )
-        run = GroupingRun.objects.create(partnership_id=cycle.partnership_id, cycle=cycle, requested_by=actor)
+    run, created = _grouping_run_create(cycle, actor)
+    if not created:
+        return run
     try:
         propose_review_groups.apply_async(
             kwargs={"partnership_id": cycle.partnership_id, "run_id": run.pk},
@@ -277,6 +295,8 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun | None:
     cycle = run.cycle
     if cycle.groups_published_at is not None:
         return _finish(run, GroupingRun.Status.FAILED, reasons=["The groups were published meanwhile."])
+    if cycle.archived_at is not None:
+        return _finish(run, GroupingRun.Status.FAILED, reasons=[archived_message(cycle)])
     inputs = grouping_inputs(cycle)
     run.schools_to_group = len(inputs.schools) - sum(len(ids) for ids in inputs.locked.values())
     run.locked_groups = len(inputs.locked)
@@ -287,9 +307,11 @@ def grouping_run_execute(*, run_id: int) -> GroupingRun | None:
     except GroupingInfeasible as infeasible:
         return _finish(run, GroupingRun.Status.INFEASIBLE, reasons=list(infeasible.reasons))
     with transaction.atomic():
-        cycle = _lock_cycle(cycle)
+        cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
         if cycle.groups_published_at is not None:
             return _finish(run, GroupingRun.Status.FAILED, reasons=["The groups were published meanwhile."])
+        if cycle.archived_at is not None:
+            return _finish(run, GroupingRun.Status.FAILED, reasons=[archived_message(cycle)])
         if grouping_inputs(cycle).fingerprint != inputs.fingerprint:
             return _finish(
                 run,

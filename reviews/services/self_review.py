@@ -22,6 +22,7 @@ from partnership.audit.services import AuditAction, audit_record
 
 from ..documents import detect_document_type
 from ..models import Attachment, AttachmentDownload, FocusArea, Review, ReviewStatus, SelfReview
+from .archived import ensure_not_archived
 from .concurrency import EditConflict
 from .events import review_event_record
 
@@ -31,6 +32,7 @@ MAX_SUMMARY_LENGTH = 10_000
 
 
 def _check_still_editable(review: Review) -> None:
+    ensure_not_archived(review.cycle)
     if review.has_reached(ReviewStatus.VISITED):
         raise ValidationError("The visit has happened: the self-review and its documents can no longer be changed.")
 

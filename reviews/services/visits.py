@@ -9,9 +9,11 @@ from partnership.accounts.models import User
 
 from ..models import Activity, ActivityKind, Review, ReviewStatus
 from ..selectors.visits import programme_people
+from .archived import ensure_not_archived
 
 
 def _check_plannable(review: Review) -> None:
+    ensure_not_archived(review.cycle)
     if review.has_reached(ReviewStatus.DRAFT):
         raise ValidationError("The report is being written: the visit programme can no longer be changed.")
 

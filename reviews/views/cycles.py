@@ -38,6 +38,7 @@ from ..selectors import cycles as selectors
 from ..selectors import groups as group_selectors
 from ..services import cycles as services
 from ..services import groups as group_services
+from ..services.archived import archived_message
 from ..services.cycles import CycleSettings
 
 TRAINING_PER_PAGE = 50
@@ -61,6 +62,28 @@ def _cycle(pk: int):
     if cycle is None:
         raise Http404
     return cycle
+
+
+def unless_archived(*, page_too: bool = False):
+    """An archived cycle is read-only: a change sent to one of its pages (a POST; with `page_too`, also a page that
+    is only a form) goes back to the cycle's overview with the message that says so, and nothing changes. The
+    services refuse the same (reviews/services/archived.py); this only saves showing a form that cannot be sent.
+    The partnership's terms, closure days and reviewer training belong to no cycle, so their services do not know
+    about archiving: this is what keeps an archived cycle's pages from changing them."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, pk: int, *args, **kwargs):
+            if request.method == "POST" or page_too:
+                cycle = _cycle(pk)
+                if cycle.archived_at is not None:
+                    messages.error(request, archived_message(cycle))
+                    return redirect("cycle_overview", cycle.pk)
+            return view(request, pk, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 # Cycles -------------------------------------------------------------------------------------------------------
@@ -125,6 +148,7 @@ def cycle_new(request):
 
 
 @coordinator_only
+@unless_archived(page_too=True)
 def cycle_edit(request, pk: int):
     cycle = _cycle(pk)
     form = CycleForm(request.POST or None, creating=False, initial=CycleForm.initial_for(CycleSettings.of(cycle)))
@@ -191,6 +215,7 @@ def cycle_archive(request, pk: int):
 
 
 @coordinator_only
+@unless_archived()
 def focus_areas(request, pk: int):
     cycle = _cycle(pk)
     form = FocusAreaForm(request.POST or None)
@@ -209,6 +234,7 @@ def _focus_area(cycle, area_pk: int) -> FocusArea:
 
 
 @coordinator_only
+@unless_archived(page_too=True)
 def focus_area_edit(request, pk: int, area_pk: int):
     cycle = _cycle(pk)
     area = _focus_area(cycle, area_pk)
@@ -228,6 +254,7 @@ def focus_area_edit(request, pk: int, area_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def focus_area_move(request, pk: int, area_pk: int):
     cycle = _cycle(pk)
     services.focus_area_move(area=_focus_area(cycle, area_pk), up=request.POST.get("direction") == "up")
@@ -236,6 +263,7 @@ def focus_area_move(request, pk: int, area_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def focus_area_remove(request, pk: int, area_pk: int):
     cycle = _cycle(pk)
     area = _focus_area(cycle, area_pk)
@@ -266,6 +294,7 @@ def _calendar_form(request, cycle, form, save, template_context: dict, success: 
 
 
 @coordinator_only
+@unless_archived(page_too=True)
 def term_new(request, pk: int):
     cycle = _cycle(pk)
     form = TermForm(request.POST or None)
@@ -280,6 +309,7 @@ def term_new(request, pk: int):
 
 
 @coordinator_only
+@unless_archived(page_too=True)
 def term_edit(request, pk: int, term_pk: int):
     cycle = _cycle(pk)
     term = get_object_or_404(Term, pk=term_pk)
@@ -298,6 +328,7 @@ def term_edit(request, pk: int, term_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def term_delete(request, pk: int, term_pk: int):
     cycle = _cycle(pk)
     term = get_object_or_404(Term, pk=term_pk)
@@ -307,6 +338,7 @@ def term_delete(request, pk: int, term_pk: int):
 
 
 @coordinator_only
+@unless_archived(page_too=True)
 def closure_new(request, pk: int):
     cycle = _cycle(pk)
     form = ClosureDayForm(request.POST or None, initial={"reason": "INSET day"})
@@ -321,6 +353,7 @@ def closure_new(request, pk: int):
 
 
 @coordinator_only
+@unless_archived(page_too=True)
 def closure_edit(request, pk: int, closure_pk: int):
     cycle = _cycle(pk)
     closure = get_object_or_404(ClosureDay, pk=closure_pk)
@@ -337,6 +370,7 @@ def closure_edit(request, pk: int, closure_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def closure_delete(request, pk: int, closure_pk: int):
     cycle = _cycle(pk)
     closure = get_object_or_404(ClosureDay, pk=closure_pk)
@@ -351,6 +385,7 @@ ENROL_BY = {"area": "in the area", "cluster": "in the cluster", "phase": "of the
 
 
 @coordinator_only
+@unless_archived()
 def enrolment(request, pk: int):
     cycle = _cycle(pk)
     school_form = EnrolSchoolForm(request.POST if request.POST.get("action") == "school" else None)
@@ -397,6 +432,7 @@ def enrolment(request, pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def enrolment_remove(request, pk: int, enrolment_pk: int):
     cycle = _cycle(pk)
     enrolled = get_object_or_404(Enrolment.objects.select_related("school", "cycle"), cycle=cycle, pk=enrolment_pk)
@@ -411,6 +447,7 @@ def enrolment_remove(request, pk: int, enrolment_pk: int):
 
 
 @coordinator_only
+@unless_archived()
 def training(request, pk: int):
     cycle = _cycle(pk)
     people = selectors.people_who_can_review()
@@ -440,6 +477,7 @@ def training(request, pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def training_remove(request, pk: int, training_pk: int):
     cycle = _cycle(pk)
     record = get_object_or_404(ReviewerTraining.objects.select_related("user"), pk=training_pk)
@@ -463,6 +501,7 @@ def groups(request, pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def groups_propose(request, pk: int):
     cycle = _cycle(pk)
     try:
@@ -489,6 +528,7 @@ def grouping_run(request, pk: int, run_pk: int):
 
 
 @coordinator_only
+@unless_archived(page_too=True)
 def group_new(request, pk: int):
     cycle = _cycle(pk)
     available = selectors.ungrouped_schools(cycle)
@@ -510,6 +550,7 @@ def _group(cycle, group_pk: int):
 
 
 @coordinator_only
+@unless_archived()
 def group_edit(request, pk: int, group_pk: int):
     cycle = _cycle(pk)
     group = _group(cycle, group_pk)
@@ -548,6 +589,7 @@ def _member_school(group, school_pk: int) -> School:
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def group_school_remove(request, pk: int, group_pk: int, school_pk: int):
     cycle = _cycle(pk)
     school = _member_school(_group(cycle, group_pk), school_pk)
@@ -562,6 +604,7 @@ def group_school_remove(request, pk: int, group_pk: int, school_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def group_school_move(request, pk: int, group_pk: int, school_pk: int):
     cycle = _cycle(pk)
     school = _member_school(_group(cycle, group_pk), school_pk)
@@ -577,6 +620,7 @@ def group_school_move(request, pk: int, group_pk: int, school_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def group_lock(request, pk: int, group_pk: int):
     locked = request.POST.get("locked") == "1"
     return _group_action(
@@ -593,6 +637,7 @@ def group_lock(request, pk: int, group_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def group_delete(request, pk: int, group_pk: int):
     return _group_action(
         request,
@@ -608,6 +653,7 @@ def group_delete(request, pk: int, group_pk: int):
 
 
 @coordinator_only
+@unless_archived()
 def publish(request, pk: int):
     cycle = _cycle(pk)
     form = PublishForm(request.POST or None)
@@ -646,6 +692,7 @@ def _review(cycle, review_pk: int):
 
 
 @coordinator_only
+@unless_archived()
 def review_team(request, pk: int, review_pk: int):
     cycle = _cycle(pk)
     review = _review(cycle, review_pk)
@@ -673,7 +720,9 @@ def review_team(request, pk: int, review_pk: int):
             "review": review,
             "form": form,
             "reference": group_selectors.training_reference_date(review),
-            "may_change": cycle.groups_published_at is not None and not review.has_reached("final"),
+            "may_change": cycle.groups_published_at is not None
+            and cycle.archived_at is None
+            and not review.has_reached("final"),
         },
     )
 
@@ -684,6 +733,7 @@ def _seat(review, seat_pk: int) -> ReviewTeamMember:
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def team_member_remove(request, pk: int, review_pk: int, seat_pk: int):
     cycle = _cycle(pk)
     review = _review(cycle, review_pk)
@@ -697,6 +747,7 @@ def team_member_remove(request, pk: int, review_pk: int, seat_pk: int):
 
 @coordinator_only
 @require_POST
+@unless_archived()
 def team_member_lead(request, pk: int, review_pk: int, seat_pk: int):
     cycle = _cycle(pk)
     review = _review(cycle, review_pk)

@@ -8,9 +8,11 @@ from django.shortcuts import redirect
 
 from partnership.accounts.models import User
 
+from ..middleware import ArchivedReviewRefused
 from ..models import Review
-from ..permissions import can_view_review
+from ..permissions import can_view_review, in_archived_cycle
 from ..selectors.reviews import review_for_page
+from ..services.archived import archived_message
 
 Permission = Callable[[User, Review], bool]
 
@@ -22,9 +24,18 @@ def review_or_404(
     report to the school's governors) and, when given, `may` do what the page does; a 404 otherwise, the same
     page as a review that does not exist, so that nobody learns it does."""
     review = review_for_page(pk)
-    if review is None or not visible_to(user, review) or (may is not None and not may(user, review)):
+    if review is None or not visible_to(user, review):
+        raise Http404
+    if may is not None and not may(user, review):
+        refuse_if_archived(review)
         raise Http404
     return review
+
+
+def refuse_if_archived(review: Review) -> None:
+    """Someone who may see the review is told that its cycle is archived (on the review's page), not sent a 404."""
+    if in_archived_cycle(review):
+        raise ArchivedReviewRefused(review.pk, archived_message(review.cycle))
 
 
 def review_for_step(request, pk: int, may: Permission, *, done_at: str, done: str) -> Review | HttpResponse:
@@ -37,4 +48,5 @@ def review_for_step(request, pk: int, may: Permission, *, done_at: str, done: st
     if review.has_reached(done_at):
         messages.info(request, done)
         return redirect("review_detail", pk=review.pk)
+    refuse_if_archived(review)
     raise Http404

@@ -25,15 +25,14 @@ from .. import ical
 from ..forms.scheduling import VisitDatesForm, VisitDatesResponseForm
 from ..models import Notification, Review, ReviewStatus, VisitProposal
 from ..permissions import can_propose_visit_dates, can_respond_to_visit_dates, can_view_review
-from ..selectors.cycles import calendar_page as cycle_calendar
 from ..selectors.reviews import review_for_page
 from ..selectors.scheduling import (
     DateProblem,
     attention_items,
     notifications_of,
     open_proposal_of,
+    proposal_calendar,
     proposals_of,
-    team_booked_days,
     upcoming_visits_of_person,
     visit_date_problems,
     visits_of_person,
@@ -102,6 +101,7 @@ def visit_dates_propose_view(request, pk: int):
             claim.done()
             messages.success(request, "Dates proposed. The review team has been asked to accept them.")
             return redirect(_visit_dates_url(review))
+    free = proposal_calendar(review)
     return render(
         request,
         "reviews/scheduling/propose.html",
@@ -109,9 +109,11 @@ def visit_dates_propose_view(request, pk: int):
             "review": review,
             "form": form,
             "open_proposal": open_proposal_of(review),
-            "booked_days": team_booked_days(review),
-            # Which weekdays will not do, before anyone types one: holidays, bank holidays, closure days.
-            "not_working": [run for run in cycle_calendar(review.cycle).runs if run.last >= timezone.localdate()],
+            "booked_days": free.booked,
+            # Which days are free, before anyone types one: a month by month calendar (holidays, bank holidays,
+            # closure days, the review team's other visits) and the weekdays that will not do, as a list.
+            "calendar": free,
+            "not_working": free.runs,
         },
     )
 

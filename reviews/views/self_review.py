@@ -17,7 +17,7 @@ from ..permissions import can_edit_self_review, leads_reviewed_school
 from ..selectors.visits import attachments_of, lines_of_enquiry, self_review_of
 from ..services.concurrency import EditConflict
 from ..services.self_review import attachment_add, attachment_delete, attachment_download_record, self_review_save
-from .lookups import review_or_404
+from .lookups import refuse_if_archived, review_or_404
 
 
 def self_review_visible(user, review: Review) -> bool:
@@ -51,6 +51,7 @@ def self_review_page(request, pk: int):
     review = review_or_404(pk, request.user)
     can_edit = can_edit_self_review(request.user, review)
     if request.method == "POST" and not can_edit:
+        refuse_if_archived(review)
         raise Http404
     form, conflict = None, None
     if can_edit:
@@ -122,6 +123,7 @@ def self_review_share_page(request, pk: int):
     """Check your answers, then share (the GOV.UK confirmation pattern): sharing cannot be undone."""
     review = review_or_404(pk, request.user)
     if not can_edit_self_review(request.user, review):
+        refuse_if_archived(review)
         raise Http404
     self_review = self_review_of(review)
     if self_review is None or self_review.shared_at is not None:

@@ -3,6 +3,8 @@ only the chosen role's fields, a cycle in the past is confirmed, a cycle with no
 confirmation page, "Your account" and the emails a person gets, Help and its glossary, and the schools directory
 with no sideways scroll on a phone. axe-core checks every page on the way."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -12,6 +14,7 @@ from partnership.tenancy.scoping import partnership_scope
 from reviews.models import Cycle
 from tests.factories import AreaFactory, ClusterFactory, PartnershipFactory, SchoolFactory, TrustFactory, member
 
+from .dates import fill_date
 from .test_sign_in_journey import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -84,8 +87,8 @@ def test_a_coordinators_tools_at_desktop_and_phone_width(sized_page, site, axe, 
     page.get_by_label("Name").fill("Peer review 2024/25")
     page.get_by_label("Academic year starts in").fill("2024")
     page.get_by_label("No grades (developmental enquiry)").check()
-    page.get_by_label("Visit window opens").fill("2024-10-01")
-    page.get_by_label("Visit window closes").fill("2025-06-30")
+    fill_date(page, "Visit window opens", datetime.date(2024, 10, 1))
+    fill_date(page, "Visit window closes", datetime.date(2025, 6, 30))
     page.get_by_role("button", name="Open the cycle").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("This cycle is entirely in the past")
     no_sideways_scroll(page, width)

@@ -1,6 +1,7 @@
 """A coordinator sets up a cycle in the browser: opens it, enrols an area, proposes groups, locks one, proposes the
 rest again and publishes. axe-core checks every page on the way."""
 
+import datetime
 import re
 
 import pytest
@@ -10,6 +11,8 @@ from partnership.tenancy.roles import Role
 from reviews.models import Review, ReviewGroup
 from tests.factories import PASSWORD, AreaFactory, ClusterFactory, PartnershipFactory, SchoolFactory, member
 from tests.reviews.factories_cycles import train
+
+from .dates import fill_date
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -53,8 +56,20 @@ def test_a_coordinator_sets_up_a_cycle_and_publishes_its_groups(page, site, axe,
     page.get_by_label("Name").fill("Peer review 2026/27")
     page.get_by_label("Academic year starts in").fill("2026")
     page.get_by_label("Leading / Effective / Working towards effective / Ineffective").check()
-    page.get_by_label("Visit window opens").fill("2026-10-01")
-    page.get_by_label("Visit window closes").fill("2027-06-30")
+    fill_date(page, "Visit window opens", datetime.date(2026, 10, 1))
+    closes = page.get_by_role("group", name="Visit window closes")
+    closes.get_by_label("Day", exact=True).fill("31")
+    closes.get_by_label("Month", exact=True).fill("2")
+    closes.get_by_label("Year", exact=True).fill("2027")
+    page.get_by_role("button", name="Open the cycle").click()
+    # An impossible date: its own message, linked from the error summary to the box that is wrong.
+    summary_link = page.get_by_role("alert").get_by_role("link", name=re.compile("^The last day visits can take"))
+    expect(summary_link).to_have_attribute("href", "#id_visit_window_ends_on_day")
+    expect(summary_link).to_contain_text("must be a real date")
+    axe(page)
+    summary_link.click()
+    expect(closes.get_by_label("Day", exact=True)).to_be_focused()
+    fill_date(page, "Visit window closes", datetime.date(2027, 6, 30))
     page.get_by_role("button", name="Open the cycle").click()
     expect(page.get_by_role("status")).to_contain_text("Peer review 2026/27 is open")
     expect(page.get_by_role("heading", level=1)).to_have_text("Peer review 2026/27")

@@ -1,6 +1,8 @@
 """Issue 12: a cycle entirely in the past is confirmed before it opens; a cycle with nothing done yet can be
 deleted, one with reviews archived (hidden from current lists, still readable); each asks first."""
 
+import datetime
+
 import pytest
 
 from partnership.audit.models import AuditEvent
@@ -9,6 +11,7 @@ from reviews.models import Cycle, Enrolment, Review
 from tests.factories import member
 from tests.reviews.factories import CycleFactory, review_scenario
 from tests.reviews.factories_cycles import county
+from tests.reviews.factories_scheduling import date_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +21,8 @@ FORM = {
     "focus_areas_from": "ofsted",
     "grading_scale": "none",
     "custom_grades": "",
-    "visit_window_starts_on": "2024-10-01",
-    "visit_window_ends_on": "2025-06-30",
+    **date_fields("visit_window_starts_on", datetime.date(2024, 10, 1)),
+    **date_fields("visit_window_ends_on", datetime.date(2025, 6, 30)),
     "self_review_due_days_before_visit": "14",
     "report_due_working_days": "18",
     "factual_accuracy_working_days": "5",
@@ -55,7 +58,12 @@ def test_a_current_cycle_opens_without_the_extra_step(partnership_a, client_at, 
     client = client_at(partnership_a, member(partnership_a, Role.COORDINATOR))
     form = {**FORM, "name": "Peer review 2026/27", "academic_year_start": "2026"}
     response = client.post(
-        "/cycles/new/", {**form, "visit_window_starts_on": "2026-10-01", "visit_window_ends_on": "2027-06-30"}
+        "/cycles/new/",
+        {
+            **form,
+            **date_fields("visit_window_starts_on", datetime.date(2026, 10, 1)),
+            **date_fields("visit_window_ends_on", datetime.date(2027, 6, 30)),
+        },
     )
     assert response.status_code == 302
     with scope_of(partnership_a):

@@ -11,6 +11,7 @@ from reviews.models import ClosureDay, Cycle, Enrolment, GroupingRun, ReviewerTr
 from tests.factories import PartnershipFactory, SchoolFactory, member
 from tests.reviews.factories import ReviewGroupFactory, add_to_group, review_scenario
 from tests.reviews.factories_cycles import county
+from tests.reviews.factories_scheduling import date_fields
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -157,8 +158,8 @@ def test_creating_a_cycle_from_the_form(partnership_a, client_at, scope_of):
         "focus_areas_from": "ofsted",
         "grading_scale": "peer_review",
         "custom_grades": "",
-        "visit_window_starts_on": "2026-10-01",
-        "visit_window_ends_on": "2027-06-30",
+        **date_fields("visit_window_starts_on", D(2026, 10, 1)),
+        **date_fields("visit_window_ends_on", D(2027, 6, 30)),
         "self_review_due_days_before_visit": "14",
         "report_due_working_days": "18",
         "factual_accuracy_working_days": "5",
@@ -166,7 +167,7 @@ def test_creating_a_cycle_from_the_form(partnership_a, client_at, scope_of):
         "group_size": "3",
         "separate_trusts": "on",
     }
-    response = client.post("/cycles/new/", {**form, "visit_window_ends_on": "2027-09-30"})
+    response = client.post("/cycles/new/", {**form, **date_fields("visit_window_ends_on", D(2027, 9, 30))})
     page = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: " in page
@@ -214,9 +215,11 @@ def test_recording_training_from_the_page(partnership_a, client_at, scope_of):
     head = world.heads[world.schools[0].pk]
     page = client.get(url).content.decode()
     assert "These 3 have no training recorded" in page
-    response = client.post(url, {"user": head.pk, "trained_on": "2026-07-01", "provider": ""})
+    response = client.post(url, {"user": head.pk, **date_fields("trained_on", D(2026, 7, 1)), "provider": ""})
     assert "Enter who provided the training." in response.content.decode()
-    response = client.post(url, {"user": head.pk, "trained_on": "2026-07-01", "provider": "Partnership"}, follow=True)
+    response = client.post(
+        url, {"user": head.pk, **date_fields("trained_on", D(2026, 7, 1)), "provider": "Partnership"}, follow=True
+    )
     assert "reviewer training on Wednesday 1 July 2026" in response.content.decode()
     assert "These 2 have no training recorded" in response.content.decode()
 
@@ -319,18 +322,20 @@ def test_each_coordinator_action_works_from_its_page(partnership_a, client_at, s
     assert names[:2] == ["Curriculum and teaching", "Belonging"] and names[-1] == "Reading" and len(names) == 6
 
     page = post(
-        f"/cycles/{c}/calendar/terms/new/", {"name": "Autumn 2026", "starts_on": "2026-09-03", "ends_on": "2026-12-18"}
+        f"/cycles/{c}/calendar/terms/new/",
+        {"name": "Autumn 2026", **date_fields("starts_on", D(2026, 9, 3)), **date_fields("ends_on", D(2026, 12, 18))},
     )
     assert "The term is added." in page and "Outside term time" in page
-    page = post(f"/cycles/{c}/calendar/closures/new/", {"date": "2026-11-02", "reason": "INSET day"})
+    page = post(f"/cycles/{c}/calendar/closures/new/", {**date_fields("date", D(2026, 11, 2)), "reason": "INSET day"})
     assert "The closure day is added." in page and "A closure day (INSET day)" in page
     with scope_of(partnership_a):
         term, closure = Term.objects.get(), ClosureDay.objects.get()
     assert "The term is saved." in post(
-        f"/cycles/{c}/calendar/terms/{term.pk}/", {"name": "Autumn", "starts_on": "2026-09-02", "ends_on": "2026-12-18"}
+        f"/cycles/{c}/calendar/terms/{term.pk}/",
+        {"name": "Autumn", **date_fields("starts_on", D(2026, 9, 2)), **date_fields("ends_on", D(2026, 12, 18))},
     )
     assert "The closure day is saved." in post(
-        f"/cycles/{c}/calendar/closures/{closure.pk}/", {"date": "2026-11-03", "reason": "Training"}
+        f"/cycles/{c}/calendar/closures/{closure.pk}/", {**date_fields("date", D(2026, 11, 3)), "reason": "Training"}
     )
     assert "Deleted the closure day" in post(f"/cycles/{c}/calendar/closures/{closure.pk}/delete/")
     assert "Deleted the term Autumn." in post(f"/cycles/{c}/calendar/terms/{term.pk}/delete/")

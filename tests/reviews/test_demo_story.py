@@ -61,6 +61,10 @@ def test_the_demo_story_is_told_in_the_academic_year_it_is_loaded_in(settings, m
             first_day, last_day = datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31)
             assert first_day <= cycle.visit_window_starts_on < cycle.visit_window_ends_on <= last_day
             assert cycle.groups_published_at is not None
+            # The groups were proposed by the solver, as the coordinator's "propose groups" does, and say so.
+            groups = list(cycle.groups.all())
+            assert groups and all(g.proposed_automatically and g.explanation for g in groups), slug
+            assert cycle.grouping_runs.filter(status="done", groups_created=len(groups)).exists(), slug
             terms = Term.objects.filter(starts_on__gte=first_day, ends_on__lte=last_day)
             assert terms.count() == 6 and all(term.starts_on.weekday() < 5 for term in terms)
             assert all(term.name.endswith(str(term.starts_on.year)) for term in terms)

@@ -113,6 +113,11 @@ def test_the_head_reads_the_draft_and_replies_with_no_corrections(partnership_a,
     assert report.factual_accuracy_responded_by == s.head
     report_page = client_at(partnership_a, s.lead_reviewer).get(f"/reviews/{s.review.pk}/report/").content.decode()
     assert "The school's response" in report_page and "We welcome it." in report_page
+    # On the findings page the reply sits straight under the page's h1: its heading is an h2 (heading order).
+    findings = client_at(partnership_a, s.lead_reviewer).get(f"/reviews/{s.review.pk}/findings/").content.decode()
+    assert '<h2 class="govuk-heading-s" id="accuracy-reply-heading">' in findings
+    review_page = client_at(partnership_a, s.lead_reviewer).get(f"/reviews/{s.review.pk}/").content.decode()
+    assert '<h3 class="govuk-heading-s" id="accuracy-reply-heading">' in review_page  # inside its h2 section
 
 
 def test_finalising_before_the_window_ends_without_a_reply_says_why(partnership_a, client_at, scope_of):
