@@ -14,6 +14,7 @@ from partnership.audit.models import AuditAction
 from partnership.audit.services import audit_record
 from partnership.common import once
 from partnership.common.forms import service_errors
+from partnership.common.spreadsheets import spreadsheet_safe
 
 from . import selectors
 from .forms import CreditNoteForm
@@ -21,7 +22,6 @@ from .models import CreditNote, FinanceDocument, Invoice
 from .permissions import can_manage_programme, can_see_school_spend, can_view_credit_note, can_view_invoice
 from .services.bookings import academic_year_start
 from .services.invoices import credit_note_issue, finance_pdf_request
-from .views import _safe_cell
 
 
 @login_required
@@ -154,9 +154,9 @@ def credit_note_csv(request, pk: int):
                 timezone.localtime(note.issued_at).date().isoformat(),
                 note.invoice.number,
                 note.school.urn,
-                _safe_cell(note.school.name),
-                _safe_cell(note.reason),
-                _safe_cell(line.description),
+                spreadsheet_safe(note.school.name),
+                spreadsheet_safe(note.reason),
+                spreadsheet_safe(line.description),
                 line.invoice_line.get_kind_display(),
                 f"{-line.amount:.2f}",
             ]

@@ -18,6 +18,7 @@ from partnership.accounts.models import User
 from partnership.common import once
 from partnership.common.disclosure import ALL, THRESHOLD
 from partnership.common.forms import service_errors
+from partnership.common.spreadsheets import spreadsheet_safe
 from partnership.tenancy.middleware import open_to_non_members
 from partnership.tenancy.permissions import schools_led_by
 from schools.models import Area, School
@@ -597,20 +598,15 @@ def invoice_csv(request, pk: int):
                 invoice.number or "",
                 invoice.issued_at.date().isoformat() if invoice.issued_at else "",
                 invoice.school.urn,
-                _safe_cell(invoice.school.name),
-                _safe_cell(invoice.label),
+                spreadsheet_safe(invoice.school.name),
+                spreadsheet_safe(invoice.label),
                 line.booking.session.date.isoformat(),
-                _safe_cell(line.description),
+                spreadsheet_safe(line.description),
                 line.get_kind_display(),
                 f"{line.amount:.2f}",
             ]
         )
     return response
-
-
-def _safe_cell(text: str) -> str:
-    # A cell a spreadsheet would run as a formula is written as text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @login_required
@@ -1065,12 +1061,12 @@ def event_evaluations_csv(request, pk: int):
                     continue
                 writer.writerow(
                     [
-                        _safe_cell(event.title),
+                        spreadsheet_safe(event.title),
                         EvaluationPoint(point).label,
                         numbers[point],
-                        "" if answer_set.anonymous else _safe_cell(str(answer_set.user)),
-                        _safe_cell(question.text),
-                        _safe_cell(str(value)),
+                        "" if answer_set.anonymous else spreadsheet_safe(str(answer_set.user)),
+                        spreadsheet_safe(question.text),
+                        spreadsheet_safe(str(value)),
                     ]
                 )
     return response

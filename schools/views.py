@@ -1,5 +1,4 @@
 import csv
-import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from partnership.audit.services import AuditAction, audit_record
 from partnership.common.forms import service_errors, show_service_errors
+from partnership.common.spreadsheets import spreadsheet_safe
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 
@@ -118,18 +118,6 @@ EXPORT_COLUMNS = [
     ("Easting", lambda s: s.easting),
     ("Northing", lambda s: s.northing),
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe; numbers stay."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return f"'{value}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
 
 
 def _export_rows(schools, partnership):

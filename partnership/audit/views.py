@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from partnership.common.spreadsheets import spreadsheet_safe
 from partnership.tenancy.scoping import cross_tenant
 
 from .forms import AuditFilterForm
@@ -30,11 +31,6 @@ CSV_COLUMNS = (
     "Browser",
     "Detail",
 )
-
-
-def spreadsheet_safe(value: object) -> object:
-    """Text a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")) else value
 
 
 class _Echo:

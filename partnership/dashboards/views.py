@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from partnership.audit.services import AuditAction, audit_record
 from partnership.common.disclosure import ALL
+from partnership.common.spreadsheets import spreadsheet_safe
 from partnership.tenancy.permissions import can_view_board_overview, is_coordinator
 from reviews.models import Review
 
@@ -30,7 +31,6 @@ from .panels import (
 from .store import CubeStore
 
 SCHOOLS_PER_PAGE = 100
-CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _dashboard(request) -> Dashboard:
@@ -57,11 +57,6 @@ def dashboard(request):
     )
 
 
-def csv_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP's advice on CSV injection)."""
-    return f"'{value}" if value.startswith(CSV_INJECTION_PREFIXES) else value
-
-
 @never_cache
 @login_required
 def panel_csv(request, panel: str):
@@ -79,7 +74,7 @@ def panel_csv(request, panel: str):
     response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
     writer = csv.writer(response)
     for row in (csv_table_rows if as_table else csv_rows)(board.panel(panel), filters):
-        writer.writerow([csv_safe(value) for value in row])
+        writer.writerow([spreadsheet_safe(value) for value in row])
     audit_record(action=AuditAction.EXPORT, subject=f"Dashboard: {PANEL_TITLES[panel]}", detail={"file": filename})
     return response
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from ..models import Review
 from ..models.reports import ReportKind
-from ..selectors.reports import review_downloads, review_report_versions
+from ..selectors.reports import review_downloaders, review_report_versions
 from ..services.reports import report_current
 from .content import report_kind_for
 from .permissions import can_download_kind, can_view_report_downloads
@@ -28,5 +28,5 @@ def report_section_context(request: HttpRequest, review: Review) -> dict[str, An
         "current": current,
         "versions": versions,
         "show_downloads": show_downloads,
-        "downloads": review_downloads(review) if show_downloads else [],
+        "downloaders": review_downloaders(review) if show_downloads else [],
     }

@@ -4,7 +4,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Window
 
 from partnership.accounts.models import User
 from partnership.tenancy.models import Partnership
@@ -136,12 +136,38 @@ def review_report_versions(review: Review) -> list[ReportRender]:
     )
 
 
-def review_downloads(review: Review, limit: int = 200) -> list[ReportDownload]:
-    return list(
+@dataclass(frozen=True)
+class Downloader:
+    """One person who downloaded a review's report: their latest download (when, which version, from where) and
+    how many times they have."""
+
+    latest: ReportDownload
+    times: int
+
+
+def review_downloaders(review: Review, limit: int = 100) -> list[Downloader]:
+    """Who has downloaded the review's report, one entry per person (by the address they downloaded with), the most
+    recent first; at most `limit` people. One query, however often each downloaded it (a governor may open the
+    report many times: the full record is `review_downloads`)."""
+    latest_each = (
         ReportDownload.objects.filter(review=review)
         .select_related("render")
         .defer("render__content")
-        .order_by("-downloaded_at", "-pk")[:limit]
+        .annotate(times=Window(Count("pk"), partition_by=[F("user_email")]))
+        .order_by("user_email", "-downloaded_at", "-pk")
+        .distinct("user_email")
+    )
+    people = sorted(latest_each, key=lambda d: (d.downloaded_at, d.pk), reverse=True)[:limit]
+    return [Downloader(download, download.times) for download in people]
+
+
+def review_downloads(review: Review) -> QuerySet[ReportDownload]:
+    """Every download of the review's report, newest first (for the record's CSV file)."""
+    return (
+        ReportDownload.objects.filter(review=review)
+        .select_related("render")
+        .defer("render__content")
+        .order_by("-downloaded_at", "-pk")
     )
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/batches/<int:pk>/status/", reports.report_batch_status, name="report_batch_status"),
     path("reviews/<int:pk>/pdf/", reports.report_download, name="report_download"),
     path("reviews/<int:pk>/pdf/prepare/", reports.report_prepare, name="report_prepare"),
+    path("reviews/<int:pk>/pdf/downloads.csv", reports.report_downloads_csv, name="report_downloads_csv"),
     path("reviews/<int:pk>/pdf/<int:render_pk>/", reports.report_version_download, name="report_version_download"),
     path("reviews/<int:pk>/pdf/<int:render_pk>/progress/", reports.report_progress, name="report_progress"),
     path("reviews/<int:pk>/pdf/<int:render_pk>/status/", reports.report_status, name="report_status"),

@@ -1,21 +1,26 @@
 """Report pages: the Reports page, downloads (checked and audited), progress while a report is prepared, and
 bulk preparation for a cycle. No view renders a PDF: a missing report is asked for and its progress shown."""
 
+import csv
 import io
 import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.shortcuts import render as render_page
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from partnership.accounts.adapters import client_ip
+from partnership.audit.services import AuditAction, audit_record
 from partnership.common.forms import service_errors
 from partnership.common.http import safe_next
+from partnership.common.spreadsheets import spreadsheet_safe
 
 from ..models import Cycle, Review
 from ..models.reports import ReportBatch, ReportRender
@@ -27,6 +32,7 @@ from ..reports.permissions import (
     can_download_render,
     can_prepare_cycle_reports,
     can_use_reports_page,
+    can_view_report_downloads,
 )
 from ..selectors.reports import (
     batch_progress,
@@ -37,6 +43,7 @@ from ..selectors.reports import (
     recent_batches,
     reports_for_governor,
     reports_of_reviews_taken_part_in,
+    review_downloads,
     with_latest_final,
 )
 from ..selectors.reviews import current_cycle
@@ -118,6 +125,40 @@ def report_download(request, pk: int):
     if render.waiting_for_broker:
         messages.warning(request, BROKER_DOWN_MESSAGE)
     return redirect(_progress_url(render))
+
+
+@login_required
+def report_downloads_csv(request, pk: int):
+    """The record of every download of the review's report (the review's page lists each person once): for the
+    school's headteacher and the coordinators, as the page shows it to them. The export is itself recorded."""
+    review = review_or_404(pk, request.user, visible_to=can_view_a_report)
+    if not can_view_report_downloads(request.user, review):
+        raise Http404
+    filename = f"{slugify(review.school.name)}-report-downloads-{timezone.localdate():%Y-%m-%d}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
+    writer = csv.writer(response)
+    writer.writerow(["Person", "Email", "Downloaded at", "Version", "Address", "Browser"])
+    for download in review_downloads(review).iterator(chunk_size=500):
+        writer.writerow(
+            spreadsheet_safe(value)
+            for value in (
+                download.user_name,
+                download.user_email,
+                timezone.localtime(download.downloaded_at).strftime("%Y-%m-%d %H:%M:%S"),
+                f"{download.render.get_kind_display()} v{download.render.version}",
+                download.ip_address or "",
+                download.user_agent,
+            )
+        )
+    audit_record(
+        action=AuditAction.EXPORT,
+        subject=f"Report downloads: {review.school.name} ({review.cycle.name})",
+        detail={"file": filename},
+    )
+    return response
 
 
 @login_required

@@ -10,9 +10,9 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from partnership.common.spreadsheets import spreadsheet_safe
 from partnership.dashboards.panels import PANELS
 from partnership.dashboards.scale import academic_year_of, create_county, create_cycles
-from partnership.dashboards.views import csv_safe
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 from reviews.models import FocusArea, Review
@@ -120,12 +120,12 @@ def test_csv_files_are_named_for_partnership_panel_cycle_and_date_and_safe_in_a_
     assert client.get("/dashboard/nothing.csv").status_code == 404
 
 
-def test_csv_safe():
-    assert csv_safe("=1+1") == "'=1+1"
-    assert csv_safe("@SUM") == "'@SUM"
-    assert csv_safe("\tx") == "'\tx"
-    assert csv_safe("Good") == "Good"
-    assert csv_safe("12") == "12"
+def test_spreadsheet_safe():
+    assert spreadsheet_safe("=1+1") == "'=1+1"
+    assert spreadsheet_safe("@SUM") == "'@SUM"
+    assert spreadsheet_safe("\tx") == "'\tx"
+    assert spreadsheet_safe("Good") == "Good"
+    assert spreadsheet_safe("12") == "12"
 
 
 def county_of(size: int, slug: str):

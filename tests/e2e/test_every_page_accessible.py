@@ -25,6 +25,7 @@ NOT_PAGES = {
     "account_logout",
     "report_download",
     "report_cycle_zip",
+    "report_downloads_csv",
     "review_attachment_download",
     "calendar_feed",
     "visit_ics",

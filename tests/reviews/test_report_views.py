@@ -1,7 +1,12 @@
 """Report pages and downloads, role by role: who gets which report, the audit of every download, progress while a
 report is prepared, the Reports page and bulk preparation for a cycle."""
 
+import csv
+import io
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -275,6 +280,48 @@ def test_the_review_page_shows_the_report_and_who_downloaded_it(partnership_a, c
         assert (b"Who has downloaded the report" in page.content) is sees_record, person
         assert (s.governor.email.encode() in page.content) is sees_record, person
         assert (b"198.51.100.7" in page.content) is sees_record, person
+
+
+def test_each_person_who_downloaded_is_listed_once_with_how_often_and_the_full_record_is_a_csv(
+    partnership_a, partnership_b, client_at, scope_of, media_root, django_assert_max_num_queries
+):
+    s = reported_scenario(partnership_a, ReviewStatus.SHARED)
+    rendered(s, scope_of)
+    governor = client_at(partnership_a, s.governor)
+    for address in ("198.51.100.7", "198.51.100.8", "198.51.100.9"):
+        assert governor.get(f"/reviews/{s.review.pk}/pdf/", REMOTE_ADDR=address).status_code == 200
+    client_at(partnership_a, s.head).get(f"/reviews/{s.review.pk}/pdf/", REMOTE_ADDR="203.0.113.5")
+
+    page = client_at(partnership_a, s.head).get(f"/reviews/{s.review.pk}/").content.decode()
+    table = page[page.index('id="report-downloads-heading"') :]
+    assert table.count(s.governor.email) == 1  # one row for three downloads: the latest, and how many
+    assert "198.51.100.9" in table and "198.51.100.7" not in table
+    assert '<td class="govuk-table__cell--numeric">3</td>' in table
+    assert table.index(s.head.email) < table.index(s.governor.email)  # the most recent first
+
+    url = f"/reviews/{s.review.pk}/pdf/downloads.csv"
+    for person in PEOPLE_IN_A_SCENARIO:
+        response = client_at(partnership_a, getattr(s, person)).get(url)
+        assert response.status_code == (200 if person in ("head", "coordinator") else 404), person
+    rows = list(csv.reader(io.StringIO(client_at(partnership_a, s.head).get(url).content.decode("utf-8-sig"))))
+    assert rows[0] == ["Person", "Email", "Downloaded at", "Version", "Address", "Browser"]
+    assert [row[4] for row in rows[1:]] == ["203.0.113.5", "198.51.100.9", "198.51.100.8", "198.51.100.7"]
+    assert events(partnership=partnership_a, action=AuditAction.EXPORT)[-1].subject.startswith("Report downloads")
+
+    outsider = member(partnership_b, Role.COORDINATOR)
+    assert client_at(partnership_a, outsider).get(url).status_code == 404
+    assert client_at(partnership_b, outsider).get(url).status_code == 404
+
+    # The list costs the same queries however many times people downloaded.
+    head = client_at(partnership_a, s.head)
+    head.get(f"/reviews/{s.review.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        head.get(f"/reviews/{s.review.pk}/")
+    few = len(few)  # (read now: the next request empties the connection's log)
+    for _ in range(5):
+        governor.get(f"/reviews/{s.review.pk}/pdf/")
+    with django_assert_max_num_queries(few):
+        head.get(f"/reviews/{s.review.pk}/")
 
 
 def test_the_review_page_offers_to_prepare_a_report_not_yet_rendered(partnership_a, client_at):

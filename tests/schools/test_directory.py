@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partnership.common.spreadsheets import spreadsheet_safe
 from partnership.tenancy.roles import Role
 from partnership.tenancy.scoping import partnership_scope
 from schools.models import School
-from schools.views import spreadsheet_safe
 from tests.factories import AreaFactory, ClusterFactory, SchoolFactory, TrustFactory, member
 
 pytestmark = pytest.mark.django_db
