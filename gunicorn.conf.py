@@ -17,6 +17,10 @@ max_requests = 1000
 # workers: benchmarks/load.py gave a p95 of 942 ms at 100 people without it, 156 ms with it). Nothing opens a
 # database connection while the app loads, so no connection is shared between workers. A new release is started
 # with a restart of the service, not a HUP (which reloads only the workers, from the code already loaded).
+# Loading includes importing every view and compiling the templates (`warm_up` in partnership/wsgi.py), which a
+# worker would otherwise do on its first request.
 preload_app = True
-max_requests_jitter = 100
+# Workers share the requests evenly, so with a small jitter they all reached max_requests within a second and were
+# replaced together; half of max_requests spreads the replacements out.
+max_requests_jitter = 500
 accesslog = "-"

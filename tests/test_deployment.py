@@ -1,5 +1,6 @@
 """Production settings and the docker-compose stack (no Docker engine here, so: parse and cross-check)."""
 
+import json
 import os
 import re
 import subprocess
@@ -150,3 +151,36 @@ def test_connections_are_kept_only_where_they_are_reused(debug, kept_for):
     code = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
     shown = manage("shell", "-c", code, DEBUG=debug, SECRET_KEY=REAL_KEY)
     assert shown.stdout.strip().splitlines()[-1] == kept_for, shown.stderr
+
+
+WARMED = """
+import json, sys
+import partnership.wsgi
+from django.db import connections
+from django.template import engines
+loader = engines["django"].engine.template_loaders[0]
+print(json.dumps({
+    "views imported": "partnership.governance.views.meetings" in sys.modules and "reviews.views.reports" in sys.modules,
+    "templates compiled": len(getattr(loader, "get_template_cache", {})),
+    "connections opened": [c.connection is not None for c in connections.all()],
+}))
+"""
+
+
+def test_the_production_application_loads_views_and_templates_before_gunicorn_forks_without_a_connection():
+    """gunicorn forks its workers from the loaded application (preload_app): every view imported and the templates
+    compiled there, so a new worker's first request is not a second of CPU, and no database connection to share."""
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", WARMED],
+        cwd=ROOT,
+        env={**clean, "DEBUG": "0", "SECRET_KEY": REAL_KEY},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded["views imported"]
+    assert loaded["templates compiled"] > 200  # the portal's own, not only the first page's
+    assert loaded["connections opened"] == [False]
