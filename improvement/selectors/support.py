@@ -138,6 +138,12 @@ def agreement_of(request: SupportRequest) -> SupportAgreement | None:
     )
 
 
+# Support's next steps, as the home page and the reminder emails (improvement/services/reminders.py) name them.
+AGREE = "Agree the support with a system leader"
+MIDPOINT = "Hold the mid-point review"
+EVALUATE = "Evaluate the impact against the aims"
+
+
 @dataclass(frozen=True)
 class NextStep:
     request: SupportRequest
@@ -160,13 +166,13 @@ def support_next_steps(
     for request in requests:
         agreement = getattr(request, "agreement", None) if request.status != SupportStatus.REQUESTED else None
         if request.status == SupportStatus.REQUESTED:
-            steps.append(NextStep(request, "Agree the support with a system leader", None))
+            steps.append(NextStep(request, AGREE, None))
         elif agreement is None:
             continue
         elif agreement.ends_on <= today:
-            steps.append(NextStep(request, "Evaluate the impact against the aims", agreement.ends_on))
+            steps.append(NextStep(request, EVALUATE, agreement.ends_on))
         elif agreement.midpoint_on <= today and not _has_midpoint(agreement):
-            steps.append(NextStep(request, "Hold the mid-point review", agreement.midpoint_on))
+            steps.append(NextStep(request, MIDPOINT, agreement.midpoint_on))
         if len(steps) >= limit:
             break
     return steps

@@ -22,14 +22,10 @@ from partnership.tenancy.roles import Role
 
 from ..email_topics import EMAIL_SUPPORT_REMINDERS
 from ..models import SupportAgreement, SupportRequest, SupportStatus
-from ..selectors.support import COMMITTED
+from ..selectors.support import AGREE, COMMITTED, EVALUATE, MIDPOINT
 
 # A request is brokered within a week or so; after that the coordinators are reminded it still waits.
 REMIND_AGREE_AFTER_DAYS = 7
-
-AGREE = "Agree the support with a system leader"
-MIDPOINT = "Hold the mid-point review"
-EVALUATE = "Evaluate the impact against the aims"
 
 
 def _people(role: str, school_ids: Iterable[int] | None = None) -> dict[int, list[User]]:

@@ -67,9 +67,7 @@ def leader_conflict_declare(*, leader: SystemLeader, school: School, reason: str
     return conflict
 
 
-def support_request_create(
-    *, school: School, aims: str, focus: str, phase: str, days: int, allow_same_trust: bool, actor: User | None
-) -> SupportRequest:
+def _check_request(*, aims: str, focus: str, days: int) -> None:
     errors = {}
     if not aims.strip():
         errors["aims"] = "Enter what the support should achieve."
@@ -79,6 +77,12 @@ def support_request_create(
         errors["days"] = "Ask for at least one day."
     if errors:
         raise ValidationError(errors)
+
+
+def support_request_create(
+    *, school: School, aims: str, focus: str, phase: str, days: int, allow_same_trust: bool, actor: User | None
+) -> SupportRequest:
+    _check_request(aims=aims, focus=focus, days=days)
     return SupportRequest.objects.create(
         partnership=school.partnership,
         school=school,
@@ -250,15 +254,7 @@ def support_request_update(
     *, request: SupportRequest, aims: str, focus: str, phase: str, days: int, allow_same_trust: bool
 ) -> SupportRequest:
     """Change a request while it waits for its agreement; once agreed, the agreement is what holds."""
-    errors = {}
-    if not aims.strip():
-        errors["aims"] = "Enter what the support should achieve."
-    if not focus.strip():
-        errors["focus"] = "Enter the focus of the support."
-    if days < 1:
-        errors["days"] = "Ask for at least one day."
-    if errors:
-        raise ValidationError(errors)
+    _check_request(aims=aims, focus=focus, days=days)
     with transaction.atomic():
         locked = SupportRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != SupportStatus.REQUESTED:

@@ -20,6 +20,7 @@ If the cache is unreachable the figures are computed as if nothing were remember
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import importlib.metadata
 import logging
@@ -28,11 +29,12 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from partnership.tenancy.data_version import PartnershipDataVersion, PendingDataChange
+from partnership.tenancy.data_version import PartnershipDataVersion, PendingDataChange, tracked_tables
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +46,17 @@ _HERE = Path(__file__).resolve().parent
 _SOURCES = ("selectors.py", "store.py", "cpd_panels.py", "cpd_evaluations.py")
 
 
-def _code_digest() -> str:
+def _apps_read() -> list[Path]:
+    """The folders of the apps whose tables the figures come from (the tracked tables' apps) and of tenancy (the
+    data version's own)."""
+    tracked = set(tracked_tables())
+    owners = {Path(model._meta.app_config.path) for model in apps.get_models() if model._meta.db_table in tracked}
+    return sorted(owners | {Path(apps.get_app_config("tenancy").path)})
+
+
+@functools.cache
+def code_digest() -> str:
+    """Worked out on first use rather than at import: the tracked tables come from every app's contribution."""
     digest = hashlib.blake2b(digest_size=8)
     for name in _SOURCES:
         digest.update((_HERE / name).read_bytes())
@@ -52,16 +64,14 @@ def _code_digest() -> str:
     digest.update((Path(settings.BASE_DIR) / "reviews" / "calendar.py").read_bytes())
     digest.update((Path(settings.BASE_DIR) / "cpd" / "needs.py").read_bytes())
     digest.update((Path(settings.BASE_DIR) / "partnership" / "tenancy" / "data_version.py").read_bytes())
-    for app in ("schools", "reviews", "cpd", "partnership/tenancy"):
-        for migration in sorted((Path(settings.BASE_DIR) / app / "migrations").glob("*.py")):
+    for folder in _apps_read():
+        for migration in sorted((folder / "migrations").glob("*.py")):
             digest.update(migration.name.encode())
     with contextlib.suppress(importlib.metadata.PackageNotFoundError):
         digest.update(importlib.metadata.version("holidays").encode())
     digest.update(settings.TIME_ZONE.encode())
     return digest.hexdigest()
 
-
-CODE = _code_digest()
 
 
 def data_version(partnership_id: int) -> uuid.UUID | None:
@@ -98,7 +108,7 @@ class CubeStore:
 
     def key(self, group: str) -> str:
         return (
-            f"dashboards:{CODE}:{self.partnership_id}:{self.version.hex if self.version else '-'}:"
+            f"dashboards:{code_digest()}:{self.partnership_id}:{self.version.hex if self.version else '-'}:"
             f"{self.audience}:{self.today.isoformat()}:{group}"
         )
 
